@@ -1,0 +1,118 @@
+/// <reference types="@kusto/language-service-next" />
+/**
+ * Loads Microsoft's KQL parser and semantic analyzer (`@kusto/language-service-next`) once per
+ * process and analyzes query text against the checked-in `AzureDiagnostics` schema.
+ *
+ * The parser ships as two Bridge.NET scripts that install the globals `Bridge` and `Kusto`;
+ * `bridge.js` must be loaded before `Kusto.Language.Bridge.js`.
+ */
+import { AZURE_DIAGNOSTICS_TABLE, azureDiagnosticsSchemaText } from "./schema";
+
+let globalsCache: Kusto.Language.GlobalState | undefined;
+
+/** Returns the `Kusto` namespace, loading the parser scripts on first use. */
+export function kusto(): typeof Kusto {
+    const g = globalThis as unknown as { Kusto?: typeof Kusto };
+    if (!g.Kusto) {
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        require("@kusto/language-service-next/bridge.min.js");
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        require("@kusto/language-service-next/Kusto.Language.Bridge.min.js");
+    }
+    if (!g.Kusto) {
+        throw new Error("@kusto/language-service-next did not install the Kusto global");
+    }
+    return g.Kusto;
+}
+
+/** The parser's global state with one database (`law`) holding the `AzureDiagnostics` table. */
+export function logAnalyticsGlobals(): Kusto.Language.GlobalState {
+    if (!globalsCache) {
+        const K = kusto();
+        const table = new K.Language.Symbols.TableSymbol.$ctor7(AZURE_DIAGNOSTICS_TABLE, azureDiagnosticsSchemaText(), null);
+        const db = new K.Language.Symbols.DatabaseSymbol.$ctor1("law", [table], false);
+        globalsCache = K.Language.GlobalState.Default.WithDatabase(db);
+    }
+    return globalsCache;
+}
+
+/** One diagnostic of the parser, with a 1-based line and column computed from its offset. */
+export interface KqlDiagnostic {
+    /** `Error`, `Warning`, `Suggestion` or `Information`, as the parser reports it. */
+    readonly severity: string;
+    /** The parser's code, e.g. `KS142` (unknown name). */
+    readonly code: string;
+    readonly message: string;
+    /** Offset of the problem in the query text (0-based). */
+    readonly start: number;
+    readonly length: number;
+    /** 1-based line of `start`. */
+    readonly line: number;
+    /** 1-based column of `start`. */
+    readonly column: number;
+}
+
+/** A result column the parser inferred: its name and Kusto scalar type (`long`, `real`, `string`, `datetime`, ...). */
+export interface KqlColumn {
+    readonly name: string;
+    readonly type: string;
+}
+
+/** What the parser made of one query: the code tree, its diagnostics and the result columns. */
+export interface AnalyzedQuery {
+    readonly text: string;
+    readonly code: Kusto.Language.KustoCode;
+    readonly diagnostics: readonly KqlDiagnostic[];
+    /** Columns of the query's result when it is tabular, otherwise empty. */
+    readonly columns: readonly KqlColumn[];
+}
+
+/** Converts the parser's list type (plain array when empty, `Count`/`getItem` otherwise) to an array. */
+export function toArray<T>(list: unknown): T[] {
+    if (list === null || list === undefined) return [];
+    if (Array.isArray(list)) return list as T[];
+    const l = list as { Count: number; getItem(i: number): T };
+    const out: T[] = [];
+    for (let i = 0; i < l.Count; i++) out.push(l.getItem(i));
+    return out;
+}
+
+/** Returns 1-based line and column of `offset` in `text`. */
+export function lineAndColumn(text: string, offset: number): { line: number; column: number } {
+    let line = 1;
+    let lastBreak = -1;
+    for (let i = 0; i < offset && i < text.length; i++) {
+        if (text.charCodeAt(i) === 10) {
+            line++;
+            lastBreak = i;
+        }
+    }
+    return { line, column: offset - lastBreak };
+}
+
+/** Parses and binds `text` against the `AzureDiagnostics` schema. */
+export function analyzeKql(text: string): AnalyzedQuery {
+    const K = kusto();
+    const code = K.Language.KustoCode.ParseAndAnalyze(text, logAnalyticsGlobals());
+    if (!code) throw new Error("the KQL parser returned no result");
+    const diagnostics = toArray<Kusto.Language.Diagnostic>(code.GetDiagnostics()).map((d) => {
+        const { line, column } = lineAndColumn(text, d.Start);
+        return {
+            severity: String(d.Severity),
+            code: String(d.Code),
+            message: String(d.Message),
+            start: d.Start,
+            length: d.Length,
+            line,
+            column,
+        };
+    });
+    const resultType = code.ResultType;
+    const columns: KqlColumn[] = [];
+    if (resultType instanceof K.Language.Symbols.TableSymbol) {
+        for (const c of toArray<Kusto.Language.Symbols.ColumnSymbol>(resultType.Columns)) {
+            columns.push({ name: c.Name ?? "", type: c.Type?.Name ?? "unknown" });
+        }
+    }
+    return { text, code, diagnostics, columns };
+}

@@ -1,0 +1,158 @@
+/**
+ * Typed KQL parameters and their literal encoding. A detection's thresholds and windows are
+ * rendered into its query as `let name = <literal>;` statements; every value is checked against
+ * its parameter's type and range first and then encoded, never pasted as raw text.
+ */
+import { formatIsoDuration, parseIsoDuration, type IsoDuration } from "../components/durations";
+import { ValidationError } from "../components/validation";
+
+interface ParameterBase {
+    /** What the parameter controls, in one sentence a reviewer can read. */
+    readonly description: string;
+}
+
+/** A whole number, rendered as a KQL `long` literal. */
+export interface IntParameter extends ParameterBase {
+    readonly type: "int";
+    readonly default: number;
+    readonly min: number;
+    readonly max: number;
+}
+
+/** A fraction or ratio, rendered as a KQL `real` literal. */
+export interface RealParameter extends ParameterBase {
+    readonly type: "real";
+    readonly default: number;
+    readonly min: number;
+    readonly max: number;
+}
+
+/** A duration given in ISO 8601 (`PT5M`), rendered as a KQL timespan literal (`5m`). */
+export interface TimespanParameter extends ParameterBase {
+    readonly type: "timespan";
+    readonly default: IsoDuration;
+    readonly min: IsoDuration;
+    readonly max: IsoDuration;
+}
+
+/** A string, rendered as a double-quoted KQL string literal with escapes. */
+export interface StringParameter extends ParameterBase {
+    readonly type: "string";
+    readonly default: string;
+    /** Values must match this pattern. */
+    readonly pattern: RegExp;
+    /** The pattern in words, for error messages. */
+    readonly patternDescription: string;
+}
+
+/** A list of strings, rendered as `dynamic(["a", "b"])`. */
+export interface StringListParameter extends ParameterBase {
+    readonly type: "stringList";
+    readonly default: readonly string[];
+    readonly pattern: RegExp;
+    readonly patternDescription: string;
+    readonly minItems: number;
+    readonly maxItems: number;
+}
+
+/** One typed parameter of a detection. */
+export type KqlParameter = IntParameter | RealParameter | TimespanParameter | StringParameter | StringListParameter;
+
+/** A value for a parameter: a number for `int`/`real`, an ISO 8601 duration for `timespan`, a string or a list of strings. */
+export type KqlValue = number | string | readonly string[];
+
+/** Checks `value` against `param`, throwing a {@link ValidationError} naming `field`; returns the value. */
+export function validateParameterValue(field: string, param: KqlParameter, value: unknown): KqlValue {
+    switch (param.type) {
+        case "int":
+            if (typeof value !== "number" || !Number.isInteger(value) || value < param.min || value > param.max) {
+                throw new ValidationError(field, value, `allowed: an integer from ${param.min} to ${param.max}`);
+            }
+            return value;
+        case "real":
+            if (typeof value !== "number" || !Number.isFinite(value) || value < param.min || value > param.max) {
+                throw new ValidationError(field, value, `allowed: a number from ${param.min} to ${param.max}`);
+            }
+            return value;
+        case "timespan": {
+            const s = typeof value === "string" ? parseIsoDuration(value) : undefined;
+            const lo = parseIsoDuration(param.min) ?? 0;
+            const hi = parseIsoDuration(param.max) ?? 0;
+            if (s === undefined || s < lo || s > hi) {
+                throw new ValidationError(field, value, `allowed: an ISO 8601 duration from ${param.min} to ${param.max}`);
+            }
+            return value as string;
+        }
+        case "string":
+            if (typeof value !== "string" || !param.pattern.test(value)) {
+                throw new ValidationError(field, value, `allowed: ${param.patternDescription}`);
+            }
+            return value;
+        case "stringList": {
+            if (!Array.isArray(value) || value.length < param.minItems || value.length > param.maxItems) {
+                throw new ValidationError(field, value, `allowed: a list of ${param.minItems} to ${param.maxItems} entries, each ${param.patternDescription}`);
+            }
+            value.forEach((v, i) => {
+                if (typeof v !== "string" || !param.pattern.test(v)) {
+                    throw new ValidationError(`${field}[${i}]`, v, `allowed: ${param.patternDescription}`);
+                }
+            });
+            return value as readonly string[];
+        }
+    }
+}
+
+/** Encodes a string as a KQL double-quoted literal. Control characters other than tab, CR and LF are refused. */
+export function kqlString(value: string): string {
+    let out = '"';
+    for (const ch of value) {
+        const code = ch.codePointAt(0) ?? 0;
+        if (ch === "\\") out += "\\\\";
+        else if (ch === '"') out += '\\"';
+        else if (ch === "\n") out += "\\n";
+        else if (ch === "\r") out += "\\r";
+        else if (ch === "\t") out += "\\t";
+        else if (code < 0x20 || code === 0x7f) throw new ValidationError("string value", value, "allowed: text without control characters");
+        else out += ch;
+    }
+    return out + '"';
+}
+
+/** Encodes seconds as a KQL timespan literal (`1d`, `2h`, `5m`, `90s`). */
+export function kqlTimespan(seconds: number): string {
+    if (seconds % 86400 === 0) return `${seconds / 86400}d`;
+    if (seconds % 3600 === 0) return `${seconds / 3600}h`;
+    if (seconds % 60 === 0) return `${seconds / 60}m`;
+    return `${seconds}s`;
+}
+
+/** Encodes a number as a KQL real literal (always with a decimal point, never an exponent). */
+export function kqlReal(value: number): string {
+    if (!Number.isFinite(value)) throw new ValidationError("real value", value, "allowed: a finite number");
+    if (Number.isInteger(value)) return `${value}.0`;
+    const text = String(value);
+    return /e/i.test(text) ? value.toFixed(12).replace(/0+$/, "") : text;
+}
+
+/** Renders a validated value as the KQL literal for its parameter type. */
+export function renderKqlLiteral(param: KqlParameter, value: KqlValue): string {
+    switch (param.type) {
+        case "int":
+            return String(value as number);
+        case "real":
+            return kqlReal(value as number);
+        case "timespan":
+            return kqlTimespan(parseIsoDuration(value as string) ?? 0);
+        case "string":
+            return kqlString(value as string);
+        case "stringList":
+            return `dynamic([${(value as readonly string[]).map(kqlString).join(", ")}])`;
+    }
+}
+
+/** Formats a parameter's value for people (tables, reports): `PT5M` stays ISO, lists are comma-joined. */
+export function describeKqlValue(value: KqlValue): string {
+    if (Array.isArray(value)) return value.join(", ");
+    if (typeof value === "string" && parseIsoDuration(value) !== undefined) return formatIsoDuration(parseIsoDuration(value) ?? 0);
+    return String(value);
+}
