@@ -30,8 +30,12 @@ export function logAnalyticsGlobals(): Kusto.Language.GlobalState {
     if (!globalsCache) {
         const K = kusto();
         const table = new K.Language.Symbols.TableSymbol.$ctor7(AZURE_DIAGNOSTICS_TABLE, azureDiagnosticsSchemaText(), null);
-        const db = new K.Language.Symbols.DatabaseSymbol.$ctor1("law", [table], false);
-        globalsCache = K.Language.GlobalState.Default.WithDatabase(db);
+        // The bridge accepts a plain array where its typings ask for a .NET IEnumerable.
+        const tables = [table] as unknown as System.Collections.Generic.IEnumerable$1<Kusto.Language.Symbols.Symbol>;
+        const db = new K.Language.Symbols.DatabaseSymbol.$ctor1("law", tables, false);
+        const state = K.Language.GlobalState.Default?.WithDatabase(db);
+        if (!state) throw new Error("the KQL parser has no default global state");
+        globalsCache = state;
     }
     return globalsCache;
 }
