@@ -1,0 +1,160 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as monitor from "@pulumi/azure-native/monitor";
+import { METRIC_ALERT_FREQUENCIES, METRIC_ALERT_WINDOWS, requireDuration, requireWindowCoversFrequency, type IsoDuration } from "./durations";
+import { hubNameFromId, TYPE_PREFIX } from "./naming";
+import { requireBoolean, requireInteger, requireIotHubId, requireOneOf, requirePercent, requireSeverity, ValidationError, type Severity } from "./validation";
+
+/** Name of the IoT Hub platform metric counting connected devices. */
+export const CONNECTED_DEVICES_METRIC = "connectedDeviceCount";
+/** Metric namespace of IoT Hub. */
+export const IOT_HUB_METRIC_NAMESPACE = "Microsoft.Devices/IotHubs";
+
+/** Aggregations a drop alert may use: `connectedDeviceCount` is a snapshot metric (never summed). */
+export type DropAggregation = "Minimum" | "Average";
+
+/**
+ * Settings of the connected-devices drop alert, shared by the component and the umbrellas.
+ * The threshold is either `threshold` or derived from `expectedConnectedDevices` and
+ * `maxDropPercent`: the alert fires when the count falls below
+ * `floor(expectedConnectedDevices * (1 - maxDropPercent / 100))`.
+ */
+export interface ConnectedDevicesAlertSettings {
+    /** Fire when the aggregated count is below this number of devices. Give this or `expectedConnectedDevices`. */
+    threshold?: number;
+    /** Devices normally connected to the hub; with `maxDropPercent` it sets the threshold. */
+    expectedConnectedDevices?: number;
+    /** Drop below `expectedConnectedDevices`, in percent (1..100), that fires the alert. Default: 20. */
+    maxDropPercent?: number;
+    /** Aggregation of the metric over the window: `Minimum` (default) catches short drops, `Average` ignores them. */
+    timeAggregation?: DropAggregation;
+    /** Window of the metric the condition looks at. Default: `PT5M`. */
+    windowSize?: IsoDuration;
+    /** How often the alert is evaluated. Default: `PT1M`. */
+    evaluationFrequency?: IsoDuration;
+    /** Alert severity 0 (critical) to 4 (verbose). Default: 2. */
+    severity?: Severity;
+    /** Whether Azure resolves the alert when the count recovers. Default: `true`. */
+    autoMitigate?: boolean;
+}
+
+/** Arguments of {@link ConnectedDevicesDropAlert}. */
+export interface ConnectedDevicesDropAlertArgs extends ConnectedDevicesAlertSettings {
+    /** Resource group of the alert rule. Required. */
+    resourceGroupName: pulumi.Input<string>;
+    /** Resource id of the IoT Hub whose metric is watched, as a plain string. Required. */
+    hubResourceId: string;
+    /** Action groups to notify. Default: none (the alert fires silently; the policy pack flags this). */
+    actionGroupIds?: pulumi.Input<pulumi.Input<string>[]>;
+    /** Tags of the alert rule. Default: none. */
+    tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
+}
+
+/** The resolved condition of a drop alert, for tables and reports. */
+export interface DropAlertCondition {
+    readonly metricName: string;
+    readonly operator: "LessThan";
+    readonly timeAggregation: DropAggregation;
+    readonly threshold: number;
+    readonly windowSize: IsoDuration;
+    readonly evaluationFrequency: IsoDuration;
+    readonly severity: Severity;
+    readonly autoMitigate: boolean;
+}
+
+/** Validates drop-alert settings and resolves the threshold; throws a named error for bad input. `field` prefixes error paths. */
+export function resolveDropAlertCondition(field: string, s: ConnectedDevicesAlertSettings): DropAlertCondition {
+    const evaluationFrequency = requireDuration(`${field}.evaluationFrequency`, s.evaluationFrequency ?? "PT1M", METRIC_ALERT_FREQUENCIES);
+    const windowSize = requireDuration(`${field}.windowSize`, s.windowSize ?? "PT5M", METRIC_ALERT_WINDOWS);
+    requireWindowCoversFrequency(`${field}.windowSize`, windowSize, evaluationFrequency);
+    const timeAggregation = requireOneOf(`${field}.timeAggregation`, s.timeAggregation ?? "Minimum", ["Minimum", "Average"] as const);
+    const severity = requireSeverity(`${field}.severity`, s.severity ?? 2);
+    const autoMitigate = requireBoolean(`${field}.autoMitigate`, s.autoMitigate ?? true);
+    let threshold: number;
+    if (s.threshold !== undefined) {
+        if (s.expectedConnectedDevices !== undefined || s.maxDropPercent !== undefined) {
+            throw new ValidationError(`${field}.threshold`, s.threshold, "allowed: either threshold or expectedConnectedDevices with maxDropPercent, not both");
+        }
+        threshold = requireInteger(`${field}.threshold`, s.threshold, 1, 1_000_000_000);
+    } else if (s.expectedConnectedDevices !== undefined) {
+        const expected = requireInteger(`${field}.expectedConnectedDevices`, s.expectedConnectedDevices, 1, 1_000_000_000);
+        const pct = requirePercent(`${field}.maxDropPercent`, s.maxDropPercent ?? 20);
+        threshold = Math.floor(expected * (1 - pct / 100));
+        if (threshold < 1) {
+            throw new ValidationError(
+                `${field}.maxDropPercent`,
+                pct,
+                `allowed: a percent that leaves a threshold of at least 1 device (with ${expected} expected devices, ${pct}% gives ${threshold}, which never fires)`,
+            );
+        }
+    } else {
+        throw new ValidationError(`${field}.threshold`, undefined, "allowed: a threshold (devices), or expectedConnectedDevices with maxDropPercent");
+    }
+    return { metricName: CONNECTED_DEVICES_METRIC, operator: "LessThan", timeAggregation, threshold, windowSize, evaluationFrequency, severity, autoMitigate };
+}
+
+/** The alert description: what the drop means (symptom 3) and what to check. */
+export function dropAlertDescription(hubName: string, c: DropAlertCondition): string {
+    return [
+        `Connected devices on IoT Hub ${hubName} fell below ${c.threshold} (${c.timeAggregation} of ${CONNECTED_DEVICES_METRIC} over ${c.windowSize}).`,
+        "Likely cause (404104 symptom 3): many devices disconnected at once; with more 404104 DeviceConnectionClosedRemotely and 500xxx errors in the Connections logs this is a transient IoT Hub problem; without them, look for a network or device-side outage.",
+        "Check: Azure Service Health and Resource Health for the hub's region; the mass-disconnect log alert and 500xxx errors for the same minutes; whether devices reconnect within minutes.",
+        "Fix: devices should retry with exponential back-off (the Azure IoT device SDKs do); follow the 500xxx internal-error guidance; open a support case with the hub id and time range if the drop lasts.",
+    ].join("\n");
+}
+
+/**
+ * A metric alert on an IoT Hub's `connectedDeviceCount` that fires when the count drops: a
+ * static `LessThan` on `Minimum` (dynamic thresholds are not supported on this metric), window
+ * PT5M and frequency PT1M by default. Its description tells the on-call person what the drop
+ * means and what to check.
+ */
+export class ConnectedDevicesDropAlert extends pulumi.ComponentResource {
+    /** The metric alert rule. */
+    public readonly alert: monitor.MetricAlert;
+    /** Resource id of the metric alert rule. */
+    public readonly alertId: pulumi.Output<string>;
+    /** The resolved condition (threshold, aggregation, window, frequency, severity). */
+    public readonly condition: DropAlertCondition;
+
+    constructor(name: string, args: ConnectedDevicesDropAlertArgs, opts?: pulumi.ComponentResourceOptions) {
+        super(`${TYPE_PREFIX}:ConnectedDevicesDropAlert`, name, {}, opts);
+        const field = "ConnectedDevicesDropAlertArgs";
+        const hub = requireIotHubId(`${field}.hubResourceId`, args.hubResourceId);
+        this.condition = resolveDropAlertCondition(field, args);
+        const c = this.condition;
+        this.alert = new monitor.MetricAlert(
+            name,
+            {
+                resourceGroupName: args.resourceGroupName,
+                location: "global",
+                description: dropAlertDescription(hubNameFromId(hub.id), c),
+                enabled: true,
+                scopes: [hub.id],
+                severity: c.severity,
+                evaluationFrequency: c.evaluationFrequency,
+                windowSize: c.windowSize,
+                autoMitigate: c.autoMitigate,
+                targetResourceType: IOT_HUB_METRIC_NAMESPACE,
+                criteria: {
+                    odataType: "Microsoft.Azure.Monitor.SingleResourceMultipleMetricCriteria",
+                    allOf: [
+                        {
+                            criterionType: "StaticThresholdCriterion",
+                            name: "ConnectedDevicesDrop",
+                            metricName: CONNECTED_DEVICES_METRIC,
+                            metricNamespace: IOT_HUB_METRIC_NAMESPACE,
+                            operator: c.operator,
+                            timeAggregation: c.timeAggregation,
+                            threshold: c.threshold,
+                        },
+                    ],
+                },
+                actions: pulumi.output(args.actionGroupIds ?? []).apply((ids) => ids.map((actionGroupId) => ({ actionGroupId }))),
+                tags: args.tags,
+            },
+            { parent: this },
+        );
+        this.alertId = this.alert.id;
+        this.registerOutputs({ alertId: this.alertId });
+    }
+}

@@ -1,0 +1,184 @@
+/**
+ * The builder that turns one detection of the query catalog into the arguments of a
+ * `monitor.ScheduledQueryRule` for one hub: the rendered query, its condition, schedule,
+ * severity and a description that carries the detection's runbook text.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import type * as monitor from "@pulumi/azure-native/monitor";
+import { MONITORED_HUBS_PARAMETER, renderDetectionQuery, type DetectionDefinition, type EnvironmentProfile, type FailingPeriods } from "../queries/detection";
+import type { KqlValue } from "../kql/literals";
+import {
+    LOG_ALERT_FREQUENCIES,
+    LOG_ALERT_MAX_QUERY_RANGE_SECONDS,
+    LOG_ALERT_MUTE_DURATIONS,
+    LOG_ALERT_WINDOWS,
+    parseIsoDuration,
+    requireDuration,
+    requireWindowCoversFrequency,
+    type IsoDuration,
+} from "./durations";
+import { hubNameFromId } from "./naming";
+import { requireBoolean, requireInteger, requireNumber, requireSeverity, ValidationError, type Severity } from "./validation";
+
+/** Per-detection settings a stack or caller can override; every field defaults to the catalog entry. */
+export interface DetectionSettings {
+    /** Whether the detection's alert rule is created. Default: `true`. */
+    enabled?: boolean;
+    /** Alert severity 0..4. Default: the catalog's severity for the environment profile. */
+    severity?: Severity;
+    /** Threshold the measure column is compared with. Default: the catalog's threshold. */
+    threshold?: number;
+    /** Values of the detection's KQL parameters (e.g. `minDevices`), checked against their types and ranges. Default: the catalog's defaults. */
+    parameters?: Record<string, KqlValue>;
+    /** How often the rule runs (ISO 8601, one Azure allows). Default: the catalog's frequency. */
+    evaluationFrequency?: IsoDuration;
+    /** Window of logs each evaluation reads (ISO 8601, at least the frequency). Default: the catalog's window. */
+    windowSize?: IsoDuration;
+    /** How long notifications are muted after firing. Default: the catalog's mute duration. */
+    muteActionsDuration?: IsoDuration;
+    /** Evaluation periods looked at and how many must breach. Default: the catalog's failing periods. */
+    failingPeriods?: FailingPeriods;
+    /** Whether the alert resolves itself when the condition clears. Default: the catalog's value. */
+    autoMitigate?: boolean;
+}
+
+/** A detection resolved for one hub and profile: everything its alert rule will carry. */
+export interface ResolvedDetectionRule {
+    readonly detection: DetectionDefinition;
+    readonly hubResourceId: string;
+    readonly hubName: string;
+    readonly displayName: string;
+    readonly description: string;
+    /** The rendered KQL, parameters bound. */
+    readonly query: string;
+    readonly parameters: Readonly<Record<string, KqlValue>>;
+    readonly severity: Severity;
+    readonly evaluationFrequency: IsoDuration;
+    readonly windowSize: IsoDuration;
+    readonly threshold: number;
+    readonly failingPeriods: FailingPeriods;
+    readonly muteActionsDuration: IsoDuration;
+    readonly autoMitigate: boolean;
+}
+
+const SETTINGS_KEYS = ["enabled", "severity", "threshold", "parameters", "evaluationFrequency", "windowSize", "muteActionsDuration", "failingPeriods", "autoMitigate"];
+
+/** The keys a {@link DetectionSettings} object may have. */
+export const DETECTION_SETTINGS_KEYS: readonly string[] = SETTINGS_KEYS;
+
+/** The text of the alert's description: title, runbook (cause, checks, fix), time to detect and query file. */
+export function detectionDescription(detection: DetectionDefinition, hubName: string, extraLines: readonly string[] = []): string {
+    const r = detection.runbook;
+    return [
+        `${detection.title} on IoT Hub ${hubName}.`,
+        `Likely cause: ${r.likelyCause}`,
+        `Check: ${r.whatToCheck.map((c, i) => `(${i + 1}) ${c}`).join(" ")}`,
+        `Fix: ${r.fix.map((c, i) => `(${i + 1}) ${c}`).join(" ")}`,
+        `Time to detect: ${detection.timeToDetect}`,
+        `Query: queries/${detection.file} (iothub-404104-monitoring).`,
+        ...extraLines,
+    ].join("\n");
+}
+
+/**
+ * Validates `settings` for `detection` and resolves the rule for one hub and profile. `field`
+ * prefixes error paths (e.g. the config key `detections.mass-disconnect`). Throws a named
+ * error for any bad value; the rendered query has the hub bound to `monitoredHubs`.
+ */
+export function resolveDetectionRule(
+    field: string,
+    detection: DetectionDefinition,
+    hubResourceId: string,
+    profile: EnvironmentProfile,
+    settings: DetectionSettings = {},
+    descriptionExtraLines: readonly string[] = [],
+): ResolvedDetectionRule {
+    for (const key of Object.keys(settings)) {
+        if (!SETTINGS_KEYS.includes(key)) throw new ValidationError(`${field}.${key}`, key, `unknown setting; allowed: ${SETTINGS_KEYS.join(", ")}`);
+    }
+    const evaluationFrequency = requireDuration(`${field}.evaluationFrequency`, settings.evaluationFrequency ?? detection.evaluationFrequency, LOG_ALERT_FREQUENCIES);
+    const windowSize = requireDuration(`${field}.windowSize`, settings.windowSize ?? detection.windowSize, LOG_ALERT_WINDOWS);
+    requireWindowCoversFrequency(`${field}.windowSize`, windowSize, evaluationFrequency);
+    const muteActionsDuration = requireDuration(`${field}.muteActionsDuration`, settings.muteActionsDuration ?? detection.muteActionsDuration, LOG_ALERT_MUTE_DURATIONS);
+    const severity = requireSeverity(`${field}.severity`, settings.severity ?? detection.severity[profile]);
+    const threshold = requireNumber(`${field}.threshold`, settings.threshold ?? detection.threshold, 0, 1_000_000_000);
+    const autoMitigate = requireBoolean(`${field}.autoMitigate`, settings.autoMitigate ?? detection.autoMitigate);
+    const fp = settings.failingPeriods ?? detection.failingPeriods;
+    const periods = requireInteger(`${field}.failingPeriods.numberOfEvaluationPeriods`, fp.numberOfEvaluationPeriods, 1, 6);
+    const minFailing = requireInteger(`${field}.failingPeriods.minFailingPeriodsToAlert`, fp.minFailingPeriodsToAlert, 1, periods);
+    if ((parseIsoDuration(windowSize) ?? 0) * periods > LOG_ALERT_MAX_QUERY_RANGE_SECONDS) {
+        throw new ValidationError(`${field}.failingPeriods.numberOfEvaluationPeriods`, periods, `allowed: window ${windowSize} x periods may not exceed 2 days`);
+    }
+    const userParameters = settings.parameters ?? {};
+    if (MONITORED_HUBS_PARAMETER in userParameters) {
+        throw new ValidationError(`${field}.parameters.${MONITORED_HUBS_PARAMETER}`, userParameters[MONITORED_HUBS_PARAMETER], "bound by the components to the monitored hub; not settable");
+    }
+    const parameters: Record<string, KqlValue> = { ...userParameters, [MONITORED_HUBS_PARAMETER]: [hubResourceId.toLowerCase()] };
+    const query = renderDetectionQuery(detection, parameters, `${field}.parameters`);
+    const hubName = hubNameFromId(hubResourceId);
+    return {
+        detection,
+        hubResourceId,
+        hubName,
+        displayName: `${detection.title} [${hubName}]`,
+        description: detectionDescription(detection, hubName, descriptionExtraLines),
+        query,
+        parameters,
+        severity,
+        evaluationFrequency,
+        windowSize,
+        threshold,
+        failingPeriods: { numberOfEvaluationPeriods: periods, minFailingPeriodsToAlert: minFailing },
+        muteActionsDuration,
+        autoMitigate,
+    };
+}
+
+/** Where a resolved rule is created and whom it notifies. */
+export interface DetectionRuleTarget {
+    resourceGroupName: pulumi.Input<string>;
+    location: pulumi.Input<string>;
+    /** Resource id of the Log Analytics workspace the rule queries (its scope). */
+    workspaceId: pulumi.Input<string>;
+    actionGroupIds: pulumi.Input<pulumi.Input<string>[]>;
+    tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
+}
+
+/** The `monitor.ScheduledQueryRule` arguments of a resolved rule. */
+export function scheduledQueryRuleArgs(rule: ResolvedDetectionRule, target: DetectionRuleTarget): monitor.ScheduledQueryRuleArgs {
+    const d = rule.detection;
+    return {
+        resourceGroupName: target.resourceGroupName,
+        location: target.location,
+        kind: "LogAlert",
+        displayName: rule.displayName,
+        description: rule.description,
+        enabled: true,
+        scopes: [target.workspaceId],
+        severity: rule.severity,
+        evaluationFrequency: rule.evaluationFrequency,
+        windowSize: rule.windowSize,
+        muteActionsDuration: rule.muteActionsDuration,
+        autoMitigate: rule.autoMitigate,
+        skipQueryValidation: false,
+        criteria: {
+            allOf: [
+                {
+                    query: rule.query,
+                    timeAggregation: d.timeAggregation,
+                    metricMeasureColumn: d.timeAggregation === "Count" ? undefined : d.measureColumn,
+                    resourceIdColumn: d.resourceIdColumn,
+                    dimensions: d.dimensions.map((name) => ({ name, operator: "Include", values: ["*"] })),
+                    operator: d.operator,
+                    threshold: rule.threshold,
+                    failingPeriods: rule.failingPeriods,
+                },
+            ],
+        },
+        actions: {
+            actionGroups: target.actionGroupIds,
+            customProperties: { detection: d.id, symptom: String(d.symptom), hub: rule.hubName },
+        },
+        tags: target.tags,
+    };
+}

@@ -1,0 +1,149 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as monitor from "@pulumi/azure-native/monitor";
+import { DETECTIONS } from "../queries/catalog";
+import type { EnvironmentProfile } from "../queries/detection";
+import { ConnectedDevicesDropAlert, resolveDropAlertCondition, type ConnectedDevicesAlertSettings } from "./connectedDevicesAlert";
+import { resolveDetectionRule, scheduledQueryRuleArgs, type DetectionSettings, type ResolvedDetectionRule } from "./detectionRule";
+import { HubDiagnostics, type HubDiagnosticsArgs } from "./hubDiagnostics";
+import { hubNameFromId, TYPE_PREFIX } from "./naming";
+import { PROFILE_DEFAULTS } from "./profiles";
+import { requireBoolean, requireIotHubId, ValidationError } from "./validation";
+
+/** Settings of the connected-devices drop alert as the umbrellas take them: the alert's settings plus an on/off switch. */
+export interface ConnectedDevicesAlertOptions extends ConnectedDevicesAlertSettings {
+    /** Whether the drop alert is created. Default: `true` (then a threshold or `expectedConnectedDevices` is required). */
+    enabled?: boolean;
+}
+
+/** Diagnostic-setting options as the umbrellas take them (the hub and workspace come from the umbrella). */
+export type HubDiagnosticsOptions = Omit<HubDiagnosticsArgs, "hubResourceId" | "workspaceId">;
+
+/** Per-detection settings keyed by detection id (`periodic-disconnects`, `mass-disconnect`, ...). */
+export type DetectionSettingsMap = Record<string, DetectionSettings>;
+
+/** Arguments of {@link HubAlerts}: one hub and the shared workspace and action groups it reports to. */
+export interface HubAlertsArgs {
+    /** Resource id of the IoT Hub, as a plain string. Required. */
+    hubResourceId: string;
+    /** Resource group of the alert rules. Required. */
+    resourceGroupName: pulumi.Input<string>;
+    /** Region of the log search alert rules (normally the workspace's). Required. */
+    location: pulumi.Input<string>;
+    /** Environment profile that sets severities and defaults. Default: `prod`. */
+    profile?: EnvironmentProfile;
+    /** Resource id of the Log Analytics workspace. Required. */
+    workspaceId: pulumi.Input<string>;
+    /** Action groups the alerts notify. Default: none. */
+    actionGroupIds?: pulumi.Input<pulumi.Input<string>[]>;
+    /** Per-detection overrides; unknown ids are refused. Default: every detection enabled with catalog settings. */
+    detections?: DetectionSettingsMap;
+    /** The connected-devices drop alert. Default: enabled, severity and drop percent from the profile; needs a threshold or expected count. */
+    connectedDevicesAlert?: ConnectedDevicesAlertOptions;
+    /** The hub's diagnostic setting. Default: `Connections` and `AllMetrics` under the name `iothub-404104-monitoring`. */
+    diagnostics?: HubDiagnosticsOptions;
+    /** Extra lines for every log alert description (e.g. a workbook link). Default: none. */
+    descriptionExtraLines?: readonly string[];
+    /** Tags of every alert rule. Default: none. */
+    tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
+    /** Prefix of error paths, so messages name the caller's config key. Default: `HubAlertsArgs`. */
+    errorPath?: string;
+}
+
+/**
+ * Everything one hub needs: its diagnostic setting to the workspace, the connected-devices drop
+ * alert on its metric, and one log search alert per enabled detection of the catalog.
+ */
+export class HubAlerts extends pulumi.ComponentResource {
+    /** Resource id of the hub. */
+    public readonly hubResourceId: string;
+    /** Name of the hub. */
+    public readonly hubName: string;
+    /** The hub's diagnostic setting. */
+    public readonly diagnostics: HubDiagnostics;
+    /** Resource id of the diagnostic setting. */
+    public readonly diagnosticSettingId: pulumi.Output<string>;
+    /** The connected-devices drop alert, unless disabled. */
+    public readonly connectedDevicesAlert?: ConnectedDevicesDropAlert;
+    /** Resource id of the drop alert, unless disabled. */
+    public readonly connectedDevicesAlertId?: pulumi.Output<string>;
+    /** Log search alert rules by detection id (enabled detections only). */
+    public readonly rules: Readonly<Record<string, monitor.ScheduledQueryRule>>;
+    /** Resource ids of the log search alert rules by detection id. */
+    public readonly ruleIds: Readonly<Record<string, pulumi.Output<string>>>;
+    /** The resolved rules (query, condition, schedule) in catalog order, for previews and reports. */
+    public readonly resolvedRules: readonly ResolvedDetectionRule[];
+    /** Ids of detections turned off by settings. */
+    public readonly disabledDetections: readonly string[];
+
+    constructor(name: string, args: HubAlertsArgs, opts?: pulumi.ComponentResourceOptions) {
+        super(`${TYPE_PREFIX}:HubAlerts`, name, {}, opts);
+        const field = args.errorPath ?? "HubAlertsArgs";
+        const hub = requireIotHubId(`${field}.hubResourceId`, args.hubResourceId);
+        const profile = args.profile ?? "prod";
+        const defaults = PROFILE_DEFAULTS[profile];
+        if (!defaults) throw new ValidationError(`${field}.profile`, profile, "allowed: dev, staging, prod");
+        this.hubResourceId = hub.id;
+        this.hubName = hubNameFromId(hub.id);
+
+        const settings = args.detections ?? {};
+        for (const id of Object.keys(settings)) {
+            if (!DETECTIONS.some((d) => d.id === id)) {
+                throw new ValidationError(`${field}.detections.${id}`, id, `unknown detection; allowed: ${DETECTIONS.map((d) => d.id).join(", ")}`);
+            }
+        }
+
+        this.diagnostics = new HubDiagnostics(`${name}-diagnostics`, { ...args.diagnostics, hubResourceId: hub.id, workspaceId: args.workspaceId }, { parent: this });
+        this.diagnosticSettingId = this.diagnostics.settingId;
+        const actionGroupIds = args.actionGroupIds ?? [];
+
+        const drop = args.connectedDevicesAlert ?? {};
+        if (requireBoolean(`${field}.connectedDevicesAlert.enabled`, drop.enabled ?? true)) {
+            const { enabled: _enabled, ...dropSettings } = drop;
+            const withProfile: ConnectedDevicesAlertSettings = {
+                severity: defaults.connectedDevicesSeverity,
+                ...dropSettings,
+                maxDropPercent: dropSettings.threshold === undefined ? (dropSettings.maxDropPercent ?? defaults.maxDropPercent) : dropSettings.maxDropPercent,
+            };
+            // Validate under the caller's path first, so an error names the config key rather than the component's argument.
+            resolveDropAlertCondition(`${field}.connectedDevicesAlert`, withProfile);
+            this.connectedDevicesAlert = new ConnectedDevicesDropAlert(
+                `${name}-connected-devices-drop`,
+                { ...withProfile, resourceGroupName: args.resourceGroupName, hubResourceId: hub.id, actionGroupIds, tags: args.tags },
+                { parent: this },
+            );
+            this.connectedDevicesAlertId = this.connectedDevicesAlert.alertId;
+        }
+
+        const rules: Record<string, monitor.ScheduledQueryRule> = {};
+        const ruleIds: Record<string, pulumi.Output<string>> = {};
+        const resolved: ResolvedDetectionRule[] = [];
+        const disabled: string[] = [];
+        for (const detection of DETECTIONS) {
+            const { enabled, ...ruleSettings } = settings[detection.id] ?? {};
+            const ruleField = `${field}.detections.${detection.id}`;
+            if (!requireBoolean(`${ruleField}.enabled`, enabled ?? true)) {
+                disabled.push(detection.id);
+                continue;
+            }
+            const rule = resolveDetectionRule(ruleField, detection, hub.id, profile, ruleSettings, args.descriptionExtraLines);
+            resolved.push(rule);
+            rules[detection.id] = new monitor.ScheduledQueryRule(
+                `${name}-${detection.id}`,
+                scheduledQueryRuleArgs(rule, {
+                    resourceGroupName: args.resourceGroupName,
+                    location: args.location,
+                    workspaceId: args.workspaceId,
+                    actionGroupIds,
+                    tags: args.tags,
+                }),
+                { parent: this, dependsOn: [this.diagnostics] },
+            );
+            ruleIds[detection.id] = rules[detection.id].id;
+        }
+        this.rules = rules;
+        this.ruleIds = ruleIds;
+        this.resolvedRules = resolved;
+        this.disabledDetections = disabled;
+        this.registerOutputs({ diagnosticSettingId: this.diagnosticSettingId, connectedDevicesAlertId: this.connectedDevicesAlertId, ruleIds });
+    }
+}

@@ -1,0 +1,26 @@
+/**
+ * The public API of the package: Pulumi components that monitor Azure IoT Hubs for error 404104
+ * DeviceConnectionClosedRemotely, the detection catalog they draw on, and the validation errors
+ * they raise. Import from here, not from the individual modules.
+ */
+export { HubMonitoring, FleetMonitoring, mergeDropAlertSettings, type HubMonitoringArgs, type FleetMonitoringArgs, type FleetHub, type FleetHubOptions, type MonitoringSharedArgs, type WorkspaceOptions, type NotificationOptions } from "./monitoring";
+export { HubAlerts, type HubAlertsArgs, type ConnectedDevicesAlertOptions, type DetectionSettingsMap, type HubDiagnosticsOptions } from "./hubAlerts";
+export { MonitoringWorkspace, type MonitoringWorkspaceArgs, type WorkspaceSku } from "./workspace";
+export { HubDiagnostics, IOT_HUB_LOG_CATEGORIES, DEFAULT_DIAGNOSTIC_SETTING_NAME, type HubDiagnosticsArgs, type IotHubLogCategory } from "./hubDiagnostics";
+export { AlertNotifications, type AlertNotificationsArgs, type EmailReceiver, type WebhookReceiver, type SecureWebhookReceiver } from "./notifications";
+export { SecureWebhookApplication, AZURE_MONITOR_ACTION_GROUP_APP_ID, SECURE_WEBHOOK_ROLE_VALUE, type SecureWebhookApplicationArgs } from "./secureWebhook";
+export {
+    ConnectedDevicesDropAlert,
+    resolveDropAlertCondition,
+    CONNECTED_DEVICES_METRIC,
+    type ConnectedDevicesDropAlertArgs,
+    type ConnectedDevicesAlertSettings,
+    type DropAlertCondition,
+    type DropAggregation,
+} from "./connectedDevicesAlert";
+export { resolveDetectionRule, scheduledQueryRuleArgs, detectionDescription, type DetectionSettings, type ResolvedDetectionRule, type DetectionRuleTarget } from "./detectionRule";
+export { PROFILE_DEFAULTS, ENVIRONMENT_PROFILES, type EnvironmentProfile, type ProfileDefaults } from "./profiles";
+export { ValidationError, type Severity } from "./validation";
+export type { IsoDuration } from "./durations";
+export { DETECTIONS, detectionById } from "../queries/catalog";
+export type { DetectionDefinition, Symptom, Runbook, FailingPeriods } from "../queries/detection";

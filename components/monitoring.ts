@@ -1,0 +1,264 @@
+/**
+ * The umbrellas: {@link HubMonitoring} for one hub and {@link FleetMonitoring} for many hubs
+ * sharing one workspace and one action group, each hub with its own diagnostic setting and alerts.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { createHash } from "crypto";
+import type { EnvironmentProfile } from "../queries/detection";
+import { AlertNotifications, type AlertNotificationsArgs } from "./notifications";
+import { HubAlerts, type ConnectedDevicesAlertOptions, type DetectionSettingsMap, type HubDiagnosticsOptions } from "./hubAlerts";
+import { hubNameFromId, TYPE_PREFIX } from "./naming";
+import { ENVIRONMENT_PROFILES, PROFILE_DEFAULTS } from "./profiles";
+import { MonitoringWorkspace, type MonitoringWorkspaceArgs } from "./workspace";
+import { requireIotHubId, requireOneOf, requireUnique, ValidationError } from "./validation";
+
+/** Workspace options as the umbrellas take them: create one (the default) or give `existingWorkspaceId`. */
+export type WorkspaceOptions = Omit<MonitoringWorkspaceArgs, "resourceGroupName" | "location">;
+
+/** Notification options as the umbrellas take them (the resource group comes from the umbrella). */
+export type NotificationOptions = Omit<AlertNotificationsArgs, "resourceGroupName">;
+
+/** Arguments the one-hub and fleet umbrellas share. */
+export interface MonitoringSharedArgs {
+    /** Resource group of everything created (workspace, action group, alert rules). Required. */
+    resourceGroupName: pulumi.Input<string>;
+    /** Region of the workspace and the log search alert rules. Required. */
+    location: pulumi.Input<string>;
+    /** Environment profile that sets severities, drop percent, retention and whether receivers are required. Default: `prod`. */
+    profile?: EnvironmentProfile;
+    /** The Log Analytics workspace. Default: a created `PerGB2018` workspace with the profile's retention, retained on delete. */
+    workspace?: WorkspaceOptions;
+    /** Receivers of the alerts. Default: none, which the `staging` and `prod` profiles refuse. */
+    notifications?: NotificationOptions;
+    /** Per-detection overrides by detection id. Default: every detection enabled with catalog settings. */
+    detections?: DetectionSettingsMap;
+    /** The connected-devices drop alert. Default: enabled with the profile's severity and drop percent; needs a threshold or expected count. */
+    connectedDevicesAlert?: ConnectedDevicesAlertOptions;
+    /** Each hub's diagnostic setting. Default: `Connections` and `AllMetrics` as `iothub-404104-monitoring`. */
+    diagnostics?: HubDiagnosticsOptions;
+    /** Tags of every created resource that takes tags. Default: none. */
+    tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
+}
+
+interface SharedResources {
+    readonly profile: EnvironmentProfile;
+    readonly workspace: MonitoringWorkspace;
+    readonly notifications?: AlertNotifications;
+    readonly actionGroupIds: pulumi.Output<string[]>;
+}
+
+function createShared(parent: pulumi.ComponentResource, name: string, args: MonitoringSharedArgs, field: string): SharedResources {
+    const profile = requireOneOf(`${field}.profile`, args.profile ?? "prod", ENVIRONMENT_PROFILES);
+    const defaults = PROFILE_DEFAULTS[profile];
+    if (defaults.requireReceivers && args.notifications === undefined) {
+        throw new ValidationError(`${field}.notifications`, undefined, `the "${profile}" profile requires at least one receiver (emails, webhooks, secureWebhook) or existingActionGroupIds`);
+    }
+    const workspaceOptions = args.workspace ?? {};
+    const workspace = new MonitoringWorkspace(
+        `${name}-workspace`,
+        {
+            ...workspaceOptions,
+            retentionInDays: workspaceOptions.existingWorkspaceId === undefined ? (workspaceOptions.retentionInDays ?? defaults.retentionInDays) : undefined,
+            resourceGroupName: args.resourceGroupName,
+            location: args.location,
+            tags: workspaceOptions.tags ?? args.tags,
+        },
+        { parent },
+    );
+    const notifications = args.notifications
+        ? new AlertNotifications(`${name}-alerts`, { ...args.notifications, resourceGroupName: args.resourceGroupName, tags: args.notifications.tags ?? args.tags }, { parent })
+        : undefined;
+    return { profile, workspace, notifications, actionGroupIds: notifications ? notifications.actionGroupIds : pulumi.output([]) };
+}
+
+/** Arguments of {@link HubMonitoring}: one hub plus the shared arguments. */
+export interface HubMonitoringArgs extends MonitoringSharedArgs {
+    /** Resource id of the IoT Hub to monitor, as a plain string. Required. */
+    hubResourceId: string;
+}
+
+/**
+ * 404104 monitoring for one IoT Hub: a Log Analytics workspace (or an existing one), the hub's
+ * diagnostic setting sending `Connections`, an action group, a connected-devices drop alert and
+ * one log search alert per symptom detection.
+ */
+export class HubMonitoring extends pulumi.ComponentResource {
+    /** Resource id of the workspace the logs go to. */
+    public readonly workspaceId: pulumi.Output<string>;
+    /** Action groups every alert notifies. */
+    public readonly actionGroupIds: pulumi.Output<string[]>;
+    /** The workspace component. */
+    public readonly workspace: MonitoringWorkspace;
+    /** The notification component, when receivers were given. */
+    public readonly notifications?: AlertNotifications;
+    /** The hub's diagnostic setting and alerts. */
+    public readonly hub: HubAlerts;
+    /** Resource id of the hub's diagnostic setting. */
+    public readonly diagnosticSettingId: pulumi.Output<string>;
+    /** Resource id of the connected-devices drop alert, unless disabled. */
+    public readonly connectedDevicesAlertId?: pulumi.Output<string>;
+    /** Resource ids of the log search alert rules by detection id. */
+    public readonly ruleIds: Readonly<Record<string, pulumi.Output<string>>>;
+
+    constructor(name: string, args: HubMonitoringArgs, opts?: pulumi.ComponentResourceOptions) {
+        super(`${TYPE_PREFIX}:HubMonitoring`, name, {}, opts);
+        const field = "HubMonitoringArgs";
+        requireIotHubId(`${field}.hubResourceId`, args.hubResourceId);
+        const shared = createShared(this, name, args, field);
+        this.workspace = shared.workspace;
+        this.notifications = shared.notifications;
+        this.workspaceId = shared.workspace.workspaceId;
+        this.actionGroupIds = shared.actionGroupIds;
+        this.hub = new HubAlerts(
+            `${name}-hub`,
+            {
+                hubResourceId: args.hubResourceId,
+                resourceGroupName: args.resourceGroupName,
+                location: args.location,
+                profile: shared.profile,
+                workspaceId: this.workspaceId,
+                actionGroupIds: this.actionGroupIds,
+                detections: args.detections,
+                connectedDevicesAlert: args.connectedDevicesAlert,
+                diagnostics: args.diagnostics,
+                tags: args.tags,
+                errorPath: field,
+            },
+            { parent: this },
+        );
+        this.diagnosticSettingId = this.hub.diagnosticSettingId;
+        this.connectedDevicesAlertId = this.hub.connectedDevicesAlertId;
+        this.ruleIds = this.hub.ruleIds;
+        this.registerOutputs({
+            workspaceId: this.workspaceId,
+            actionGroupIds: this.actionGroupIds,
+            diagnosticSettingId: this.diagnosticSettingId,
+            connectedDevicesAlertId: this.connectedDevicesAlertId,
+            ruleIds: this.ruleIds,
+        });
+    }
+}
+
+/** One hub of a fleet with its own overrides, merged over the fleet's settings. */
+export interface FleetHubOptions {
+    /** Resource id of the IoT Hub, as a plain string. Required. */
+    hubResourceId: string;
+    /** Per-detection overrides for this hub, merged field by field over the fleet's. Default: the fleet's. */
+    detections?: DetectionSettingsMap;
+    /** Drop-alert settings for this hub; a `threshold` or `expectedConnectedDevices` here replaces the fleet's. Default: the fleet's. */
+    connectedDevicesAlert?: ConnectedDevicesAlertOptions;
+    /** Diagnostic-setting options for this hub, merged over the fleet's. Default: the fleet's. */
+    diagnostics?: HubDiagnosticsOptions;
+}
+
+/** A hub of a fleet: its resource id, or its resource id with overrides. */
+export type FleetHub = string | FleetHubOptions;
+
+/** Arguments of {@link FleetMonitoring}: the hubs plus the shared arguments. */
+export interface FleetMonitoringArgs extends MonitoringSharedArgs {
+    /** The hubs to monitor: at least one, no duplicates (resource ids compare case-insensitively). Required. */
+    hubs: FleetHub[];
+}
+
+/** Merges hub-level drop-alert settings over the fleet's: a hub's own threshold or expected count replaces the fleet's. */
+export function mergeDropAlertSettings(fleet: ConnectedDevicesAlertOptions = {}, hub: ConnectedDevicesAlertOptions = {}): ConnectedDevicesAlertOptions {
+    const base: ConnectedDevicesAlertOptions = { ...fleet };
+    if (hub.threshold !== undefined || hub.expectedConnectedDevices !== undefined) {
+        delete base.threshold;
+        delete base.expectedConnectedDevices;
+        if (hub.threshold !== undefined) delete base.maxDropPercent;
+    }
+    return { ...base, ...hub };
+}
+
+function mergeDetections(fleet: DetectionSettingsMap = {}, hub: DetectionSettingsMap = {}): DetectionSettingsMap {
+    const out: DetectionSettingsMap = { ...fleet };
+    for (const [id, s] of Object.entries(hub)) {
+        out[id] = { ...fleet[id], ...s, parameters: fleet[id]?.parameters || s.parameters ? { ...fleet[id]?.parameters, ...s.parameters } : undefined };
+    }
+    return out;
+}
+
+/** Stable child-name keys for hubs: the hub name, with a short hash of the id where two hubs share a name. */
+export function hubKeys(hubIds: readonly string[]): string[] {
+    const names = hubIds.map(hubNameFromId);
+    return names.map((n, i) =>
+        names.filter((m) => m.toLowerCase() === n.toLowerCase()).length > 1
+            ? `${n}-${createHash("sha256").update(hubIds[i].toLowerCase()).digest("hex").slice(0, 6)}`
+            : n,
+    );
+}
+
+/**
+ * 404104 monitoring for a fleet of IoT Hubs: one shared workspace and action group; per hub a
+ * diagnostic setting, a connected-devices drop alert and one log search alert per detection.
+ */
+export class FleetMonitoring extends pulumi.ComponentResource {
+    /** Resource id of the shared workspace. */
+    public readonly workspaceId: pulumi.Output<string>;
+    /** Action groups every alert notifies. */
+    public readonly actionGroupIds: pulumi.Output<string[]>;
+    /** The workspace component. */
+    public readonly workspace: MonitoringWorkspace;
+    /** The notification component, when receivers were given. */
+    public readonly notifications?: AlertNotifications;
+    /** Per-hub components by hub key (the hub name, disambiguated when two hubs share a name). */
+    public readonly hubs: Readonly<Record<string, HubAlerts>>;
+    /** Diagnostic-setting ids by hub key. */
+    public readonly diagnosticSettingIds: Readonly<Record<string, pulumi.Output<string>>>;
+    /** Drop-alert ids by hub key (hubs with the alert enabled). */
+    public readonly connectedDevicesAlertIds: Readonly<Record<string, pulumi.Output<string>>>;
+    /** Log search alert rule ids by hub key, then detection id. */
+    public readonly ruleIds: Readonly<Record<string, Readonly<Record<string, pulumi.Output<string>>>>>;
+
+    constructor(name: string, args: FleetMonitoringArgs, opts?: pulumi.ComponentResourceOptions) {
+        super(`${TYPE_PREFIX}:FleetMonitoring`, name, {}, opts);
+        const field = "FleetMonitoringArgs";
+        if (!Array.isArray(args.hubs) || args.hubs.length === 0) {
+            throw new ValidationError(`${field}.hubs`, args.hubs, "allowed: a list of at least one IoT Hub resource id");
+        }
+        const hubOptions: FleetHubOptions[] = args.hubs.map((h) => (typeof h === "string" ? { hubResourceId: h } : h));
+        const ids = hubOptions.map((h, i) => requireIotHubId(`${field}.hubs[${i}]`, h.hubResourceId).id);
+        requireUnique(`${field}.hubs`, ids);
+        const shared = createShared(this, name, args, field);
+        this.workspace = shared.workspace;
+        this.notifications = shared.notifications;
+        this.workspaceId = shared.workspace.workspaceId;
+        this.actionGroupIds = shared.actionGroupIds;
+
+        const keys = hubKeys(ids);
+        const hubs: Record<string, HubAlerts> = {};
+        hubOptions.forEach((h, i) => {
+            hubs[keys[i]] = new HubAlerts(
+                `${name}-${keys[i]}`,
+                {
+                    hubResourceId: h.hubResourceId,
+                    resourceGroupName: args.resourceGroupName,
+                    location: args.location,
+                    profile: shared.profile,
+                    workspaceId: this.workspaceId,
+                    actionGroupIds: this.actionGroupIds,
+                    detections: mergeDetections(args.detections, h.detections),
+                    connectedDevicesAlert: mergeDropAlertSettings(args.connectedDevicesAlert, h.connectedDevicesAlert),
+                    diagnostics: { ...args.diagnostics, ...h.diagnostics },
+                    tags: args.tags,
+                    errorPath: `${field}.hubs[${i}]`,
+                },
+                { parent: this },
+            );
+        });
+        this.hubs = hubs;
+        const map = <T>(f: (h: HubAlerts) => T | undefined): Record<string, T> =>
+            Object.fromEntries(Object.entries(hubs).flatMap(([k, h]) => (f(h) === undefined ? [] : [[k, f(h) as T]])));
+        this.diagnosticSettingIds = map((h) => h.diagnosticSettingId);
+        this.connectedDevicesAlertIds = map((h) => h.connectedDevicesAlertId);
+        this.ruleIds = map((h) => h.ruleIds);
+        this.registerOutputs({
+            workspaceId: this.workspaceId,
+            actionGroupIds: this.actionGroupIds,
+            diagnosticSettingIds: this.diagnosticSettingIds,
+            connectedDevicesAlertIds: this.connectedDevicesAlertIds,
+            ruleIds: this.ruleIds,
+        });
+    }
+}

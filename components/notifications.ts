@@ -1,0 +1,154 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as monitor from "@pulumi/azure-native/monitor";
+import { TYPE_PREFIX } from "./naming";
+import { SecureWebhookApplication } from "./secureWebhook";
+import {
+    requireActionGroupId,
+    requireBoolean,
+    requireEmail,
+    requireHttpsUrl,
+    requireNonEmptyString,
+    requireUnique,
+    ValidationError,
+} from "./validation";
+
+/** An email receiver of the action group. */
+export interface EmailReceiver {
+    /** Receiver name, unique within the action group. */
+    name: string;
+    /** Email address that gets the notification. */
+    address: string;
+}
+
+/** A plain webhook receiver. The URL usually carries a token: it is stored as a Pulumi secret. */
+export interface WebhookReceiver {
+    /** Receiver name, unique within the action group. */
+    name: string;
+    /** `https://` URL to call; `http` is refused. Plain strings are checked at once, outputs when they resolve. */
+    url: pulumi.Input<string>;
+}
+
+/** A secure webhook receiver: Azure Monitor calls it with an Entra ID token for an application this package creates. */
+export interface SecureWebhookReceiver extends WebhookReceiver {
+    /** Display name of the Entra ID application. Default: `iothub-404104-alerts-<component name>`. */
+    applicationDisplayName?: string;
+}
+
+/**
+ * Arguments of {@link AlertNotifications}: the receivers of a new action group, and/or the ids
+ * of existing action groups. At least one receiver or one existing action group is required.
+ */
+export interface AlertNotificationsArgs {
+    /** Resource group of the created action group. Required when any receiver is given. */
+    resourceGroupName?: pulumi.Input<string>;
+    /** Name of the created action group. Default: Pulumi's auto-name from the component name. */
+    actionGroupName?: string;
+    /** Short name shown in SMS and email notifications, 1 to 12 characters. Default: `IoTHub404104`. */
+    shortName?: string;
+    /** Email receivers. Default: none. */
+    emails?: EmailReceiver[];
+    /** Plain webhook receivers (URLs kept secret, https only). Default: none. */
+    webhooks?: WebhookReceiver[];
+    /** One secure webhook receiver with its Entra ID application. Default: none. */
+    secureWebhook?: SecureWebhookReceiver;
+    /** Ids of existing action groups to notify as well (or instead). Default: none. */
+    existingActionGroupIds?: string[];
+    /** Whether receivers get the common alert schema. Default: `true`. */
+    useCommonAlertSchema?: boolean;
+    /** Tags of the created action group. Default: none. */
+    tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
+}
+
+/** Default short name of the created action group. */
+export const DEFAULT_ACTION_GROUP_SHORT_NAME = "IoTHub404104";
+
+function httpsSecret(field: string, url: pulumi.Input<string>): pulumi.Output<string> {
+    if (typeof url === "string") requireHttpsUrl(field, url);
+    return pulumi.secret(pulumi.output(url).apply((u) => requireHttpsUrl(field, u)));
+}
+
+/**
+ * The notification routing behind the alerts: an action group (location `Global`) with email,
+ * webhook and secure-webhook receivers, plus any existing action groups. `actionGroupIds` is what
+ * the alert rules reference.
+ */
+export class AlertNotifications extends pulumi.ComponentResource {
+    /** Ids of every action group the alerts notify: the created one first, then the existing ones. */
+    public readonly actionGroupIds: pulumi.Output<string[]>;
+    /** The created action group, or `undefined` when only existing action groups are used. */
+    public readonly actionGroup?: monitor.ActionGroup;
+    /** The Entra ID application behind the secure webhook, when there is one. */
+    public readonly secureWebhookApplication?: SecureWebhookApplication;
+
+    constructor(name: string, args: AlertNotificationsArgs, opts?: pulumi.ComponentResourceOptions) {
+        super(`${TYPE_PREFIX}:AlertNotifications`, name, {}, opts);
+        const field = "AlertNotificationsArgs";
+        const emails = args.emails ?? [];
+        const webhooks = args.webhooks ?? [];
+        const existing = (args.existingActionGroupIds ?? []).map((id, i) => requireActionGroupId(`${field}.existingActionGroupIds[${i}]`, id).id);
+        requireUnique(`${field}.existingActionGroupIds`, existing);
+        const useCommonAlertSchema = requireBoolean(`${field}.useCommonAlertSchema`, args.useCommonAlertSchema ?? true);
+        const hasReceivers = emails.length > 0 || webhooks.length > 0 || args.secureWebhook !== undefined;
+        if (!hasReceivers && existing.length === 0) {
+            throw new ValidationError(field, "no receivers", "allowed: at least one of emails, webhooks, secureWebhook or existingActionGroupIds");
+        }
+
+        const names = [
+            ...emails.map((e, i) => requireNonEmptyString(`${field}.emails[${i}].name`, e.name)),
+            ...webhooks.map((w, i) => requireNonEmptyString(`${field}.webhooks[${i}].name`, w.name)),
+            ...(args.secureWebhook ? [requireNonEmptyString(`${field}.secureWebhook.name`, args.secureWebhook.name)] : []),
+        ];
+        requireUnique(`${field} receiver names`, names);
+
+        if (hasReceivers) {
+            if (args.resourceGroupName === undefined) throw new ValidationError(`${field}.resourceGroupName`, undefined, "required when receivers are given");
+            const shortName = args.shortName ?? DEFAULT_ACTION_GROUP_SHORT_NAME;
+            if (typeof shortName !== "string" || shortName.length < 1 || shortName.length > 12) {
+                throw new ValidationError(`${field}.shortName`, shortName, "allowed: 1 to 12 characters");
+            }
+            const emailReceivers = emails.map((e, i) => ({
+                name: e.name,
+                emailAddress: requireEmail(`${field}.emails[${i}].address`, e.address),
+                useCommonAlertSchema,
+            }));
+            const webhookReceivers: pulumi.Input<monitor.ActionGroupArgs["webhookReceivers"]> = webhooks.map((w, i) => ({
+                name: w.name,
+                serviceUri: httpsSecret(`${field}.webhooks[${i}].url`, w.url),
+                useCommonAlertSchema,
+                useAadAuth: false,
+            }));
+            if (args.secureWebhook) {
+                const s = args.secureWebhook;
+                const url = httpsSecret(`${field}.secureWebhook.url`, s.url);
+                this.secureWebhookApplication = new SecureWebhookApplication(`${name}-secure-webhook`, { displayName: s.applicationDisplayName }, { parent: this });
+                webhookReceivers.push({
+                    name: s.name,
+                    serviceUri: url,
+                    useCommonAlertSchema,
+                    useAadAuth: true,
+                    objectId: this.secureWebhookApplication.objectId,
+                    identifierUri: this.secureWebhookApplication.identifierUri,
+                    tenantId: this.secureWebhookApplication.tenantId,
+                });
+            }
+            this.actionGroup = new monitor.ActionGroup(
+                name,
+                {
+                    resourceGroupName: args.resourceGroupName,
+                    actionGroupName: args.actionGroupName,
+                    groupShortName: shortName,
+                    location: "Global",
+                    enabled: true,
+                    emailReceivers,
+                    webhookReceivers,
+                    tags: args.tags,
+                },
+                { parent: this, dependsOn: this.secureWebhookApplication ? [this.secureWebhookApplication] : [] },
+            );
+            this.actionGroupIds = pulumi.all([this.actionGroup.id, existing]).apply(([id, rest]) => [id, ...rest]);
+        } else {
+            this.actionGroupIds = pulumi.output(existing);
+        }
+        this.registerOutputs({ actionGroupIds: this.actionGroupIds });
+    }
+}
