@@ -1,0 +1,235 @@
+/**
+ * The stack configuration of the program: its keys, their defaults, and the parser that turns a
+ * stack's raw config (as `pulumi.runtime.allConfig()` returns it) into the arguments of the
+ * fleet component. Every bad value is refused here with an error naming the config key.
+ */
+import type { FleetMonitoringArgs, FleetHubOptions } from "../components/monitoring";
+import type { ConnectedDevicesAlertOptions, DetectionSettingsMap, HubDiagnosticsOptions } from "../components/hubAlerts";
+import type { DetectionSettings } from "../components/detectionRule";
+import type { EmailReceiver, WebhookReceiver, SecureWebhookReceiver } from "../components/notifications";
+import { DETECTIONS } from "../queries/catalog";
+import { ENVIRONMENT_PROFILES, type EnvironmentProfile } from "../queries/detection";
+import {
+    requireActionGroupId,
+    requireEmail,
+    requireHttpsUrl,
+    requireIotHubId,
+    requireKnownKeys,
+    requireNonEmptyString,
+    requireOneOf,
+    requireResourceGroupName,
+    requireUnique,
+    requireWorkspaceId,
+    ValidationError,
+} from "../components/validation";
+import { DETECTION_SETTINGS_KEYS } from "../components/detectionRule";
+
+/** One config key of the program: its name, whether it is required, its default and what it does (the README's reference table is this list). */
+export interface ConfigKeyDoc {
+    readonly key: string;
+    readonly required: boolean;
+    readonly default: string;
+    readonly description: string;
+}
+
+/** Every config key the program reads, in the project's namespace. */
+export const CONFIG_KEYS: readonly ConfigKeyDoc[] = [
+    { key: "hubs", required: true, default: "-", description: "IoT Hubs to monitor: resource ids, or objects `{id, connectedDevicesAlert?, detections?, diagnostics?}` with per-hub overrides." },
+    { key: "resourceGroupName", required: true, default: "-", description: "Resource group of the workspace, action group and alert rules (must exist)." },
+    { key: "location", required: false, default: "`azure-native:location`", description: "Region of the workspace and log search alert rules." },
+    { key: "profile", required: false, default: "the stack name when it is dev, staging or prod", description: "Environment profile: `dev`, `staging` or `prod`; sets severities, drop percent, retention and whether receivers are required." },
+    { key: "workspace", required: false, default: "created, PerGB2018, profile retention (dev/staging 30 d, prod 90 d), retained on delete", description: "`{existingId}` to use an existing workspace, or `{name?, sku?, retentionInDays?, dailyQuotaGb?, retainOnDelete?}` for the created one." },
+    { key: "receivers", required: false, default: "none (refused by staging and prod)", description: "`{emails?: [{name, address}], webhooks?: [{name, url}], secureWebhook?: {name, url, applicationDisplayName?}, existingActionGroupIds?: [], shortName?}`; set URLs with `pulumi config set --secret --path`." },
+    { key: "connectedDevicesAlert", required: false, default: "enabled, Minimum < threshold over PT5M every PT1M, profile severity and drop percent", description: "`{enabled?, threshold?, expectedConnectedDevices?, maxDropPercent?, timeAggregation?, windowSize?, evaluationFrequency?, severity?, autoMitigate?}`." },
+    { key: "detections", required: false, default: "every detection enabled with catalog settings", description: "Per detection id: `{enabled?, severity?, threshold?, parameters?, evaluationFrequency?, windowSize?, muteActionsDuration?, failingPeriods?, autoMitigate?}`." },
+    { key: "diagnostics", required: false, default: "`Connections` + `AllMetrics` as `iothub-404104-monitoring`", description: "`{additionalCategories?, sendAllMetrics?, settingName?, adoptExisting?}`." },
+    { key: "tags", required: false, default: "none", description: "Tags for every created resource that takes tags." },
+];
+
+/** The parsed configuration of one stack. */
+export interface StackSettings {
+    /** The Pulumi stack name. */
+    readonly stack: string;
+    /** The environment profile in effect. */
+    readonly profile: EnvironmentProfile;
+    /** Arguments for the fleet component. */
+    readonly fleet: FleetMonitoringArgs;
+}
+
+function parseValue(key: string, raw: string): unknown {
+    const t = raw.trim();
+    if (t.startsWith("{") || t.startsWith("[")) {
+        try {
+            return JSON.parse(t);
+        } catch {
+            throw new ValidationError(key, raw, "allowed: valid JSON (structured config values arrive as JSON)");
+        }
+    }
+    return raw;
+}
+
+function asList(field: string, value: unknown): unknown[] {
+    if (!Array.isArray(value)) throw new ValidationError(field, value, "allowed: a list");
+    return value;
+}
+
+function parseDetections(field: string, value: unknown): DetectionSettingsMap {
+    const ids = DETECTIONS.map((d) => d.id);
+    const map = requireKnownKeys(field, value, ids);
+    const out: DetectionSettingsMap = {};
+    for (const [id, settings] of Object.entries(map)) {
+        const s = requireKnownKeys(`${field}.${id}`, settings, DETECTION_SETTINGS_KEYS);
+        if (s.failingPeriods !== undefined) requireKnownKeys(`${field}.${id}.failingPeriods`, s.failingPeriods, ["numberOfEvaluationPeriods", "minFailingPeriodsToAlert"]);
+        if (s.parameters !== undefined) requireKnownKeys(`${field}.${id}.parameters`, s.parameters, Object.keys(DETECTIONS.find((d) => d.id === id)?.parameters ?? {}));
+        out[id] = s as DetectionSettings;
+    }
+    return out;
+}
+
+const DROP_KEYS = ["enabled", "threshold", "expectedConnectedDevices", "maxDropPercent", "timeAggregation", "windowSize", "evaluationFrequency", "severity", "autoMitigate"];
+const DIAGNOSTICS_KEYS = ["additionalCategories", "sendAllMetrics", "settingName", "adoptExisting"];
+
+function parseHub(field: string, value: unknown): FleetHubOptions {
+    if (typeof value === "string") return { hubResourceId: requireIotHubId(field, value).id };
+    const h = requireKnownKeys(field, value, ["id", "connectedDevicesAlert", "detections", "diagnostics"]);
+    return {
+        hubResourceId: requireIotHubId(`${field}.id`, h.id).id,
+        connectedDevicesAlert: h.connectedDevicesAlert === undefined ? undefined : (requireKnownKeys(`${field}.connectedDevicesAlert`, h.connectedDevicesAlert, DROP_KEYS) as ConnectedDevicesAlertOptions),
+        detections: h.detections === undefined ? undefined : parseDetections(`${field}.detections`, h.detections),
+        diagnostics: h.diagnostics === undefined ? undefined : (requireKnownKeys(`${field}.diagnostics`, h.diagnostics, DIAGNOSTICS_KEYS) as HubDiagnosticsOptions),
+    };
+}
+
+/** Receivers as parsed from config: URLs are checked (https) and still plain; the program wraps them as secrets. */
+export interface ParsedReceivers {
+    readonly emails: EmailReceiver[];
+    readonly webhooks: WebhookReceiver[];
+    readonly secureWebhook?: SecureWebhookReceiver;
+    readonly existingActionGroupIds: string[];
+    readonly shortName?: string;
+}
+
+function parseReceivers(field: string, value: unknown): ParsedReceivers {
+    const r = requireKnownKeys(field, value, ["emails", "webhooks", "secureWebhook", "existingActionGroupIds", "shortName"]);
+    const emails = asList(`${field}.emails`, r.emails ?? []).map((e, i) => {
+        const o = requireKnownKeys(`${field}.emails[${i}]`, e, ["name", "address"]);
+        return { name: requireNonEmptyString(`${field}.emails[${i}].name`, o.name), address: requireEmail(`${field}.emails[${i}].address`, o.address) };
+    });
+    const webhooks = asList(`${field}.webhooks`, r.webhooks ?? []).map((w, i) => {
+        const o = requireKnownKeys(`${field}.webhooks[${i}]`, w, ["name", "url"]);
+        return { name: requireNonEmptyString(`${field}.webhooks[${i}].name`, o.name), url: requireHttpsUrl(`${field}.webhooks[${i}].url`, o.url) };
+    });
+    let secureWebhook: SecureWebhookReceiver | undefined;
+    if (r.secureWebhook !== undefined) {
+        const o = requireKnownKeys(`${field}.secureWebhook`, r.secureWebhook, ["name", "url", "applicationDisplayName"]);
+        secureWebhook = {
+            name: requireNonEmptyString(`${field}.secureWebhook.name`, o.name),
+            url: requireHttpsUrl(`${field}.secureWebhook.url`, o.url),
+            applicationDisplayName: o.applicationDisplayName === undefined ? undefined : requireNonEmptyString(`${field}.secureWebhook.applicationDisplayName`, o.applicationDisplayName),
+        };
+    }
+    const existingActionGroupIds = asList(`${field}.existingActionGroupIds`, r.existingActionGroupIds ?? []).map(
+        (id, i) => requireActionGroupId(`${field}.existingActionGroupIds[${i}]`, id).id,
+    );
+    requireUnique(`${field}.existingActionGroupIds`, existingActionGroupIds);
+    requireUnique(`${field} receiver names`, [...emails.map((e) => e.name), ...webhooks.map((w) => w.name), ...(secureWebhook ? [secureWebhook.name] : [])]);
+    const shortName = r.shortName === undefined ? undefined : requireNonEmptyString(`${field}.shortName`, r.shortName);
+    return { emails, webhooks, secureWebhook, existingActionGroupIds, shortName };
+}
+
+/** Whether parsed receivers route anywhere. */
+export function hasReceivers(r: ParsedReceivers): boolean {
+    return r.emails.length > 0 || r.webhooks.length > 0 || r.secureWebhook !== undefined || r.existingActionGroupIds.length > 0;
+}
+
+/**
+ * Parses a stack's raw configuration (`"<project>:<key>" -> string`, structured values as JSON)
+ * into fleet arguments. Throws a {@link ValidationError} naming the config key (`<project>:<key>`
+ * and the path inside it) for unknown keys, malformed ids, bad emails, non-https webhooks and
+ * every other bad value; components re-check what they receive.
+ * `wrapSecret` turns webhook URLs into secrets (the program passes `pulumi.secret`).
+ */
+export function parseStackConfig(
+    raw: Readonly<Record<string, string>>,
+    project: string,
+    stack: string,
+    wrapSecret: (url: string) => WebhookReceiver["url"] = (u) => u,
+): StackSettings {
+    const known = CONFIG_KEYS.map((k) => k.key);
+    const values: Record<string, unknown> = {};
+    for (const [fullKey, rawValue] of Object.entries(raw)) {
+        const sep = fullKey.indexOf(":");
+        const ns = fullKey.slice(0, sep);
+        const key = fullKey.slice(sep + 1);
+        if (ns !== project) continue;
+        requireKnownKeys(project, { [key]: true }, known);
+        values[key] = parseValue(fullKey, rawValue);
+    }
+    const k = (key: string): string => `${project}:${key}`;
+
+    if (values.hubs === undefined) throw new ValidationError(k("hubs"), undefined, "required: a list of at least one IoT Hub resource id");
+    const hubList = asList(k("hubs"), values.hubs);
+    if (hubList.length === 0) throw new ValidationError(k("hubs"), hubList, "allowed: a list of at least one IoT Hub resource id");
+    const hubs = hubList.map((h, i) => parseHub(`${k("hubs")}[${i}]`, h));
+    requireUnique(k("hubs"), hubs.map((h) => h.hubResourceId));
+
+    const defaultProfile = (ENVIRONMENT_PROFILES as readonly string[]).includes(stack) ? stack : undefined;
+    if (values.profile === undefined && defaultProfile === undefined) {
+        throw new ValidationError(k("profile"), undefined, `required for stack "${stack}" (its name is not a profile); allowed: ${ENVIRONMENT_PROFILES.join(", ")}`);
+    }
+    const profile = requireOneOf(k("profile"), values.profile ?? defaultProfile, ENVIRONMENT_PROFILES);
+
+    const resourceGroupName = requireResourceGroupName(k("resourceGroupName"), values.resourceGroupName);
+    const location = values.location ?? raw["azure-native:location"];
+    if (location === undefined) throw new ValidationError(k("location"), undefined, "required (or set azure-native:location): an Azure region such as westeurope");
+    requireNonEmptyString(k("location"), location);
+    if (!/^[a-z0-9]+$/i.test(location as string)) throw new ValidationError(k("location"), location, "allowed: an Azure region name such as westeurope (letters and digits)");
+
+    let workspace: FleetMonitoringArgs["workspace"];
+    if (values.workspace !== undefined) {
+        const w = requireKnownKeys(k("workspace"), values.workspace, ["existingId", "name", "sku", "retentionInDays", "dailyQuotaGb", "retainOnDelete"]);
+        if (w.existingId !== undefined) {
+            const extra = Object.keys(w).filter((x) => x !== "existingId");
+            if (extra.length > 0) throw new ValidationError(`${k("workspace")}.${extra[0]}`, w[extra[0]], "only applies to a created workspace; remove it or remove existingId");
+            workspace = { existingWorkspaceId: requireWorkspaceId(`${k("workspace")}.existingId`, w.existingId).id };
+        } else {
+            workspace = {
+                workspaceName: w.name as string | undefined,
+                sku: w.sku as "PerGB2018" | undefined,
+                retentionInDays: w.retentionInDays as number | undefined,
+                dailyQuotaGb: w.dailyQuotaGb as number | undefined,
+                retainOnDelete: w.retainOnDelete as boolean | undefined,
+            };
+        }
+    }
+
+    let notifications: FleetMonitoringArgs["notifications"];
+    if (values.receivers !== undefined) {
+        const r = parseReceivers(k("receivers"), values.receivers);
+        if (hasReceivers(r)) {
+            notifications = {
+                shortName: r.shortName,
+                emails: r.emails,
+                webhooks: r.webhooks.map((w) => ({ name: w.name, url: wrapSecret(w.url as string) })),
+                secureWebhook: r.secureWebhook ? { ...r.secureWebhook, url: wrapSecret(r.secureWebhook.url as string) } : undefined,
+                existingActionGroupIds: r.existingActionGroupIds,
+            };
+        }
+    }
+
+    const connectedDevicesAlert =
+        values.connectedDevicesAlert === undefined ? undefined : (requireKnownKeys(k("connectedDevicesAlert"), values.connectedDevicesAlert, DROP_KEYS) as ConnectedDevicesAlertOptions);
+    const detections = values.detections === undefined ? undefined : parseDetections(k("detections"), values.detections);
+    const diagnostics = values.diagnostics === undefined ? undefined : (requireKnownKeys(k("diagnostics"), values.diagnostics, DIAGNOSTICS_KEYS) as HubDiagnosticsOptions);
+    let tags: Record<string, string> | undefined;
+    if (values.tags !== undefined) {
+        const t = requireKnownKeys(k("tags"), values.tags, Object.keys(values.tags as object));
+        tags = Object.fromEntries(Object.entries(t).map(([name, v]) => [name, requireNonEmptyString(`${k("tags")}.${name}`, v)]));
+    }
+
+    return {
+        stack,
+        profile,
+        fleet: { resourceGroupName, location: location as string, profile, hubs, workspace, notifications, connectedDevicesAlert, detections, diagnostics, tags },
+    };
+}

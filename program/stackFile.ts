@@ -1,0 +1,89 @@
+/**
+ * Reads a stack's configuration from its files (`Pulumi.yaml` and `Pulumi.<stack>.yaml`) the way
+ * the Pulumi CLI hands it to a program: `"<namespace>:<key>" -> string`, structured values as
+ * JSON. Secure (encrypted) values cannot be decrypted offline: they are replaced by a placeholder
+ * and their keys reported as secret.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import { parse } from "yaml";
+
+/** Placeholder that stands in for an encrypted config value offline (an https URL, since secrets here are webhook URLs). */
+export const OFFLINE_SECRET_PLACEHOLDER = "https://offline-preview.invalid/secret";
+
+/** A stack's configuration as read from its files. */
+export interface StackFile {
+    /** Project name from `Pulumi.yaml`. */
+    readonly project: string;
+    /** Stack name. */
+    readonly stack: string;
+    /** Path of the stack file read. */
+    readonly file: string;
+    /** Raw config, `"<namespace>:<key>" -> string`. */
+    readonly config: Record<string, string>;
+    /** Keys holding at least one secure value. */
+    readonly secretKeys: string[];
+    /** How many secure values were replaced by the placeholder. */
+    readonly placeholders: number;
+}
+
+/** A stack file that cannot be read or is not valid YAML of the expected shape. */
+export class StackFileError extends Error {
+    constructor(message: string) {
+        super(message);
+        this.name = "StackFileError";
+    }
+}
+
+function replaceSecure(value: unknown, counter: { n: number }): unknown {
+    if (Array.isArray(value)) return value.map((v) => replaceSecure(v, counter));
+    if (value && typeof value === "object") {
+        const o = value as Record<string, unknown>;
+        const keys = Object.keys(o);
+        if (keys.length === 1 && keys[0] === "secure") {
+            counter.n++;
+            return OFFLINE_SECRET_PLACEHOLDER;
+        }
+        return Object.fromEntries(keys.map((k) => [k, replaceSecure(o[k], counter)]));
+    }
+    return value;
+}
+
+/** Reads `Pulumi.yaml` and `Pulumi.<stack>.yaml` from `dir`. Throws {@link StackFileError} with the file name for a missing or malformed file. */
+export function readStackFile(dir: string, stack: string): StackFile {
+    const projectFile = path.join(dir, "Pulumi.yaml");
+    const file = path.join(dir, `Pulumi.${stack}.yaml`);
+    if (!/^[A-Za-z0-9_.-]+$/.test(stack)) throw new StackFileError(`--stack: "${stack}" is not a stack name (letters, digits, _ . -)`);
+    const project = (parseYaml(projectFile) as { name?: unknown } | null)?.name;
+    if (typeof project !== "string") throw new StackFileError(`${projectFile}: no project name`);
+    if (!fs.existsSync(file)) throw new StackFileError(`${path.basename(file)}: no such stack file (stack "${stack}")`);
+    const doc = parseYaml(file) as { config?: unknown } | null;
+    const rawConfig = doc?.config ?? {};
+    if (typeof rawConfig !== "object" || rawConfig === null || Array.isArray(rawConfig)) throw new StackFileError(`${path.basename(file)}: "config" must be a map`);
+    const config: Record<string, string> = {};
+    const secretKeys: string[] = [];
+    let placeholders = 0;
+    for (const [key, value] of Object.entries(rawConfig as Record<string, unknown>)) {
+        if (!key.includes(":")) throw new StackFileError(`${path.basename(file)}: config key "${key}" has no namespace (expected "${project}:${key}")`);
+        const counter = { n: 0 };
+        const v = replaceSecure(value, counter);
+        placeholders += counter.n;
+        if (counter.n > 0) secretKeys.push(key);
+        config[key] = typeof v === "string" ? v : typeof v === "number" || typeof v === "boolean" ? String(v) : JSON.stringify(v);
+    }
+    return { project, stack, file, config, secretKeys, placeholders };
+}
+
+function parseYaml(file: string): unknown {
+    let text: string;
+    try {
+        text = fs.readFileSync(file, "utf8");
+    } catch {
+        throw new StackFileError(`${path.basename(file)}: cannot be read`);
+    }
+    try {
+        return parse(text);
+    } catch (e) {
+        throw new StackFileError(`${path.basename(file)}: not valid YAML (${(e as Error).message.split("\n")[0]})`);
+    }
+}
