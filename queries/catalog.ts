@@ -2,50 +2,339 @@
  * The detection catalog: one entry per `.kql` file in this folder, with everything its log
  * search alert needs beside the query. A reviewer reads a detection here and in its `.kql` file,
  * without reading any other TypeScript.
+ *
+ * Every detection filters with its typed parameters inside the query and returns one row per hub
+ * only when the hub breaches, so every condition is "the measure column is greater than 0" on that
+ * row. Every rule is split by the hub (`_ResourceId` and `HubName`), never by a device: each time
+ * series of a log search alert is billed.
  */
+import type { IntParameter, RealParameter, TimespanParameter } from "../kql/literals";
 import { monitoredHubsParameter, type DetectionDefinition } from "./detection";
 
-/** Symptom 3: many devices disconnect with 404104 in one short bin (a transient IoT Hub problem). */
+/** The column every detection carries the hub's resource id in (Log Analytics stores it lower-case). */
+const RESOURCE_ID_COLUMN = "_ResourceId";
+/** The hub-level dimension of every detection: the hub's name, taken from its resource id. */
+const HUB_DIMENSIONS: readonly string[] = ["HubName"];
+/** The datetime column every detection returns: the time of the latest evidence on the hub. */
+const TIME_COLUMN = "TimeGenerated";
+
+// The periodic test of symptom 1, shared by periodic-disconnect.kql and random-disconnect.kql (which
+// leaves periodic devices out). The ranges of minPeriod and maxPeriod meet at one hour, so the
+// shortest period can never exceed the longest.
+
+/** Disconnects of one device, at least, before its intervals are tested for a period. Default 3 (two intervals). */
+const minDisconnectsParameter: IntParameter = {
+    type: "int",
+    default: 3,
+    min: 3,
+    max: 100,
+    description: "404104 disconnects of one device in the window, at least, before its intervals are tested for a period.",
+};
+/** Shortest period that counts as periodic. Default PT5M. */
+const minPeriodParameter: TimespanParameter = {
+    type: "timespan",
+    default: "PT5M",
+    min: "PT1M",
+    max: "PT1H",
+    description: "Shortest mean interval between one device's 404104 disconnects that counts as a period.",
+};
+/** Longest period that counts as periodic; a longer gap is the device being away. Default P1D. */
+const maxPeriodParameter: TimespanParameter = {
+    type: "timespan",
+    default: "P1D",
+    min: "PT1H",
+    max: "P1D",
+    description: "Longest interval between one device's 404104 disconnects that counts as a period; a longer gap is the device being away.",
+};
+/** Largest spread of the intervals, as (longest - shortest) / mean. Default 0.2. */
+const maxSpreadParameter: RealParameter = {
+    type: "real",
+    default: 0.2,
+    min: 0.01,
+    max: 1,
+    description: "Largest spread of one device's intervals, (longest - shortest) / mean, that still counts as regular.",
+};
+
+// The mass test of symptom 3, shared by mass-disconnect.kql and random-disconnect.kql (which leaves
+// disconnects in and next to a mass bin out).
+
+/** Width of the bin in which a mass disconnect is counted. Default PT5M. */
+const binSizeParameter: TimespanParameter = {
+    type: "timespan",
+    default: "PT5M",
+    min: "PT1M",
+    max: "PT15M",
+    description: "Width of the bin in which disconnected devices are counted.",
+};
+/** Distinct devices disconnected with 404104 in one bin, at least. Default 10. */
+const massMinDevicesParameter: IntParameter = {
+    type: "int",
+    default: 10,
+    min: 1,
+    max: 1_000_000,
+    description: "Distinct devices disconnected with 404104 in one bin, at least.",
+};
+/** Share of the devices seen in the window that dropped in one bin, at least. Default 0.2. */
+const massMinShareParameter: RealParameter = {
+    type: "real",
+    default: 0.2,
+    min: 0.01,
+    max: 1,
+    description: "Share of the devices seen in the window that dropped in one bin, at least.",
+};
+
+/** How long a row is left for a later run, so the rows around it have arrived (logs come 3 to 10 minutes late). Default PT10M. */
+const settleTimeParameter: TimespanParameter = {
+    type: "timespan",
+    default: "PT10M",
+    min: "PT5M",
+    max: "PT30M",
+    description: "Rows younger than this are left for a later run, so the rows that explain them have arrived (logs come 3 to 10 minutes late).",
+};
+
+/** Symptom 1: 404104 disconnects at a regular interval and/or followed by 401003 and a reconnect (SAS token expiry). */
+export const periodicDisconnect: DetectionDefinition = {
+    id: "periodic-disconnect",
+    file: "periodic-disconnect.kql",
+    symptom: 1,
+    title: "IoT Hub 404104: devices disconnect at a regular interval (symptom 1, SAS token expiry)",
+    severity: { dev: 4, staging: 3, prod: 2 },
+    evaluationFrequency: "PT1H",
+    windowSize: "P2D",
+    timeAggregation: "Maximum",
+    measureColumn: "AffectedDevices",
+    operator: "GreaterThan",
+    threshold: 0,
+    dimensions: HUB_DIMENSIONS,
+    resourceIdColumn: RESOURCE_ID_COLUMN,
+    timeColumn: TIME_COLUMN,
+    failingPeriods: { numberOfEvaluationPeriods: 1, minFailingPeriodsToAlert: 1 },
+    muteActionsDuration: "P1D",
+    autoMitigate: false,
+    parameters: {
+        monitoredHubs: monitoredHubsParameter,
+        minDisconnects: minDisconnectsParameter,
+        minPeriod: minPeriodParameter,
+        maxPeriod: maxPeriodParameter,
+        maxSpread: maxSpreadParameter,
+        followWindow: {
+            type: "timespan",
+            default: "PT1M",
+            min: "PT30S",
+            max: "PT10M",
+            description: "The 401003 and the successful reconnect must come within this span of the 404104 (the article: less than a minute).",
+        },
+        minFollowedPerDevice: {
+            type: "int",
+            default: 2,
+            min: 1,
+            max: 100,
+            description: "404104 -> 401003 -> reconnect sequences of one device in the window, at least, to count without a regular period.",
+        },
+        minDevices: { type: "int", default: 1, min: 1, max: 1_000_000, description: "Affected devices per hub, at least." },
+    },
+    runbook: {
+        likelyCause:
+            "The SAS token the devices connect with expires and IoT Hub closes the connection (404104); a device reconnects once it refreshes its token, sometimes after a 401003 IoTHubUnauthorized. The Azure IoT C SDK's SAS token expires hourly by default, which produces exactly this periodic pattern.",
+        whatToCheck: [
+            "DominantPeriodMinutes: a period near 60 minutes (the article's example: 65) points at one-hour tokens, the C SDK default.",
+            "ShareFollowedBy401003: a high share confirms the token expired before the device renewed it.",
+            "How the sample devices create their SAS tokens (lifetime, when they renew) and which SDK and version they use (sdkVersion in the Connections logs).",
+            "Healthy renewals are not in this alert: a device that renews in time disconnects without 404104 and reconnects at once.",
+        ],
+        fix: [
+            "Follow the 401003 IoTHubUnauthorized guidance: renew the SAS token before it expires.",
+            "Use an Azure IoT device SDK that renews the token by itself instead of connecting with a fixed token (the .NET and Java SDKs renew at 85% of the token's life, Python 120 seconds before expiry).",
+            "Where devices build their own tokens, create the new token and reconnect before the old one expires.",
+        ],
+    },
+    timeToDetect:
+        "For 404104 -> 401003 -> reconnect sequences: 10 to 70 minutes after a device's second sequence (logs arrive 3 to 10 minutes late, the rule runs hourly). For a regular period: about two periods after the first periodic disconnect, plus the same 10 to 70 minutes (about 2.5 to 3.5 hours for the article's 65-minute period). The 2-day window lets periods up to about a day show three disconnects.",
+};
+
+/** Symptom 2: 404104 disconnects that are neither periodic nor part of a mass event, above a rate (keep-alive, TCP reset, crash). */
+export const randomDisconnect: DetectionDefinition = {
+    id: "random-disconnect",
+    file: "random-disconnect.kql",
+    symptom: 2,
+    title: "IoT Hub 404104: devices disconnect at random (symptom 2, keep-alive timeout, TCP reset or crash)",
+    severity: { dev: 4, staging: 3, prod: 2 },
+    evaluationFrequency: "PT15M",
+    windowSize: "PT6H",
+    timeAggregation: "Maximum",
+    measureColumn: "AffectedDevices",
+    operator: "GreaterThan",
+    threshold: 0,
+    dimensions: HUB_DIMENSIONS,
+    resourceIdColumn: RESOURCE_ID_COLUMN,
+    timeColumn: TIME_COLUMN,
+    failingPeriods: { numberOfEvaluationPeriods: 1, minFailingPeriodsToAlert: 1 },
+    muteActionsDuration: "PT6H",
+    autoMitigate: true,
+    parameters: {
+        monitoredHubs: monitoredHubsParameter,
+        minDisconnectsPerDevice: {
+            type: "int",
+            default: 3,
+            min: 1,
+            max: 10_000,
+            description: "Random 404104 disconnects of one device in the window, at least.",
+        },
+        minAffectedDevices: {
+            type: "int",
+            default: 3,
+            min: 1,
+            max: 1_000_000,
+            description: "Devices per hub with at least minDisconnectsPerDevice random disconnects, at least.",
+        },
+        settleTime: settleTimeParameter,
+        minDisconnects: minDisconnectsParameter,
+        minPeriod: minPeriodParameter,
+        maxPeriod: maxPeriodParameter,
+        maxSpread: maxSpreadParameter,
+        binSize: binSizeParameter,
+        massMinDevices: massMinDevicesParameter,
+        massMinShareOfFleet: massMinShareParameter,
+    },
+    runbook: {
+        likelyCause:
+            "The connection was lost on the device's side: its network was down for longer than the MQTT keep-alive (IoT Hub closes an idle connection after 1.5 times the client's keep-alive, at most 1,767 seconds), it reset the TCP connection without an MQTT DISCONNECT (a bug of older Azure IoT SDK versions), or the device application crashed. The keep-alive can differ per device.",
+        whatToCheck: [
+            "ByProtocolAndSdk: disconnects concentrated on one SDK version point at an old SDK; on one protocol, at its keep-alive or network path.",
+            "The connectivity of the sample devices: signal quality, network path, NAT or firewall idle timeouts shorter than the keep-alive.",
+            "The device application's logs and restarts around the disconnect times: a crash shows as a restart.",
+        ],
+        fix: [
+            "Test the devices' connectivity to IoT Hub and fix the network where it is unreliable.",
+            "Do not just raise the keep-alive on an unreliable or intermittent network: it makes a lost connection take longer to detect.",
+            "Use the latest Azure IoT device SDK and let it manage the connection and reconnects.",
+        ],
+    },
+    timeToDetect:
+        "Once the rate is reached (minDisconnectsPerDevice random disconnects on minAffectedDevices devices within 6 hours), at most 25 minutes with the defaults: disconnects are counted after settleTime (10 minutes, which covers the 3 to 10 minutes logs take to arrive) at the next 15-minute run.",
+};
+
+/** Symptom 3: many devices disconnect with 404104 in one short bin, and/or 500xxx errors rise above their baseline (IoT Hub transient problem). */
 export const massDisconnect: DetectionDefinition = {
     id: "mass-disconnect",
     file: "mass-disconnect.kql",
     symptom: 3,
-    title: "IoT Hub 404104: many devices disconnected at once (symptom 3)",
+    title: "IoT Hub 404104: many devices disconnected at once (symptom 3, IoT Hub transient problem)",
     severity: { dev: 3, staging: 2, prod: 1 },
     evaluationFrequency: "PT5M",
-    windowSize: "PT30M",
+    windowSize: "PT6H",
     timeAggregation: "Maximum",
-    measureColumn: "DroppedDevices",
+    measureColumn: "TriggeredBins",
     operator: "GreaterThan",
     threshold: 0,
-    dimensions: ["HubName"],
-    resourceIdColumn: "_ResourceId",
+    dimensions: HUB_DIMENSIONS,
+    resourceIdColumn: RESOURCE_ID_COLUMN,
+    timeColumn: TIME_COLUMN,
     failingPeriods: { numberOfEvaluationPeriods: 1, minFailingPeriodsToAlert: 1 },
     muteActionsDuration: "PT1H",
     autoMitigate: true,
     parameters: {
         monitoredHubs: monitoredHubsParameter,
-        binSize: { type: "timespan", default: "PT5M", min: "PT1M", max: "PT15M", description: "Width of the bin in which disconnected devices are counted." },
-        minDevices: { type: "int", default: 10, min: 1, max: 1_000_000, description: "Distinct devices disconnected with 404104 in one bin, at least." },
-        minShareOfFleet: { type: "real", default: 0.2, min: 0.01, max: 1, description: "Share of the devices seen in the window that dropped in one bin, at least." },
+        binSize: binSizeParameter,
+        minDevices: massMinDevicesParameter,
+        minShareOfFleet: massMinShareParameter,
+        recentSpan: {
+            type: "timespan",
+            default: "PT30M",
+            min: "PT30M",
+            max: "PT2H",
+            description: "Bins starting this recently can fire; the rest of the window is the 500xxx baseline. At least one bin plus the 10 minutes logs can be late.",
+        },
+        min500xxxPerBin: {
+            type: "int",
+            default: 5,
+            min: 1,
+            max: 1_000_000,
+            description: "500xxx errors in one bin, at least, to count as a rise.",
+        },
+        errorRiseFactor: {
+            type: "real",
+            default: 3,
+            min: 1,
+            max: 100,
+            description: "A bin's 500xxx errors must reach this multiple of the hub's average per bin before recentSpan.",
+        },
     },
     runbook: {
-        likelyCause: "A transient problem in IoT Hub itself: many devices lost their connections at once (404104 DeviceConnectionClosedRemotely), usually with 500xxx internal errors.",
+        likelyCause:
+            "A transient problem in IoT Hub itself: many devices lost their connections at once (404104 DeviceConnectionClosedRemotely), usually with more 500xxx internal errors than usual.",
         whatToCheck: [
-            "Azure Service Health and Resource Health of the hub for an incident in its region.",
+            "Azure Service Health and the hub's Resource Health for an incident in its region.",
             "The hub's Connected devices metric (connectedDeviceCount) for a drop at the same time.",
-            "500xxx errors (500001 ServerError, 500008 GenericTimeout) in the Connections logs of the same minutes.",
+            "MassDropBins and ErrorRiseBins: which of the two conditions fired; Errors500xxxByCode names the codes (500001 ServerError, 500008 GenericTimeout).",
         ],
         fix: [
-            "Follow the 500xxx internal-error guidance: devices should retry with exponential back-off and jitter (the Azure IoT device SDKs do).",
+            "Follow the 500xxx internal-error guidance: devices retry with exponential back-off and jitter (the Azure IoT device SDKs do).",
             "If the drop lasts, open a support case with the hub's resource id and the time range of the alert.",
         ],
     },
-    timeToDetect: "About 10 to 15 minutes: logs arrive 3 to 10 minutes late and the rule runs every 5 minutes over a 30-minute window, so a bin is counted once its late rows are in.",
+    timeToDetect:
+        "5 to 20 minutes from the first disconnects: logs arrive 3 to 10 minutes late, the rule runs every 5 minutes, and a bin may need the late rows of up to one more bin to reach the floor. The 30-minute recent span keeps each bin in view until its late rows are in; the alert resolves by itself once no recent bin qualifies.",
+};
+
+/** 409002 LinkCreationConflict without a 404104 just before: device logic opens a second connection (related to symptom 2). */
+export const linkConflict: DetectionDefinition = {
+    id: "link-conflict",
+    file: "link-conflict.kql",
+    symptom: 2,
+    title: "IoT Hub 409002 without 404104: devices open a second connection (related to symptom 2)",
+    severity: { dev: 4, staging: 4, prod: 3 },
+    evaluationFrequency: "PT15M",
+    windowSize: "PT6H",
+    timeAggregation: "Maximum",
+    measureColumn: "AffectedDevices",
+    operator: "GreaterThan",
+    threshold: 0,
+    dimensions: HUB_DIMENSIONS,
+    resourceIdColumn: RESOURCE_ID_COLUMN,
+    timeColumn: TIME_COLUMN,
+    failingPeriods: { numberOfEvaluationPeriods: 1, minFailingPeriodsToAlert: 1 },
+    muteActionsDuration: "PT12H",
+    autoMitigate: false,
+    parameters: {
+        monitoredHubs: monitoredHubsParameter,
+        sideEffectWindow: {
+            type: "timespan",
+            default: "PT5M",
+            min: "PT1M",
+            max: "PT15M",
+            description: "A 409002 this soon after a 404104 of the same device is its side effect and is not counted.",
+        },
+        minConflictsPerDevice: {
+            type: "int",
+            default: 3,
+            min: 1,
+            max: 10_000,
+            description: "409002 errors of one device in the window that no 404104 explains, at least.",
+        },
+        minAffectedDevices: { type: "int", default: 1, min: 1, max: 1_000_000, description: "Devices per hub with that many unexplained conflicts, at least." },
+        settleTime: settleTimeParameter,
+    },
+    runbook: {
+        likelyCause:
+            "IoT Hub closed a device's connection because a new connection arrived for the same device (409002 LinkCreationConflict) with no 404104 just before it: the device-side logic opens a connection while one is already open, or more than one client uses the same device identity.",
+        whatToCheck: [
+            "The sample devices: how many processes or devices connect with that device id (maskedIpAddress in properties_s differs between clients).",
+            "The device application's reconnect logic: it must open a new connection only after the old one dropped.",
+            "SdkVersions: whether the conflicts concentrate on one SDK version.",
+        ],
+        fix: [
+            "Issue a new connection request only when the connection has dropped.",
+            "Give every client its own device identity.",
+            "A 409002 right after a 404104 is a side effect and is not counted here: troubleshoot the 404104 instead.",
+        ],
+    },
+    timeToDetect:
+        "At most 25 minutes with the defaults after the conflict that brings a device to minConflictsPerDevice: conflicts are judged after settleTime (10 minutes, which covers the 3 to 10 minutes logs take to arrive) at the next 15-minute run.",
 };
 
 /** Every detection, in the order the article names the symptoms. */
-export const DETECTIONS: readonly DetectionDefinition[] = [massDisconnect];
+export const DETECTIONS: readonly DetectionDefinition[] = [periodicDisconnect, randomDisconnect, massDisconnect, linkConflict];
 
 /** The detection with this id, or `undefined`. */
 export function detectionById(id: string): DetectionDefinition | undefined {

@@ -30,14 +30,19 @@ export type ConditionOperator = "Equals" | "GreaterThan" | "GreaterThanOrEqual" 
 
 /** How many evaluation periods are looked at and how many must breach before the alert fires. */
 export interface FailingPeriods {
+    /** Windows looked at per evaluation (Azure's default: 1); the query range is `windowSize` times this, at most two days. */
     readonly numberOfEvaluationPeriods: number;
+    /** Windows among them that must breach for the alert to fire (Azure's default: 1); at most `numberOfEvaluationPeriods`. */
     readonly minFailingPeriodsToAlert: number;
 }
 
 /** What the on-call person reads in the notification: the likely cause, what to look at, what fixes it. */
 export interface Runbook {
+    /** The cause the article gives for the symptom, in one or two sentences. No default. */
     readonly likelyCause: string;
+    /** What to look at first, one sentence each, most telling first. No default. */
     readonly whatToCheck: readonly string[];
+    /** What fixes it, one sentence each, from the article's solution. No default. */
     readonly fix: readonly string[];
 }
 
@@ -61,7 +66,9 @@ export interface DetectionDefinition {
     readonly timeAggregation: TimeAggregation;
     /** Numeric result column the condition compares. */
     readonly measureColumn: string;
+    /** How the aggregated measure is compared with `threshold`. No default. */
     readonly operator: ConditionOperator;
+    /** The value the aggregated measure is compared with. The detections filter with their typed parameters in KQL, so a returned row already means "breached" and the threshold is 0 with `GreaterThan`. */
     readonly threshold: number;
     /** Result columns that split the rule into time series: hub-level only, never a device (each series is billed). */
     readonly dimensions: readonly string[];
@@ -69,8 +76,13 @@ export interface DetectionDefinition {
     readonly resourceIdColumn: string;
     /** Result column of type datetime the rule bins by, when it has one. */
     readonly timeColumn?: string;
+    /** How many windows are evaluated and how many must breach; every detection uses 1 of 1. */
     readonly failingPeriods: FailingPeriods;
-    /** How long notifications are muted after the alert fires (ISO 8601). */
+    /**
+     * How long notifications are muted after the alert fires (ISO 8601). Azure honours it only on a
+     * stateless rule (`autoMitigate` false); a stateful rule notifies once per firing anyway, so the
+     * rule builder should leave it out when `autoMitigate` is true.
+     */
     readonly muteActionsDuration: IsoDuration;
     /** Whether Azure resolves the alert by itself when the condition clears. */
     readonly autoMitigate: boolean;
@@ -145,4 +157,29 @@ export function renderDetectionQuery(
         lines[index] = `let ${name} = ${renderKqlLiteral(param, value)};${comment ? ` ${comment}` : ""}`;
     }
     return lines.join("\n");
+}
+
+/** How late IoT Hub resource logs arrive in Log Analytics at worst (3 to 10 minutes, Microsoft "data-ingestion-time"); every window must cover it. */
+export const MAX_LOG_LATENESS: IsoDuration = "PT10M";
+
+const SYMPTOM_TEXT: Readonly<Record<Symptom, string>> = {
+    1: "symptom 1 of the 404104 DeviceConnectionClosedRemotely article (devices disconnect at a regular interval)",
+    2: "symptom 2 of the 404104 DeviceConnectionClosedRemotely article (devices disconnect at random)",
+    3: "symptom 3 of the 404104 DeviceConnectionClosedRemotely article (many devices disconnect at once)",
+};
+
+/**
+ * The alert rule's description: the detection's title, the symptom it belongs to, and its runbook
+ * (likely cause, what to check, what fixes it) and expected time to detect, as plain text with one
+ * item a line, so the notification carries what the on-call person needs.
+ */
+export function alertDescription(def: DetectionDefinition): string {
+    const bullets = (items: readonly string[]): string => items.map((item) => `- ${item}`).join("\n");
+    return [
+        `${def.title}. Detects ${SYMPTOM_TEXT[def.symptom]}.`,
+        `Likely cause: ${def.runbook.likelyCause}`,
+        `What to check:\n${bullets(def.runbook.whatToCheck)}`,
+        `What fixes it:\n${bullets(def.runbook.fix)}`,
+        `Expected time to detect: ${def.timeToDetect}`,
+    ].join("\n\n");
 }
