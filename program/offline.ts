@@ -19,8 +19,14 @@ export interface RecordedResource {
     readonly custom: boolean;
     /** The inputs the engine received, secrets unwrapped (custom resources only). */
     inputs: Record<string, unknown>;
+    /** Paths of the inputs that arrived as Pulumi secrets, e.g. `webhookReceivers[0].serviceUri`. */
+    secretInputs: string[];
     /** The mock id (custom resources only). */
     id?: string;
+    /** Whether the resource is kept in the cloud when Pulumi deletes it (`retainOnDelete`). */
+    readonly retainOnDelete: boolean;
+    /** Id of an existing cloud resource the resource adopts (`import`), if any. */
+    readonly importId?: string;
 }
 
 /** Key of a recorded resource: `type::name`. */
@@ -75,13 +81,16 @@ function mockState(type: string, name: string, inputs: Record<string, unknown>, 
     }
 }
 
-/** Removes Pulumi's secret wrappers from mock inputs. */
-export function unwrapSecrets(value: unknown): unknown {
-    if (Array.isArray(value)) return value.map(unwrapSecrets);
+/** Removes Pulumi's secret wrappers from mock inputs; the path of each secret found is pushed to `secretPaths`. */
+export function unwrapSecrets(value: unknown, secretPaths: string[] = [], at = ""): unknown {
+    if (Array.isArray(value)) return value.map((v, i) => unwrapSecrets(v, secretPaths, `${at}[${i}]`));
     if (value && typeof value === "object") {
         const o = value as Record<string, unknown>;
-        if (o["4dabf18193072939515e22adb298388d"] === "1b47061264138c4ac30d75fd1eb44270") return unwrapSecrets(o.value);
-        return Object.fromEntries(Object.entries(o).map(([k, v]) => [k, unwrapSecrets(v)]));
+        if (o["4dabf18193072939515e22adb298388d"] === "1b47061264138c4ac30d75fd1eb44270") {
+            secretPaths.push(at);
+            return unwrapSecrets(o.value, [], at);
+        }
+        return Object.fromEntries(Object.entries(o).map(([k, v]) => [k, unwrapSecrets(v, secretPaths, at ? `${at}.${k}` : k)]));
     }
     return value;
 }
@@ -120,11 +129,13 @@ export class OfflineEngine {
         await pulumi.runtime.setMocks(
             {
                 newResource: (args: pulumi.runtime.MockResourceArgs) => {
-                    const inputs = unwrapSecrets(args.inputs) as Record<string, unknown>;
+                    const secretInputs: string[] = [];
+                    const inputs = unwrapSecrets(args.inputs, secretInputs) as Record<string, unknown>;
                     const { id, state } = mockState(args.type, args.name, inputs, engine.subscriptionId);
                     const rec = engine.byKey.get(resourceKey(args.type, args.name));
                     if (rec) {
                         rec.inputs = inputs;
+                        rec.secretInputs = secretInputs;
                         rec.id = id;
                     }
                     return { id, state };
@@ -153,6 +164,9 @@ export class OfflineEngine {
             parent: parentRec ? resourceKey(parentRec.type, parentRec.name) : undefined,
             custom: args.resource instanceof pulumi.CustomResource,
             inputs: {},
+            secretInputs: [],
+            retainOnDelete: (args.opts as pulumi.CustomResourceOptions).retainOnDelete === true,
+            importId: (args.opts as pulumi.CustomResourceOptions).import,
         };
         this.resources.push(rec);
         this.byKey.set(resourceKey(args.type, args.name), rec);
