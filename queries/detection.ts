@@ -161,25 +161,3 @@ export function renderDetectionQuery(
 
 /** How late IoT Hub resource logs arrive in Log Analytics at worst (3 to 10 minutes, Microsoft "data-ingestion-time"); every window must cover it. */
 export const MAX_LOG_LATENESS: IsoDuration = "PT10M";
-
-const SYMPTOM_TEXT: Readonly<Record<Symptom, string>> = {
-    1: "symptom 1 of the 404104 DeviceConnectionClosedRemotely article (devices disconnect at a regular interval)",
-    2: "symptom 2 of the 404104 DeviceConnectionClosedRemotely article (devices disconnect at random)",
-    3: "symptom 3 of the 404104 DeviceConnectionClosedRemotely article (many devices disconnect at once)",
-};
-
-/**
- * The alert rule's description: the detection's title, the symptom it belongs to, and its runbook
- * (likely cause, what to check, what fixes it) and expected time to detect, as plain text with one
- * item a line, so the notification carries what the on-call person needs.
- */
-export function alertDescription(def: DetectionDefinition): string {
-    const bullets = (items: readonly string[]): string => items.map((item) => `- ${item}`).join("\n");
-    return [
-        `${def.title}. Detects ${SYMPTOM_TEXT[def.symptom]}.`,
-        `Likely cause: ${def.runbook.likelyCause}`,
-        `What to check:\n${bullets(def.runbook.whatToCheck)}`,
-        `What fixes it:\n${bullets(def.runbook.fix)}`,
-        `Expected time to detect: ${def.timeToDetect}`,
-    ].join("\n\n");
-}

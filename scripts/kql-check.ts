@@ -1,0 +1,72 @@
+/**
+ * `npm run kql:check [file.kql ...]`: checks KQL files with Microsoft's parser the way the alert
+ * rules need them, and prints each problem as `file:line:col: message`.
+ *
+ * Without arguments it checks every `.kql` file in `queries/`. A file of the detection catalog is
+ * rendered for every environment profile and checked with its catalog entry (parse errors, the
+ * operators Azure forbids, result columns, rule size); any other file is checked for parse errors and
+ * the rules of a 1-minute alert (the strictest). Exits 1 when there is any problem, 0 otherwise.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import { checkDetection, checkQuery, type KqlProblem } from "../kql/check";
+import { DETECTIONS, detectionForFile } from "../queries/catalog";
+import { ENVIRONMENT_PROFILES } from "../queries/detection";
+
+const QUERIES_DIR = path.join(__dirname, "..", "queries");
+
+/** The problems of one file, each once (a catalog file is checked once per profile). */
+function checkFile(file: string): KqlProblem[] {
+    let text: string;
+    try {
+        text = fs.readFileSync(file, "utf8");
+    } catch (e) {
+        return [{ line: 1, column: 1, code: "io", message: `cannot read the file: ${(e as Error).message}` }];
+    }
+    const def = detectionForFile(path.basename(file));
+    const problems = def
+        ? ENVIRONMENT_PROFILES.flatMap((profile) => checkDetection(def, profile, { text }))
+        : checkQuery(text, { evaluationFrequency: "PT1M" });
+    const seen = new Set<string>();
+    return problems.filter((p) => {
+        const key = `${p.line}:${p.column}:${p.code}:${p.message}`;
+        if (seen.has(key)) return false;
+        seen.add(key);
+        return true;
+    });
+}
+
+function main(args: readonly string[]): number {
+    const defaultRun = args.length === 0;
+    const files = defaultRun
+        ? fs
+              .readdirSync(QUERIES_DIR)
+              .filter((f) => f.endsWith(".kql"))
+              .sort()
+              .map((f) => path.relative(process.cwd(), path.join(QUERIES_DIR, f)))
+        : [...args];
+    let count = 0;
+    for (const file of files) {
+        for (const p of checkFile(file)) {
+            console.log(`${file}:${p.line}:${p.column}: ${p.message} [${p.code}]`);
+            count++;
+        }
+    }
+    if (defaultRun) {
+        for (const def of DETECTIONS) {
+            if (!fs.existsSync(path.join(QUERIES_DIR, def.file))) {
+                console.log(`${path.relative(process.cwd(), path.join(QUERIES_DIR, def.file))}:1:1: catalog entry "${def.id}" names this file, which does not exist [catalog]`);
+                count++;
+            }
+        }
+    }
+    const catalogFiles = files.filter((f) => detectionForFile(path.basename(f))).length;
+    if (count > 0) {
+        console.error(`kql-check: ${count} problem(s) in ${files.length} file(s)`);
+        return 1;
+    }
+    console.log(`kql-check: ${files.length} file(s) checked (${catalogFiles} from the catalog, each for ${ENVIRONMENT_PROFILES.join(", ")}): no problems`);
+    return 0;
+}
+
+process.exitCode = main(process.argv.slice(2));
