@@ -61,23 +61,39 @@ export interface DropAlertCondition {
     readonly autoMitigate: boolean;
 }
 
+/**
+ * Validates each drop-alert setting that is present, without requiring a threshold: for checking
+ * a partial set (e.g. fleet-wide defaults that hubs complete). `field` prefixes error paths.
+ */
+export function validateDropAlertFields(field: string, s: ConnectedDevicesAlertSettings): void {
+    if (s.evaluationFrequency !== undefined) requireDuration(`${field}.evaluationFrequency`, s.evaluationFrequency, METRIC_ALERT_FREQUENCIES);
+    if (s.windowSize !== undefined) requireDuration(`${field}.windowSize`, s.windowSize, METRIC_ALERT_WINDOWS);
+    if (s.timeAggregation !== undefined) requireOneOf(`${field}.timeAggregation`, s.timeAggregation, ["Minimum", "Average"] as const);
+    if (s.severity !== undefined) requireSeverity(`${field}.severity`, s.severity);
+    if (s.autoMitigate !== undefined) requireBoolean(`${field}.autoMitigate`, s.autoMitigate);
+    if (s.threshold !== undefined) requireInteger(`${field}.threshold`, s.threshold, 1, 1_000_000_000);
+    if (s.expectedConnectedDevices !== undefined) requireInteger(`${field}.expectedConnectedDevices`, s.expectedConnectedDevices, 1, 1_000_000_000);
+    if (s.maxDropPercent !== undefined) requirePercent(`${field}.maxDropPercent`, s.maxDropPercent);
+}
+
 /** Validates drop-alert settings and resolves the threshold; throws a named error for bad input. `field` prefixes error paths. */
 export function resolveDropAlertCondition(field: string, s: ConnectedDevicesAlertSettings): DropAlertCondition {
+    validateDropAlertFields(field, s);
     const evaluationFrequency = requireDuration(`${field}.evaluationFrequency`, s.evaluationFrequency ?? "PT1M", METRIC_ALERT_FREQUENCIES);
     const windowSize = requireDuration(`${field}.windowSize`, s.windowSize ?? "PT5M", METRIC_ALERT_WINDOWS);
     requireWindowCoversFrequency(`${field}.windowSize`, windowSize, evaluationFrequency);
-    const timeAggregation = requireOneOf(`${field}.timeAggregation`, s.timeAggregation ?? "Minimum", ["Minimum", "Average"] as const);
-    const severity = requireSeverity(`${field}.severity`, s.severity ?? 2);
-    const autoMitigate = requireBoolean(`${field}.autoMitigate`, s.autoMitigate ?? true);
+    const timeAggregation = s.timeAggregation ?? "Minimum";
+    const severity = s.severity ?? 2;
+    const autoMitigate = s.autoMitigate ?? true;
     let threshold: number;
     if (s.threshold !== undefined) {
         if (s.expectedConnectedDevices !== undefined || s.maxDropPercent !== undefined) {
             throw new ValidationError(`${field}.threshold`, s.threshold, "allowed: either threshold or expectedConnectedDevices with maxDropPercent, not both");
         }
-        threshold = requireInteger(`${field}.threshold`, s.threshold, 1, 1_000_000_000);
+        threshold = s.threshold;
     } else if (s.expectedConnectedDevices !== undefined) {
-        const expected = requireInteger(`${field}.expectedConnectedDevices`, s.expectedConnectedDevices, 1, 1_000_000_000);
-        const pct = requirePercent(`${field}.maxDropPercent`, s.maxDropPercent ?? 20);
+        const expected = s.expectedConnectedDevices;
+        const pct = s.maxDropPercent ?? 20;
         threshold = Math.floor(expected * (1 - pct / 100));
         if (threshold < 1) {
             throw new ValidationError(

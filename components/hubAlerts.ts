@@ -21,6 +21,20 @@ export type HubDiagnosticsOptions = Omit<HubDiagnosticsArgs, "hubResourceId" | "
 /** Per-detection settings keyed by detection id (`periodic-disconnects`, `mass-disconnect`, ...). */
 export type DetectionSettingsMap = Record<string, DetectionSettings>;
 
+/**
+ * The drop-alert settings a hub gets under a profile: the profile's severity, and its drop percent
+ * when the threshold is derived from the expected device count. The `enabled` switch is dropped.
+ */
+export function dropAlertSettingsForProfile(options: ConnectedDevicesAlertOptions, profile: EnvironmentProfile): ConnectedDevicesAlertSettings {
+    const { enabled: _enabled, ...settings } = options;
+    const defaults = PROFILE_DEFAULTS[profile];
+    return {
+        severity: defaults.connectedDevicesSeverity,
+        ...settings,
+        maxDropPercent: settings.threshold === undefined ? (settings.maxDropPercent ?? defaults.maxDropPercent) : settings.maxDropPercent,
+    };
+}
+
 /** Arguments of {@link HubAlerts}: one hub and the shared workspace and action groups it reports to. */
 export interface HubAlertsArgs {
     /** Resource id of the IoT Hub, as a plain string. Required. */
@@ -98,12 +112,7 @@ export class HubAlerts extends pulumi.ComponentResource {
 
         const drop = args.connectedDevicesAlert ?? {};
         if (requireBoolean(`${field}.connectedDevicesAlert.enabled`, drop.enabled ?? true)) {
-            const { enabled: _enabled, ...dropSettings } = drop;
-            const withProfile: ConnectedDevicesAlertSettings = {
-                severity: defaults.connectedDevicesSeverity,
-                ...dropSettings,
-                maxDropPercent: dropSettings.threshold === undefined ? (dropSettings.maxDropPercent ?? defaults.maxDropPercent) : dropSettings.maxDropPercent,
-            };
+            const withProfile = dropAlertSettingsForProfile(drop, profile);
             // Validate under the caller's path first, so an error names the config key rather than the component's argument.
             resolveDropAlertCondition(`${field}.connectedDevicesAlert`, withProfile);
             this.connectedDevicesAlert = new ConnectedDevicesDropAlert(

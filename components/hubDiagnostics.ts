@@ -54,6 +54,32 @@ export interface HubDiagnosticsArgs {
     adoptExisting?: boolean;
 }
 
+/** The validated diagnostic-setting options with defaults applied. */
+export interface ResolvedDiagnosticsOptions {
+    readonly categories: readonly IotHubLogCategory[];
+    readonly settingName: string;
+    readonly sendAllMetrics: boolean;
+    readonly adoptExisting: boolean;
+}
+
+/** Validates diagnostic-setting options (categories known and not repeated, name, switches); `field` prefixes error paths. */
+export function validateDiagnosticsOptions(field: string, args: Omit<HubDiagnosticsArgs, "hubResourceId" | "workspaceId">): ResolvedDiagnosticsOptions {
+    const extra = args.additionalCategories ?? [];
+    if (!Array.isArray(extra)) throw new ValidationError(`${field}.additionalCategories`, extra, `allowed: a list of ${IOT_HUB_LOG_CATEGORIES.join(", ")}`);
+    extra.forEach((c, i) => {
+        if (!(IOT_HUB_LOG_CATEGORIES as readonly string[]).includes(c)) {
+            throw new ValidationError(`${field}.additionalCategories[${i}]`, c, `allowed: ${IOT_HUB_LOG_CATEGORIES.join(", ")}`);
+        }
+    });
+    requireUnique(`${field}.additionalCategories`, [CONNECTIONS_CATEGORY, ...extra]);
+    return {
+        categories: [CONNECTIONS_CATEGORY, ...extra],
+        settingName: requireNonEmptyString(`${field}.settingName`, args.settingName ?? DEFAULT_DIAGNOSTIC_SETTING_NAME),
+        sendAllMetrics: requireBoolean(`${field}.sendAllMetrics`, args.sendAllMetrics ?? true),
+        adoptExisting: requireBoolean(`${field}.adoptExisting`, args.adoptExisting ?? false),
+    };
+}
+
 /**
  * One diagnostic setting on one IoT Hub that sends the `Connections` log category (and any
  * additional categories, and `AllMetrics`) to a Log Analytics workspace.
@@ -70,17 +96,8 @@ export class HubDiagnostics extends pulumi.ComponentResource {
         super(`${TYPE_PREFIX}:HubDiagnostics`, name, {}, opts);
         const field = "HubDiagnosticsArgs";
         const hub = requireIotHubId(`${field}.hubResourceId`, args.hubResourceId);
-        const extra = args.additionalCategories ?? [];
-        extra.forEach((c, i) => {
-            if (!(IOT_HUB_LOG_CATEGORIES as readonly string[]).includes(c)) {
-                throw new ValidationError(`${field}.additionalCategories[${i}]`, c, `allowed: ${IOT_HUB_LOG_CATEGORIES.join(", ")}`);
-            }
-        });
-        requireUnique(`${field}.additionalCategories`, [CONNECTIONS_CATEGORY, ...extra]);
-        const settingName = requireNonEmptyString(`${field}.settingName`, args.settingName ?? DEFAULT_DIAGNOSTIC_SETTING_NAME);
-        const sendAllMetrics = requireBoolean(`${field}.sendAllMetrics`, args.sendAllMetrics ?? true);
-        const adoptExisting = requireBoolean(`${field}.adoptExisting`, args.adoptExisting ?? false);
-        this.categories = [CONNECTIONS_CATEGORY, ...extra];
+        const { categories, settingName, sendAllMetrics, adoptExisting } = validateDiagnosticsOptions(field, args);
+        this.categories = categories;
 
         this.setting = new monitor.DiagnosticSetting(
             name,

@@ -171,7 +171,8 @@ export function mergeDropAlertSettings(fleet: ConnectedDevicesAlertOptions = {},
     return { ...base, ...hub };
 }
 
-function mergeDetections(fleet: DetectionSettingsMap = {}, hub: DetectionSettingsMap = {}): DetectionSettingsMap {
+/** Merges hub-level detection settings over the fleet's, field by field (parameters too). */
+export function mergeDetectionSettings(fleet: DetectionSettingsMap = {}, hub: DetectionSettingsMap = {}): DetectionSettingsMap {
     const out: DetectionSettingsMap = { ...fleet };
     for (const [id, s] of Object.entries(hub)) {
         out[id] = { ...fleet[id], ...s, parameters: fleet[id]?.parameters || s.parameters ? { ...fleet[id]?.parameters, ...s.parameters } : undefined };
@@ -238,7 +239,7 @@ export class FleetMonitoring extends pulumi.ComponentResource {
                     profile: shared.profile,
                     workspaceId: this.workspaceId,
                     actionGroupIds: this.actionGroupIds,
-                    detections: mergeDetections(args.detections, h.detections),
+                    detections: mergeDetectionSettings(args.detections, h.detections),
                     connectedDevicesAlert: mergeDropAlertSettings(args.connectedDevicesAlert, h.connectedDevicesAlert),
                     diagnostics: { ...args.diagnostics, ...h.diagnostics },
                     tags: args.tags,

@@ -34,6 +34,26 @@ export interface MonitoringWorkspaceArgs {
     tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
 }
 
+/** The validated options of a created workspace, defaults applied. */
+export interface ResolvedWorkspaceOptions {
+    readonly sku: WorkspaceSku;
+    readonly retentionInDays: number;
+    readonly dailyQuotaGb?: number;
+    readonly retainOnDelete: boolean;
+    readonly workspaceName?: string;
+}
+
+/** Validates the options of a created workspace (SKU, retention 30..730 days, daily cap, name); `field` prefixes error paths. */
+export function validateWorkspaceOptions(field: string, args: Omit<MonitoringWorkspaceArgs, "resourceGroupName" | "location" | "existingWorkspaceId" | "tags">): ResolvedWorkspaceOptions {
+    return {
+        sku: requireOneOf(`${field}.sku`, args.sku ?? "PerGB2018", ["PerGB2018", "CapacityReservation"] as const),
+        retentionInDays: requireInteger(`${field}.retentionInDays`, args.retentionInDays ?? 30, 30, 730),
+        dailyQuotaGb: args.dailyQuotaGb === undefined ? undefined : requireNumber(`${field}.dailyQuotaGb`, args.dailyQuotaGb, 0.1, 100_000),
+        retainOnDelete: requireBoolean(`${field}.retainOnDelete`, args.retainOnDelete ?? true),
+        workspaceName: args.workspaceName === undefined ? undefined : requireNonEmptyString(`${field}.workspaceName`, args.workspaceName),
+    };
+}
+
 /**
  * The Log Analytics workspace that receives IoT Hub `Connections` logs and that the log search
  * alerts query. Creates one (retained on delete by default) or adopts an existing one by id.
@@ -62,11 +82,7 @@ export class MonitoringWorkspace extends pulumi.ComponentResource {
         } else {
             if (args.resourceGroupName === undefined) throw new Error(`${field}.resourceGroupName: required when no existingWorkspaceId is given`);
             if (args.location === undefined) throw new Error(`${field}.location: required when no existingWorkspaceId is given`);
-            const sku = requireOneOf(`${field}.sku`, args.sku ?? "PerGB2018", ["PerGB2018", "CapacityReservation"] as const);
-            const retentionInDays = requireInteger(`${field}.retentionInDays`, args.retentionInDays ?? 30, 30, 730);
-            const dailyQuotaGb = args.dailyQuotaGb === undefined ? undefined : requireNumber(`${field}.dailyQuotaGb`, args.dailyQuotaGb, 0.1, 100_000);
-            const retainOnDelete = requireBoolean(`${field}.retainOnDelete`, args.retainOnDelete ?? true);
-            const workspaceName = args.workspaceName === undefined ? undefined : requireNonEmptyString(`${field}.workspaceName`, args.workspaceName);
+            const { sku, retentionInDays, dailyQuotaGb, retainOnDelete, workspaceName } = validateWorkspaceOptions(field, args);
             this.workspace = new operationalinsights.Workspace(
                 name,
                 {

@@ -10,7 +10,9 @@ import type { EmailReceiver, WebhookReceiver, SecureWebhookReceiver } from "../c
 import { DETECTIONS } from "../queries/catalog";
 import { ENVIRONMENT_PROFILES, type EnvironmentProfile } from "../queries/detection";
 import {
+    closest,
     requireActionGroupId,
+    requireBoolean,
     requireEmail,
     requireHttpsUrl,
     requireIotHubId,
@@ -22,7 +24,13 @@ import {
     requireWorkspaceId,
     ValidationError,
 } from "../components/validation";
-import { DETECTION_SETTINGS_KEYS } from "../components/detectionRule";
+import { DETECTION_SETTINGS_KEYS, resolveDetectionRule } from "../components/detectionRule";
+import { mergeDetectionSettings, mergeDropAlertSettings } from "../components/monitoring";
+import { dropAlertSettingsForProfile } from "../components/hubAlerts";
+import { resolveDropAlertCondition, validateDropAlertFields } from "../components/connectedDevicesAlert";
+import { validateDiagnosticsOptions } from "../components/hubDiagnostics";
+import { validateWorkspaceOptions, type WorkspaceSku } from "../components/workspace";
+import { PROFILE_DEFAULTS } from "../components/profiles";
 
 /** One config key of the program: its name, whether it is required, its default and what it does (the README's reference table is this list). */
 export interface ConfigKeyDoc {
@@ -162,7 +170,10 @@ export function parseStackConfig(
         const ns = fullKey.slice(0, sep);
         const key = fullKey.slice(sep + 1);
         if (ns !== project) continue;
-        requireKnownKeys(project, { [key]: true }, known);
+        if (!known.includes(key)) {
+            const hint = closest(key, known);
+            throw new ValidationError(fullKey, key, `unknown key${hint ? ` (did you mean "${project}:${hint}"?)` : ""}; allowed keys: ${known.join(", ")}`);
+        }
         values[key] = parseValue(fullKey, rawValue);
     }
     const k = (key: string): string => `${project}:${key}`;
@@ -195,11 +206,12 @@ export function parseStackConfig(
         } else {
             workspace = {
                 workspaceName: w.name as string | undefined,
-                sku: w.sku as "PerGB2018" | undefined,
-                retentionInDays: w.retentionInDays as number | undefined,
+                sku: w.sku as WorkspaceSku | undefined,
+                retentionInDays: (w.retentionInDays ?? PROFILE_DEFAULTS[profile].retentionInDays) as number,
                 dailyQuotaGb: w.dailyQuotaGb as number | undefined,
                 retainOnDelete: w.retainOnDelete as boolean | undefined,
             };
+            validateWorkspaceOptions(k("workspace"), workspace);
         }
     }
 
@@ -217,6 +229,10 @@ export function parseStackConfig(
         }
     }
 
+    if (notifications === undefined && PROFILE_DEFAULTS[profile].requireReceivers) {
+        throw new ValidationError(k("receivers"), values.receivers, `the "${profile}" profile requires at least one receiver (emails, webhooks, secureWebhook) or existingActionGroupIds`);
+    }
+
     const connectedDevicesAlert =
         values.connectedDevicesAlert === undefined ? undefined : (requireKnownKeys(k("connectedDevicesAlert"), values.connectedDevicesAlert, DROP_KEYS) as ConnectedDevicesAlertOptions);
     const detections = values.detections === undefined ? undefined : parseDetections(k("detections"), values.detections);
@@ -227,9 +243,48 @@ export function parseStackConfig(
         tags = Object.fromEntries(Object.entries(t).map(([name, v]) => [name, requireNonEmptyString(`${k("tags")}.${name}`, v)]));
     }
 
-    return {
-        stack,
-        profile,
-        fleet: { resourceGroupName, location: location as string, profile, hubs, workspace, notifications, connectedDevicesAlert, detections, diagnostics, tags },
-    };
+    const fleet: FleetMonitoringArgs = { resourceGroupName, location: location as string, profile, hubs, workspace, notifications, connectedDevicesAlert, detections, diagnostics, tags };
+    checkAlertSettings(fleet, profile, k);
+    return { stack, profile, fleet };
+}
+
+/**
+ * Checks every alert and diagnostics setting as the components will resolve it, but with errors
+ * naming the config key: fleet-wide values under their own key, and each hub's merged values
+ * under the hub's key when the hub overrides them.
+ */
+function checkAlertSettings(fleet: FleetMonitoringArgs, profile: EnvironmentProfile, k: (key: string) => string): void {
+    const fleetDrop = fleet.connectedDevicesAlert ?? {};
+    if (fleetDrop.enabled !== undefined) requireBoolean(`${k("connectedDevicesAlert")}.enabled`, fleetDrop.enabled);
+    validateDropAlertFields(k("connectedDevicesAlert"), fleetDrop);
+    if (fleet.diagnostics) validateDiagnosticsOptions(k("diagnostics"), fleet.diagnostics);
+    const firstHub = typeof fleet.hubs[0] === "string" ? fleet.hubs[0] : fleet.hubs[0].hubResourceId;
+    for (const [id, s] of Object.entries(fleet.detections ?? {})) {
+        checkDetection(`${k("detections")}.${id}`, id, firstHub, profile, s);
+    }
+    fleet.hubs.forEach((entry, i) => {
+        const h: FleetHubOptions = typeof entry === "string" ? { hubResourceId: entry } : entry;
+        const hubKey = `${k("hubs")}[${i}]`;
+        if (h.connectedDevicesAlert) {
+            if (h.connectedDevicesAlert.enabled !== undefined) requireBoolean(`${hubKey}.connectedDevicesAlert.enabled`, h.connectedDevicesAlert.enabled);
+            validateDropAlertFields(`${hubKey}.connectedDevicesAlert`, h.connectedDevicesAlert);
+        }
+        const drop = mergeDropAlertSettings(fleetDrop, h.connectedDevicesAlert);
+        if (drop.enabled !== false) {
+            resolveDropAlertCondition(h.connectedDevicesAlert ? `${hubKey}.connectedDevicesAlert` : k("connectedDevicesAlert"), dropAlertSettingsForProfile(drop, profile));
+        }
+        if (h.diagnostics) validateDiagnosticsOptions(`${hubKey}.diagnostics`, { ...fleet.diagnostics, ...h.diagnostics });
+        const merged = mergeDetectionSettings(fleet.detections, h.detections);
+        for (const id of Object.keys(h.detections ?? {})) {
+            checkDetection(`${hubKey}.detections.${id}`, id, h.hubResourceId, profile, merged[id]);
+        }
+    });
+}
+
+function checkDetection(field: string, id: string, hubResourceId: string, profile: EnvironmentProfile, settings: DetectionSettings): void {
+    const detection = DETECTIONS.find((d) => d.id === id);
+    if (!detection) return; // unknown ids were refused by parseDetections
+    const { enabled, ...rest } = settings;
+    if (enabled !== undefined) requireBoolean(`${field}.enabled`, enabled);
+    resolveDetectionRule(field, detection, hubResourceId, profile, rest);
 }

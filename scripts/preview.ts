@@ -13,21 +13,26 @@ import { ValidationError } from "../components/validation";
 
 const ROOT = path.resolve(__dirname, "..");
 
-function parseArgs(argv: readonly string[]): { stack: string } {
+const USAGE = "usage: npm start [-- --stack <name>] [--dir <folder with Pulumi.yaml>]   (reads Pulumi.<name>.yaml; default stack dev, default folder the package root)";
+
+function parseArgs(argv: readonly string[]): { stack: string; dir: string } {
     let stack = "dev";
+    let dir = ROOT;
     for (let i = 0; i < argv.length; i++) {
         const a = argv[i];
-        if (a === "--stack") {
+        const value = (): string => {
             const v = argv[++i];
-            if (!v) throw new StackFileError("--stack needs a stack name, e.g. --stack prod");
-            stack = v;
-        } else if (a.startsWith("--stack=")) stack = a.slice("--stack=".length);
+            if (!v) throw new StackFileError(`${a} needs a value; ${USAGE}`);
+            return v;
+        };
+        if (a === "--stack") stack = value();
+        else if (a === "--dir") dir = path.resolve(value());
         else if (a === "--help" || a === "-h") {
-            console.log("usage: npm start [-- --stack <name>]   (reads Pulumi.<name>.yaml; default dev)");
+            console.log(USAGE);
             process.exit(0);
-        } else throw new StackFileError(`unknown argument "${a}"; usage: npm start [-- --stack <name>]`);
+        } else throw new StackFileError(`unknown argument "${a}"; ${USAGE}`);
     }
-    return { stack };
+    return { stack, dir };
 }
 
 function firstSubscription(file: StackFile, project: string): string | undefined {
@@ -36,8 +41,8 @@ function firstSubscription(file: StackFile, project: string): string | undefined
 }
 
 async function main(): Promise<void> {
-    const { stack } = parseArgs(process.argv.slice(2));
-    const file = readStackFile(ROOT, stack);
+    const { stack, dir } = parseArgs(process.argv.slice(2));
+    const file = readStackFile(dir, stack);
     // Validate before the engine starts, so a bad file yields only its message.
     const settings = parseStackConfig(file.config, file.project, stack);
 

@@ -1,0 +1,110 @@
+import { describe, expect, it } from "vitest";
+import { CONFIG_KEYS, parseStackConfig } from "../program/config";
+import { ValidationError } from "../components/validation";
+import { HUB_A, HUB_B, WORKSPACE_ID } from "./support/fixtures";
+
+const P = "iothub-404104";
+
+/** A valid dev stack's raw config, as the CLI hands it to the program. */
+function base(overrides: Record<string, unknown> = {}): Record<string, string> {
+    const values: Record<string, unknown> = {
+        resourceGroupName: "rg-mon",
+        location: "westeurope",
+        hubs: [HUB_A],
+        connectedDevicesAlert: { expectedConnectedDevices: 100 },
+        receivers: { emails: [{ name: "oncall", address: "oncall@contoso.com" }] },
+        ...overrides,
+    };
+    const raw: Record<string, string> = {};
+    for (const [k, v] of Object.entries(values)) if (v !== undefined) raw[`${P}:${k}`] = typeof v === "string" ? v : JSON.stringify(v);
+    return raw;
+}
+
+function errorOf(raw: Record<string, string>, stack = "dev"): ValidationError {
+    try {
+        parseStackConfig(raw, P, stack);
+    } catch (e) {
+        if (e instanceof ValidationError) return e;
+        throw e;
+    }
+    throw new Error("expected a ValidationError");
+}
+
+describe("parseStackConfig accepts", () => {
+    it("a minimal dev stack, taking the profile from the stack name", () => {
+        const s = parseStackConfig(base(), P, "dev");
+        expect(s.profile).toBe("dev");
+        expect(s.fleet.hubs).toEqual([{ hubResourceId: HUB_A, connectedDevicesAlert: undefined, detections: undefined, diagnostics: undefined }]);
+        expect(s.fleet.notifications?.emails).toEqual([{ name: "oncall", address: "oncall@contoso.com" }]);
+    });
+    it("azure-native:location when the project has no location", () => {
+        const raw = base({ location: undefined });
+        raw["azure-native:location"] = "northeurope";
+        expect(parseStackConfig(raw, P, "dev").fleet.location).toBe("northeurope");
+    });
+    it("webhook URLs, wrapped by the secret function it is given", () => {
+        const s = parseStackConfig(base({ receivers: { webhooks: [{ name: "chat", url: "https://hooks.contoso.com/T1" }] } }), P, "dev", (u) => `SECRET(${u})`);
+        expect(s.fleet.notifications?.webhooks).toEqual([{ name: "chat", url: "SECRET(https://hooks.contoso.com/T1)" }]);
+    });
+    it("an existing workspace by id", () => {
+        expect(parseStackConfig(base({ workspace: { existingId: WORKSPACE_ID } }), P, "dev").fleet.workspace).toEqual({ existingWorkspaceId: WORKSPACE_ID });
+    });
+});
+
+describe("parseStackConfig refuses, naming the config key, the value and what is allowed", () => {
+    const cases: [string, Record<string, unknown>, RegExp][] = [
+        ["a malformed hub id", { hubs: ["/subscriptions/123/resourceGroups/rg/providers/Microsoft.Devices/IotHubs/h"] }, /^iothub-404104:hubs\[0\]: "\/subscriptions\/123\/.*" is not valid; allowed: a resource id of the form/],
+        ["a hub id of another resource type", { hubs: [WORKSPACE_ID] }, /^iothub-404104:hubs\[0\]: .* allowed: a resource id of the form .*Microsoft\.Devices\/IotHubs/],
+        ["a malformed id inside a hub object", { hubs: [{ id: "hub-a" }] }, /^iothub-404104:hubs\[0\]\.id: "hub-a" is not valid/],
+        ["an empty hub list", { hubs: [] }, /^iothub-404104:hubs: \[\] is not valid; allowed: a list of at least one IoT Hub resource id/],
+        ["a missing hub list", { hubs: undefined }, /^iothub-404104:hubs: \(missing\) is not valid; required/],
+        ["duplicate hubs (case-insensitive)", { hubs: [HUB_A, HUB_B, HUB_A.toUpperCase().replace("/SUBSCRIPTIONS", "/subscriptions")] }, /^iothub-404104:hubs\[2\]: .* it repeats iothub-404104:hubs\[0\]/],
+        ["a malformed workspace id", { workspace: { existingId: "/subscriptions/x/law" } }, /^iothub-404104:workspace\.existingId: "\/subscriptions\/x\/law" is not valid/],
+        ["retention outside 30..730", { workspace: { retentionInDays: 10 } }, /^iothub-404104:workspace\.retentionInDays: 10 is not valid; allowed: an integer from 30 to 730/],
+        ["a bad email", { receivers: { emails: [{ name: "x", address: "not-an-email" }] } }, /^iothub-404104:receivers\.emails\[0\]\.address: "not-an-email" is not valid; allowed: an email address/],
+        ["a non-https webhook", { receivers: { webhooks: [{ name: "x", url: "http://hooks.contoso.com/abc" }] } }, /^iothub-404104:receivers\.webhooks\[0\]\.url: "<secret URL, scheme: http>" is not valid; allowed: an https:\/\/ URL/],
+        ["a non-https secure webhook", { receivers: { secureWebhook: { name: "x", url: "ftp://x" } } }, /^iothub-404104:receivers\.secureWebhook\.url: .* allowed: an https:\/\/ URL/],
+        ["a malformed action group id", { receivers: { existingActionGroupIds: ["ag-1"] } }, /^iothub-404104:receivers\.existingActionGroupIds\[0\]: "ag-1" is not valid/],
+        ["drop percent 0", { connectedDevicesAlert: { expectedConnectedDevices: 100, maxDropPercent: 0 } }, /^iothub-404104:connectedDevicesAlert\.maxDropPercent: 0 is not valid; allowed: a number from 1 to 100/],
+        ["drop percent 150", { connectedDevicesAlert: { expectedConnectedDevices: 100, maxDropPercent: 150 } }, /^iothub-404104:connectedDevicesAlert\.maxDropPercent: 150 is not valid/],
+        ["drop percent on one hub", { hubs: [{ id: HUB_A, connectedDevicesAlert: { expectedConnectedDevices: 10, maxDropPercent: -5 } }] }, /^iothub-404104:hubs\[0\]\.connectedDevicesAlert\.maxDropPercent: -5 is not valid/],
+        ["a drop alert without threshold", { connectedDevicesAlert: undefined }, /^iothub-404104:connectedDevicesAlert\.threshold: \(missing\) is not valid; allowed: a threshold/],
+        ["a metric window shorter than its frequency", { connectedDevicesAlert: { threshold: 5, windowSize: "PT1M", evaluationFrequency: "PT5M" } }, /^iothub-404104:connectedDevicesAlert\.windowSize: "PT1M" is not valid; allowed: a window at least as long as the evaluation frequency PT5M/],
+        ["a metric window Azure does not allow", { connectedDevicesAlert: { threshold: 5, windowSize: "PT10M" } }, /^iothub-404104:connectedDevicesAlert\.windowSize: "PT10M" is not valid; allowed: one of PT1M, PT5M, PT15M, PT30M, PT1H, PT6H, PT12H, P1D/],
+        ["a log alert window shorter than its frequency", { detections: { "mass-disconnect": { windowSize: "PT5M", evaluationFrequency: "PT15M" } } }, /^iothub-404104:detections\.mass-disconnect\.windowSize: "PT5M" is not valid; allowed: a window at least as long/],
+        ["a log alert frequency Azure does not allow", { detections: { "mass-disconnect": { evaluationFrequency: "PT7M" } } }, /^iothub-404104:detections\.mass-disconnect\.evaluationFrequency: "PT7M" is not valid; allowed: one of PT1M, PT5M/],
+        ["a metric severity of 5", { connectedDevicesAlert: { threshold: 5, severity: 5 } }, /^iothub-404104:connectedDevicesAlert\.severity: 5 is not valid; allowed: an integer from 0 to 4/],
+        ["a log alert severity of -1", { detections: { "mass-disconnect": { severity: -1 } } }, /^iothub-404104:detections\.mass-disconnect\.severity: -1 is not valid; allowed: an integer from 0 to 4/],
+        ["a detection parameter out of range", { detections: { "mass-disconnect": { parameters: { minDevices: 0 } } } }, /^iothub-404104:detections\.mass-disconnect\.parameters\.minDevices: 0 is not valid; allowed: an integer from 1/],
+        ["an unknown top-level key (typo)", { recievers: {} }, /^iothub-404104:recievers: "recievers" is not valid; unknown key \(did you mean "iothub-404104:receivers"\?\)/],
+        ["an unknown key inside an object (typo)", { connectedDevicesAlert: { treshold: 5 } }, /^iothub-404104:connectedDevicesAlert\.treshold: "treshold" is not valid; unknown key \(did you mean "threshold"\?\)/],
+        ["an unknown detection id", { detections: { "mass-disconect": {} } }, /^iothub-404104:detections\.mass-disconect: .* unknown key \(did you mean "mass-disconnect"\?\)/],
+        ["an unknown profile", { profile: "production" }, /^iothub-404104:profile: "production" is not valid; allowed: "dev", "staging", "prod"/],
+        ["an unknown diagnostics category", { diagnostics: { additionalCategories: ["Conections"] } }, /^iothub-404104:diagnostics\.additionalCategories\[0\]: "Conections" is not valid/],
+        ["a location with spaces", { location: "West Europe" }, /^iothub-404104:location: "West Europe" is not valid; allowed: an Azure region name/],
+    ];
+    for (const [what, overrides, message] of cases) {
+        it(what, () => {
+            expect(errorOf(base(overrides)).message).toMatch(message);
+        });
+    }
+    it("a prod stack without receivers", () => {
+        expect(errorOf(base({ receivers: undefined }), "prod").message).toMatch(/^iothub-404104:receivers: \(missing\) is not valid; the "prod" profile requires at least one receiver/);
+    });
+    it("a stack whose name is not a profile and that sets none", () => {
+        expect(errorOf(base(), "qa").message).toMatch(/^iothub-404104:profile: \(missing\) is not valid; required for stack "qa"/);
+    });
+    it("malformed JSON in a structured value", () => {
+        const raw = base();
+        raw[`${P}:hubs`] = "[not json";
+        expect(errorOf(raw).message).toMatch(/^iothub-404104:hubs: "\[not json" is not valid; allowed: valid JSON/);
+    });
+});
+
+describe("the config reference", () => {
+    it("lists every key the parser accepts, and the parser refuses a key it does not list", () => {
+        const keys = CONFIG_KEYS.map((k) => k.key);
+        expect(keys).toEqual(["hubs", "resourceGroupName", "location", "profile", "workspace", "receivers", "connectedDevicesAlert", "detections", "diagnostics", "tags"]);
+        expect(() => parseStackConfig({ ...base(), [`${P}:alerts`]: "{}" }, P, "dev")).toThrow(/unknown key/);
+    });
+});
