@@ -23,6 +23,8 @@ export interface RecordedResource {
     secretInputs: string[];
     /** The mock id (custom resources only). */
     id?: string;
+    /** Reference (`urn::id`) of the provider the resource was registered with, if one was given. */
+    provider?: string;
     /** Whether the resource is kept in the cloud when Pulumi deletes it (`retainOnDelete`). */
     readonly retainOnDelete: boolean;
     /** Id of an existing cloud resource the resource adopts (`import`), if any. */
@@ -72,6 +74,9 @@ function mockState(type: string, name: string, inputs: Record<string, unknown>, 
             const objectId = mockGuid(`application-object:${name}`);
             return { id: `/applications/${objectId}`, state: { ...inputs, objectId, clientId: mockGuid(`application-client:${name}`) } };
         }
+        case "pulumi:providers:azure-native":
+        case "pulumi:providers:azuread":
+            return { id: `${name}-provider-id`, state: { ...inputs } };
         case "azuread:index/servicePrincipal:ServicePrincipal": {
             const objectId = mockGuid(`service-principal:${name}`);
             return { id: objectId, state: { ...inputs, objectId } };
@@ -136,6 +141,7 @@ export class OfflineEngine {
                     if (rec) {
                         rec.inputs = inputs;
                         rec.secretInputs = secretInputs;
+                        rec.provider = args.provider;
                         rec.id = id;
                     }
                     return { id, state };

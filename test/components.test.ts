@@ -1,4 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
+import { Provider as AzureNativeProvider } from "@pulumi/azure-native/provider";
+import { Provider as AzureAdProvider } from "@pulumi/azuread/provider";
 import { OfflineEngine, MOCK_TENANT_ID, type RecordedResource } from "../program/offline";
 import { ACTION_GROUP_ID, HUB_A, HUB_B, WORKSPACE_ID, one, under } from "./support/fixtures";
 
@@ -66,6 +68,20 @@ beforeAll(async () => {
             detections: { "mass-disconnect": { parameters: { minDevices: 25 } } },
         },
         opts,
+    );
+    const nativeProvider = new AzureNativeProvider("other-subscription", { subscriptionId: "11111111-1111-1111-1111-111111111111" }, opts);
+    const adProvider = new AzureAdProvider("other-tenant", { tenantId: "22222222-2222-2222-2222-222222222222" }, opts);
+    new C.HubMonitoring(
+        "provided",
+        {
+            hubResourceId: HUB_B,
+            resourceGroupName: "rg-mon",
+            location: "westeurope",
+            profile: "prod",
+            notifications: { secureWebhook: { name: "incident", url: "https://incident.contoso.com/api" } },
+            connectedDevicesAlert: { threshold: 3 },
+        },
+        { ...opts, providers: [nativeProvider, adProvider] },
     );
     const agIds = new Promise<string[]>((resolve) => fleet.actionGroupIds.apply(resolve));
     await engine.settle();
@@ -272,6 +288,17 @@ describe("FleetMonitoring", () => {
         expect(() => new C.FleetMonitoring("empty", { ...base, hubs: [] })).toThrow(/FleetMonitoringArgs\.hubs: \[\] is not valid/);
         expect(() => new C.FleetMonitoring("dup", { ...base, hubs: [HUB_A, HUB_A.toLowerCase()] })).toThrow(/FleetMonitoringArgs\.hubs\[1\]: .* it repeats FleetMonitoringArgs\.hubs\[0\]/);
         expect(() => new C.FleetMonitoring("typo", { ...base, hubs: [HUB_A], detections: { "mass-disconect": {} } })).toThrow(/detections\.mass-disconect: "mass-disconect" is not valid; unknown detection/);
+    });
+});
+
+describe("providers", () => {
+    it("passes the caller's azure-native and azuread providers down to every child", () => {
+        const children = R.filter((r) => r.custom && r.name.startsWith("provided"));
+        expect(children.length).toBeGreaterThan(8);
+        for (const r of children) {
+            const expected = r.type.startsWith("azuread:") ? "other-tenant" : "other-subscription";
+            expect(r.provider, `${r.type} ${r.name}`).toMatch(new RegExp(`::${expected}::${expected}-provider-id$`));
+        }
     });
 });
 

@@ -1,0 +1,18 @@
+/**
+ * Builds the library for use from other Pulumi programs: compiles `components/`, `queries/` and
+ * `kql/` to `bin/` with declarations, and copies the `.kql` files beside their compiled catalog
+ * (the catalog reads them at run time). `npm run build [-- --out <dir>]`.
+ */
+import { execFileSync } from "child_process";
+import * as fs from "fs";
+import * as path from "path";
+
+const root = path.resolve(__dirname, "..");
+const outIndex = process.argv.indexOf("--out");
+const out = outIndex > 0 ? path.resolve(process.argv[outIndex + 1]) : path.join(root, "bin");
+execFileSync(process.execPath, [path.join(root, "node_modules", "typescript", "bin", "tsc"), "-p", path.join(root, "tsconfig.build.json"), "--outDir", out], { stdio: "inherit" });
+const queries = path.join(root, "queries");
+for (const f of fs.readdirSync(queries).filter((n) => n.endsWith(".kql"))) {
+    fs.copyFileSync(path.join(queries, f), path.join(out, "queries", f));
+}
+console.log(`built ${path.relative(process.cwd(), out) || out}`);
