@@ -13,31 +13,45 @@ interface ParameterBase {
 
 /** A whole number, rendered as a KQL `long` literal. */
 export interface IntParameter extends ParameterBase {
+    /** Discriminates the parameter kinds. */
     readonly type: "int";
+    /** The value used when none is given; also the literal in the `.kql` file. */
     readonly default: number;
+    /** Smallest value accepted (inclusive). */
     readonly min: number;
+    /** Largest value accepted (inclusive). */
     readonly max: number;
 }
 
 /** A fraction or ratio, rendered as a KQL `real` literal. */
 export interface RealParameter extends ParameterBase {
+    /** Discriminates the parameter kinds. */
     readonly type: "real";
+    /** The value used when none is given; also the literal in the `.kql` file. */
     readonly default: number;
+    /** Smallest value accepted (inclusive). */
     readonly min: number;
+    /** Largest value accepted (inclusive). */
     readonly max: number;
 }
 
 /** A duration given in ISO 8601 (`PT5M`), rendered as a KQL timespan literal (`5m`). */
 export interface TimespanParameter extends ParameterBase {
+    /** Discriminates the parameter kinds. */
     readonly type: "timespan";
+    /** The value used when none is given (ISO 8601); its KQL form is the literal in the `.kql` file. */
     readonly default: IsoDuration;
+    /** Shortest duration accepted (inclusive, ISO 8601). */
     readonly min: IsoDuration;
+    /** Longest duration accepted (inclusive, ISO 8601). */
     readonly max: IsoDuration;
 }
 
 /** A string, rendered as a double-quoted KQL string literal with escapes. */
 export interface StringParameter extends ParameterBase {
+    /** Discriminates the parameter kinds. */
     readonly type: "string";
+    /** The value used when none is given; also the literal in the `.kql` file. */
     readonly default: string;
     /** Values must match this pattern. */
     readonly pattern: RegExp;
@@ -47,11 +61,17 @@ export interface StringParameter extends ParameterBase {
 
 /** A list of strings, rendered as `dynamic(["a", "b"])`. */
 export interface StringListParameter extends ParameterBase {
+    /** Discriminates the parameter kinds. */
     readonly type: "stringList";
+    /** The value used when none is given; also the literal in the `.kql` file. */
     readonly default: readonly string[];
+    /** Every entry must match this pattern. */
     readonly pattern: RegExp;
+    /** The pattern in words, for error messages. */
     readonly patternDescription: string;
+    /** Fewest entries accepted. */
     readonly minItems: number;
+    /** Most entries accepted. */
     readonly maxItems: number;
 }
 
@@ -126,12 +146,16 @@ export function kqlTimespan(seconds: number): string {
     return `${seconds}s`;
 }
 
-/** Encodes a number as a KQL real literal (always with a decimal point, never an exponent). */
+/**
+ * Encodes a number as a KQL real literal: with a decimal point (`3.0`, `0.2`), or in exponent form
+ * (`1e-7`, `1e+21`) where JavaScript writes the number so, which KQL also reads as a real and which
+ * keeps every digit (a fixed-point rendering would round very small values to zero).
+ */
 export function kqlReal(value: number): string {
     if (!Number.isFinite(value)) throw new ValidationError("real value", value, "allowed: a finite number");
-    if (Number.isInteger(value)) return `${value}.0`;
     const text = String(value);
-    return /e/i.test(text) ? value.toFixed(12).replace(/0+$/, "") : text;
+    if (/e/i.test(text)) return text;
+    return Number.isInteger(value) ? `${text}.0` : text;
 }
 
 /** Renders a validated value as the KQL literal for its parameter type. */

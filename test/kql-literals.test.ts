@@ -60,11 +60,17 @@ describe("KQL literal encoding", () => {
         expect(kqlTimespan(30)).toBe("30s");
         expect(kqlReal(3)).toBe("3.0");
         expect(kqlReal(0.2)).toBe("0.2");
-        expect(kqlReal(1e-7)).toBe("0.0000001");
-        const analyzed = analyzeKql(`print t = ${kqlTimespan(5400)}, r = ${kqlReal(1e-7)}, i = ${renderKqlLiteral({ type: "int", default: 1, min: 0, max: 10, description: "" }, 7)}`);
+        expect(kqlReal(-2.5)).toBe("-2.5");
+        expect(kqlReal(1.5e-13)).toBe("1.5e-13");
+        expect(kqlReal(1e21)).toBe("1e+21");
+        const int = renderKqlLiteral({ type: "int", default: 1, min: 0, max: 10, description: "" }, 7);
+        const analyzed = analyzeKql(`print t = ${kqlTimespan(5400)}, r = ${kqlReal(1.5e-13)}, big = ${kqlReal(1e21)}, whole = ${kqlReal(3)}, i = ${int}`);
+        expect(analyzed.diagnostics).toEqual([]);
         expect(analyzed.columns).toEqual([
             { name: "t", type: "timespan" },
             { name: "r", type: "real" },
+            { name: "big", type: "real" },
+            { name: "whole", type: "real" },
             { name: "i", type: "long" },
         ]);
     });
