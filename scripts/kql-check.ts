@@ -2,7 +2,7 @@
  * `npm run kql:check [file.kql ...]`: checks KQL files with Microsoft's parser the way the alert
  * rules need them, and prints each problem as `file:line:col: message`.
  *
- * Without arguments it checks every `.kql` file in `queries/`. A file of the detection catalog is
+ * Without arguments it checks every `.kql` file in `queries/`; a directory argument stands for its `.kql` files. A file of the detection catalog is
  * rendered for every environment profile and checked with its catalog entry (parse errors, the
  * operators Azure forbids, result columns, rule size); any other file is checked for parse errors and
  * the rules of a 1-minute alert (the strictest). Exits 1 when there is any problem, 0 otherwise.
@@ -36,6 +36,16 @@ function checkFile(file: string): KqlProblem[] {
     });
 }
 
+/** A directory named on the command line stands for the `.kql` files in it; anything else is checked as given. */
+function expandDirectory(arg: string): string[] {
+    if (!fs.existsSync(arg) || !fs.statSync(arg).isDirectory()) return [arg];
+    return fs
+        .readdirSync(arg)
+        .filter((f) => f.endsWith(".kql"))
+        .sort()
+        .map((f) => path.join(arg, f));
+}
+
 function main(args: readonly string[]): number {
     const defaultRun = args.length === 0;
     const files = defaultRun
@@ -44,7 +54,7 @@ function main(args: readonly string[]): number {
               .filter((f) => f.endsWith(".kql"))
               .sort()
               .map((f) => path.relative(process.cwd(), path.join(QUERIES_DIR, f)))
-        : [...args];
+        : args.flatMap(expandDirectory);
     let count = 0;
     for (const file of files) {
         for (const p of checkFile(file)) {

@@ -36,6 +36,20 @@ describe("npm run kql:check", () => {
         ]);
     });
 
+    it("checks the .kql files of a directory named on the command line", () => {
+        const dir = path.join(tmp, "dir");
+        fs.mkdirSync(dir);
+        fs.writeFileSync(path.join(dir, "ok.kql"), "AzureDiagnostics\n| summarize Rows = count() by _ResourceId");
+        fs.writeFileSync(path.join(dir, "typo.kql"), "AzureDiagnostics\n| summarize Rows = count() by _ResourceID");
+        fs.writeFileSync(path.join(dir, "notes.txt"), "not KQL");
+        const run = kqlCheck(dir);
+        expect(run.status).toBe(1);
+        const lines = run.stdout.trim().split("\n");
+        expect(lines).toHaveLength(1);
+        expect(lines[0]).toContain(`${path.join(dir, "typo.kql")}:2:31: The name '_ResourceID' does not refer to any known column`);
+        expect(run.stderr).toContain("in 2 file(s)");
+    });
+
     it("reports a file it cannot read", () => {
         const missing = path.join(tmp, "missing.kql");
         const run = kqlCheck(missing);
