@@ -17,6 +17,7 @@ import {
     requireWindowCoversFrequency,
     type IsoDuration,
 } from "./durations";
+import { checkQuery, checkRuleSize, isOneMinuteRule } from "../kql/check";
 import { hubNameFromId } from "./naming";
 import { requireBoolean, requireInteger, requireNumber, requireSeverity, ValidationError, type Severity } from "./validation";
 
@@ -115,13 +116,28 @@ export function resolveDetectionRule(
     }
     const parameters: Record<string, KqlValue> = { ...userParameters, [MONITORED_HUBS_PARAMETER]: [hubResourceId.toLowerCase()] };
     const query = renderDetectionQuery(detection, parameters, `${field}.parameters`);
+    if (isOneMinuteRule(evaluationFrequency)) {
+        // Azure forbids some operators in 1-minute rules; check the query before Azure does.
+        const problems = checkQuery(query, { evaluationFrequency });
+        if (problems.length > 0) {
+            throw new ValidationError(
+                `${field}.evaluationFrequency`,
+                evaluationFrequency,
+                `allowed: a frequency above PT1M for this detection, because its query uses what Azure forbids in 1-minute rules (${problems.map((p) => `line ${p.line}: ${p.message}`).join("; ")})`,
+            );
+        }
+    }
     const hubName = hubNameFromId(hubResourceId);
+    const displayName = `${detection.title} [${hubName}]`;
+    const description = detectionDescription(detection, hubName, descriptionExtraLines);
+    const tooLarge = checkRuleSize({ displayName, description, query, criteria: detection });
+    if (tooLarge.length > 0) throw new ValidationError(`${field}.parameters`, "(rendered rule)", tooLarge[0].message);
     return {
         detection,
         hubResourceId,
         hubName,
-        displayName: `${detection.title} [${hubName}]`,
-        description: detectionDescription(detection, hubName, descriptionExtraLines),
+        displayName,
+        description,
         query,
         parameters,
         severity,

@@ -1,0 +1,75 @@
+import { describe, expect, it } from "vitest";
+import { resolveDetectionRule, scheduledQueryRuleArgs } from "../components/detectionRule";
+import { DETECTIONS } from "../queries/catalog";
+import { monitoredHubsParameter, type DetectionDefinition } from "../queries/detection";
+import { ACTION_GROUP_ID, HUB_A, WORKSPACE_ID } from "./support/fixtures";
+
+const [first] = DETECTIONS;
+
+describe("resolveDetectionRule", () => {
+    it("binds the hub (lower-cased) into monitoredHubs and carries the runbook in the description", () => {
+        const r = resolveDetectionRule("x", first, HUB_A, "prod");
+        expect(r.query).toContain(`let monitoredHubs = dynamic(["${HUB_A.toLowerCase()}"]);`);
+        expect(r.description).toContain(`Likely cause: ${first.runbook.likelyCause}`);
+        for (const step of [...first.runbook.whatToCheck, ...first.runbook.fix]) expect(r.description).toContain(step);
+        expect(r.description).toContain(`Time to detect: ${first.timeToDetect}`);
+        expect(r.displayName).toBe(`${first.title} [hub-a]`);
+        expect(r.severity).toBe(first.severity.prod);
+    });
+    it("applies overrides", () => {
+        const r = resolveDetectionRule("x", first, HUB_A, "dev", { severity: 0, threshold: 5, muteActionsDuration: "PT2H", autoMitigate: !first.autoMitigate });
+        expect(r).toMatchObject({ severity: 0, threshold: 5, muteActionsDuration: "PT2H", autoMitigate: !first.autoMitigate });
+    });
+    it("refuses to let callers rebind monitoredHubs, unknown settings, and bad failing periods", () => {
+        expect(() => resolveDetectionRule("d", first, HUB_A, "prod", { parameters: { monitoredHubs: ["x"] } })).toThrow(/d\.parameters\.monitoredHubs: .* bound by the components/);
+        expect(() => resolveDetectionRule("d", first, HUB_A, "prod", { sevirity: 1 } as never)).toThrow(/d\.sevirity: "sevirity" is not valid; unknown setting/);
+        expect(() => resolveDetectionRule("d", first, HUB_A, "prod", { failingPeriods: { numberOfEvaluationPeriods: 2, minFailingPeriodsToAlert: 3 } })).toThrow(
+            /d\.failingPeriods\.minFailingPeriodsToAlert: 3 is not valid; allowed: an integer from 1 to 2/,
+        );
+        expect(() => resolveDetectionRule("d", first, HUB_A, "prod", { windowSize: "P1D", evaluationFrequency: "PT1H", failingPeriods: { numberOfEvaluationPeriods: 3, minFailingPeriodsToAlert: 1 } })).toThrow(
+            /numberOfEvaluationPeriods: 3 is not valid; allowed: window P1D x periods may not exceed 2 days/,
+        );
+    });
+    it("refuses a 1-minute frequency for a query that uses what Azure forbids at that frequency", () => {
+        const takeDetection: DetectionDefinition = { ...first, file: "../test/support/take-at-one-minute.kql", parameters: { monitoredHubs: monitoredHubsParameter } };
+        expect(() => resolveDetectionRule("d", takeDetection, HUB_A, "prod", { evaluationFrequency: "PT5M", windowSize: "PT5M" })).not.toThrow();
+        expect(() => resolveDetectionRule("d", takeDetection, HUB_A, "prod", { evaluationFrequency: "PT1M", windowSize: "PT5M" })).toThrow(
+            /d\.evaluationFrequency: "PT1M" is not valid; allowed: a frequency above PT1M .*line 5: .*take/,
+        );
+    });
+});
+
+describe("scheduledQueryRuleArgs", () => {
+    it("maps a resolved rule to a LogAlert scoped to the workspace, split by hub, with its action groups", () => {
+        const r = resolveDetectionRule("x", first, HUB_A, "staging");
+        const args = scheduledQueryRuleArgs(r, { resourceGroupName: "rg", location: "westeurope", workspaceId: WORKSPACE_ID, actionGroupIds: [ACTION_GROUP_ID] });
+        expect(args).toMatchObject({
+            kind: "LogAlert",
+            scopes: [WORKSPACE_ID],
+            severity: first.severity.staging,
+            evaluationFrequency: first.evaluationFrequency,
+            windowSize: first.windowSize,
+            actions: { actionGroups: [ACTION_GROUP_ID], customProperties: { detection: first.id, symptom: String(first.symptom), hub: "hub-a" } },
+            criteria: {
+                allOf: [
+                    {
+                        query: r.query,
+                        timeAggregation: first.timeAggregation,
+                        metricMeasureColumn: first.measureColumn,
+                        resourceIdColumn: "_ResourceId",
+                        dimensions: first.dimensions.map((name) => ({ name, operator: "Include", values: ["*"] })),
+                        operator: first.operator,
+                        threshold: first.threshold,
+                        failingPeriods: first.failingPeriods,
+                    },
+                ],
+            },
+        });
+    });
+    it("leaves out the measure column for a Count aggregation", () => {
+        const r = resolveDetectionRule("x", { ...first, timeAggregation: "Count" }, HUB_A, "prod");
+        const c = (scheduledQueryRuleArgs(r, { resourceGroupName: "rg", location: "l", workspaceId: WORKSPACE_ID, actionGroupIds: [] }).criteria as { allOf: Record<string, unknown>[] }).allOf[0];
+        expect(c.metricMeasureColumn).toBeUndefined();
+        expect(c.timeAggregation).toBe("Count");
+    });
+});
