@@ -8,12 +8,13 @@
  * Pure functions without CLI or file-system concerns: `scripts/kql-check.ts` prints their problems,
  * and a policy can run the same checks on a rule's properties.
  */
-import { parseIsoDuration, type IsoDuration } from "../components/durations";
 import {
     LOG_ALERT_FREQUENCIES,
     LOG_ALERT_MAX_QUERY_RANGE_SECONDS,
     LOG_ALERT_MUTE_DURATIONS,
     LOG_ALERT_WINDOWS,
+    parseIsoDuration,
+    type IsoDuration,
 } from "../components/durations";
 import { MAX_LOG_LATENESS, MONITORED_HUBS_PARAMETER, readDetectionFile, renderDetectionQuery, type DetectionDefinition, type EnvironmentProfile } from "../queries/detection";
 import { analyzeKql, kusto, lineAndColumn, type AnalyzedQuery, type KqlColumn } from "./kusto";
