@@ -1,0 +1,279 @@
+/**
+ * Compiles tabular expressions: table and `let` references, `datatable`, `print`, and pipelines of
+ * query operators (`where`, `extend`, `project` and its variants, `summarize`, `join`, `sort`,
+ * `top`, `take`, `distinct`, `serialize`, `count`). Output columns of every operator are the
+ * parser's result columns; anything else is refused with an error naming the operator.
+ */
+import { kusto } from "../kusto";
+import type { Compiled, QueryContext, ScalarFn, ScalarScope, TabularPlan } from "./context";
+import { KqlRuntimeError } from "./errors";
+import { compileJoin } from "./join";
+import { ArrayLayout, ExtendedRow, ExtendLayout, RenamedLayout, SourceLayout, type IRow, type Layout } from "./layout";
+import { compileScalar, predicate } from "./scalar";
+import { compileSort, compileTop } from "./sort";
+import { compileSummarize } from "./summarize";
+import { checkHintsOnly, child, elements, isSerialized, kindName, resultColumns, simpleName, symbolColumns, unsupported, valueOf, type Node } from "./syntax";
+import { hashKey, type EvalValue } from "./values";
+
+import Syn = Kusto.Language.Syntax;
+
+/** Compiles a tabular expression into a plan. */
+export function compileTabular(node: Node, q: QueryContext): TabularPlan {
+    const kind = kindName(node);
+    switch (kind) {
+        case "NameReference":
+            return tableReference(node, q);
+        case "ParenthesizedExpression":
+            return compileTabular(child((node as Syn.ParenthesizedExpression).Expression, "subquery"), q);
+        case "MaterializeExpression":
+            return compileTabular(child((node as Syn.MaterializeExpression).Expression, "materialized query"), q);
+        case "PipeExpression": {
+            const pipe = node as Syn.PipeExpression;
+            const inputNode = child(pipe.Expression, "pipe input");
+            const input = compileTabular(inputNode, q);
+            return compileOperator(child(pipe.Operator, "query operator"), input, inputNode, pipe, q);
+        }
+        case "DataTableExpression":
+            return dataTable(node as Syn.DataTableExpression, q);
+        case "PrintOperator":
+            return print(node as Syn.PrintOperator, q);
+        default:
+            throw unsupported(q.text, node, "the evaluator does not implement this tabular expression");
+    }
+}
+
+function tableReference(node: Node, q: QueryContext): TabularPlan {
+    const K = kusto();
+    const symbol = node.ReferencedSymbol;
+    if (symbol instanceof K.Language.Symbols.TableSymbol) {
+        const name = symbol.Name ?? simpleName(node);
+        const runtime = q.runtime;
+        return {
+            layout: new SourceLayout(resultColumns(q.text, node)),
+            run: () => {
+                const rows = runtime.tables[name];
+                if (!rows) throw new KqlRuntimeError(`the query reads table ${name}, which was not given to the evaluator`);
+                return rows;
+            },
+        };
+    }
+    if (symbol) {
+        const plan = q.tabularVariable(symbol);
+        if (plan) return plan;
+    }
+    throw unsupported(q.text, node, "the evaluator reads tables and tabular let values only");
+}
+
+function compileOperator(op: Node, input: TabularPlan, inputNode: Node, outNode: Node, q: QueryContext): TabularPlan {
+    const kind = kindName(op);
+    switch (kind) {
+        case "FilterOperator":
+            return where(op as Syn.FilterOperator, input, inputNode, q);
+        case "ExtendOperator":
+            return extend(elements<Node>((op as Syn.ExtendOperator).Expressions), input, isSerialized(inputNode), outNode, q);
+        case "SerializeOperator": {
+            checkHintsOnly(q.text, (op as Syn.SerializeOperator).Parameters);
+            const exprs = elements<Node>((op as Syn.SerializeOperator).Expressions);
+            return exprs.length === 0 ? input : extend(exprs, input, true, outNode, q);
+        }
+        case "ProjectOperator":
+            return project(op as Syn.ProjectOperator, input, inputNode, outNode, q);
+        case "ProjectAwayOperator":
+        case "ProjectKeepOperator":
+        case "ProjectReorderOperator":
+            return renamed(input, outNode, new Map(), q);
+        case "ProjectRenameOperator":
+            return renamed(input, outNode, renames(op as Syn.ProjectRenameOperator, q), q);
+        case "SummarizeOperator":
+            return compileSummarize(op as Syn.SummarizeOperator, input, inputNode, outNode, q);
+        case "JoinOperator":
+            return compileJoin(op as Syn.JoinOperator, input, outNode, q);
+        case "SortOperator":
+            checkHintsOnly(q.text, (op as Syn.SortOperator).Parameters);
+            return compileSort(op as Syn.SortOperator, input, inputNode, q);
+        case "TopOperator":
+            checkHintsOnly(q.text, (op as Syn.TopOperator).Parameters);
+            return compileTop(op as Syn.TopOperator, input, inputNode, q);
+        case "TakeOperator":
+            return take(op as Syn.TakeOperator, input, q);
+        case "DistinctOperator":
+            return distinct(op as Syn.DistinctOperator, input, outNode, q);
+        case "CountOperator": {
+            if ((op as Syn.CountOperator).AsIdentifier) throw unsupported(q.text, op, "count as ... is not implemented");
+            return { layout: new ArrayLayout(resultColumns(q.text, outNode)), run: () => [[input.run().length]] };
+        }
+        default:
+            throw unsupported(q.text, op, "the evaluator does not implement this query operator");
+    }
+}
+
+function inputScope(input: TabularPlan, serialized: boolean, q: QueryContext): ScalarScope {
+    return { layout: input.layout, query: q, window: { layout: input.layout, serialized } };
+}
+
+function where(op: Syn.FilterOperator, input: TabularPlan, inputNode: Node, q: QueryContext): TabularPlan {
+    checkHintsOnly(q.text, op.Parameters);
+    const test = predicate(compileScalar(child(op.Condition, "condition"), inputScope(input, isSerialized(inputNode), q)));
+    return {
+        layout: input.layout,
+        run: () => {
+            const rows = input.run();
+            const out: IRow[] = [];
+            for (let i = 0; i < rows.length; i++) if (test(rows[i], i, rows)) out.push(rows[i]);
+            return out;
+        },
+    };
+}
+
+/** The output column an unnamed `extend`/`serialize` expression produced, by the parser's record of the column's source node. */
+function generatedName(value: Node, outNode: Node, q: QueryContext): string {
+    const column = symbolColumns(outNode.ResultType).find((c) => c.Source === value);
+    if (!column?.Name) throw unsupported(q.text, value, "cannot tell which output column the parser named for this expression; name it (Name = ...)");
+    return column.Name;
+}
+
+function extend(exprs: readonly Node[], input: TabularPlan, serialized: boolean, outNode: Node, q: QueryContext): TabularPlan {
+    const names: string[] = [];
+    const fns: ScalarFn[] = [];
+    const window = { layout: input.layout, serialized };
+    for (const e of exprs) {
+        if (kindName(e) === "CompoundNamedExpression") throw unsupported(q.text, e, "extend (a, b) = ... is not implemented");
+        const value = valueOf(e);
+        const name = kindName(e) === "SimpleNamedExpression" ? simpleName((e as Syn.SimpleNamedExpression).Name) : generatedName(value, outNode, q);
+        // Each expression sees the columns computed before it in the same operator, as in Kusto.
+        const sofar: Layout = new ExtendLayout(input.layout, names, []);
+        fns.push(compileScalar(value, { layout: sofar, query: q, window }).fn);
+        names.push(name);
+    }
+    const layout = new ExtendLayout(input.layout, names, resultColumns(q.text, outNode));
+    const n = fns.length;
+    return {
+        layout,
+        run: () => {
+            const rows = input.run();
+            const out: IRow[] = new Array(rows.length);
+            for (let i = 0; i < rows.length; i++) {
+                const values: EvalValue[] = new Array(n);
+                const row = new ExtendedRow(rows[i], values);
+                for (let j = 0; j < n; j++) values[j] = fns[j](row, i, rows);
+                out[i] = row;
+            }
+            return out;
+        },
+    };
+}
+
+function project(op: Syn.ProjectOperator, input: TabularPlan, inputNode: Node, outNode: Node, q: QueryContext): TabularPlan {
+    const exprs = elements<Node>(op.Expressions);
+    const columns = resultColumns(q.text, outNode);
+    if (exprs.length !== columns.length) throw unsupported(q.text, op, `the parser infers ${columns.length} result columns for ${exprs.length} expressions`);
+    const K = kusto();
+    const plain = exprs.map((e) => valueOf(e)).every((v) => kindName(v) === "NameReference" && v.ReferencedSymbol instanceof K.Language.Symbols.ColumnSymbol);
+    if (plain) {
+        const sources = new Map(columns.map((c, i) => [c.name, simpleName(valueOf(exprs[i]))] as const));
+        return { layout: new RenamedLayout(input.layout, columns, sources), run: () => input.run() };
+    }
+    const scope = inputScope(input, isSerialized(inputNode), q);
+    const compiled: Compiled[] = exprs.map((e) => compileScalar(valueOf(e), scope));
+    const fns = compiled.map((c) => c.fn);
+    return {
+        layout: new ArrayLayout(columns),
+        run: () => {
+            const rows = input.run();
+            const out: IRow[] = new Array(rows.length);
+            for (let i = 0; i < rows.length; i++) {
+                const values: EvalValue[] = new Array(fns.length);
+                for (let j = 0; j < fns.length; j++) values[j] = fns[j](rows[i], i, rows);
+                out[i] = values;
+            }
+            return out;
+        },
+    };
+}
+
+function renames(op: Syn.ProjectRenameOperator, q: QueryContext): Map<string, string> {
+    const map = new Map<string, string>();
+    for (const e of elements<Node>(op.Expressions)) {
+        if (kindName(e) !== "SimpleNamedExpression") throw unsupported(q.text, e, "project-rename takes NewName = OldName");
+        const named = e as Syn.SimpleNamedExpression;
+        map.set(simpleName(named.Name), simpleName(child(named.Expression, "renamed column")));
+    }
+    return map;
+}
+
+/** The same rows under the parser's output columns; each reads the input column of the same name unless `sources` renames it. */
+function renamed(input: TabularPlan, outNode: Node, sources: ReadonlyMap<string, string>, q: QueryContext): TabularPlan {
+    const columns = resultColumns(q.text, outNode);
+    const map = new Map(columns.map((c) => [c.name, sources.get(c.name) ?? c.name] as const));
+    return { layout: new RenamedLayout(input.layout, columns, map), run: () => input.run() };
+}
+
+function take(op: Syn.TakeOperator, input: TabularPlan, q: QueryContext): TabularPlan {
+    checkHintsOnly(q.text, op.Parameters);
+    const count = compileScalar(child(op.Expression, "row count"), { layout: new ArrayLayout([]), query: q });
+    return {
+        layout: input.layout,
+        run: () => input.run().slice(0, Math.max(0, Number(count.fn(null, 0, []) ?? 0))),
+    };
+}
+
+function distinct(op: Syn.DistinctOperator, input: TabularPlan, outNode: Node, q: QueryContext): TabularPlan {
+    checkHintsOnly(q.text, op.Parameters);
+    for (const e of elements<Node>(op.Expressions)) {
+        const k = kindName(e);
+        if (k !== "NameReference" && k !== "StarExpression") throw unsupported(q.text, e, "distinct takes column names or * only");
+    }
+    const columns = resultColumns(q.text, outNode);
+    const layout = new RenamedLayout(input.layout, columns, new Map(columns.map((c) => [c.name, c.name] as const)));
+    const readers = columns.map((c) => {
+        const a = input.layout.accessor(c.name);
+        if (!a) throw unsupported(q.text, op, `column ${c.name} is not in the input`);
+        return a;
+    });
+    return {
+        layout,
+        run: () => {
+            const seen = new Set<string>();
+            const out: IRow[] = [];
+            for (const r of input.run()) {
+                let key = "";
+                for (const read of readers) {
+                    const h = hashKey(read(r));
+                    key += (typeof h === "string" ? "s" : "n") + String(h) + "\u0001";
+                }
+                if (!seen.has(key)) {
+                    seen.add(key);
+                    out.push(r);
+                }
+            }
+            return out;
+        },
+    };
+}
+
+function dataTable(node: Syn.DataTableExpression, q: QueryContext): TabularPlan {
+    checkHintsOnly(q.text, node.Parameters);
+    const columns = resultColumns(q.text, node);
+    const scope: ScalarScope = { layout: new ArrayLayout([]), query: q };
+    const values = elements<Node>(node.Values).map((v) => {
+        const c = compileScalar(v, scope);
+        if (!c.constant) throw unsupported(q.text, v, "datatable values must be literals");
+        return c.value ?? null;
+    });
+    const width = columns.length;
+    if (width === 0 || values.length % width !== 0) throw unsupported(q.text, node, "the number of values is not a multiple of the number of columns");
+    const rows: IRow[] = [];
+    for (let i = 0; i < values.length; i += width) {
+        rows.push(values.slice(i, i + width).map((v, k) => (v === null && columns[k].type === "string" ? "" : v)));
+    }
+    return { layout: new ArrayLayout(columns), run: () => rows };
+}
+
+function print(node: Syn.PrintOperator, q: QueryContext): TabularPlan {
+    const columns = resultColumns(q.text, node);
+    const exprs = elements<Node>(node.Expressions);
+    if (exprs.length !== columns.length) throw unsupported(q.text, node, `the parser infers ${columns.length} columns for ${exprs.length} expressions`);
+    const scope: ScalarScope = { layout: new ArrayLayout([]), query: q };
+    const fns = exprs.map((e) => compileScalar(valueOf(e), scope).fn);
+    return { layout: new ArrayLayout(columns), run: () => [fns.map((f) => f(null, 0, []))] };
+}
