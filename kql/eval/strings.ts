@@ -14,7 +14,7 @@ export type StringTest = (left: string, right: string) => boolean;
 const ALNUM = /[\p{L}\p{N}]/u;
 
 function escapeRegExp(text: string): string {
-    return text.replace(/[.*+?^${}()|[\]\\/-]/g, "\\$&");
+    return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
 
 /** The pattern of a whole-term match of `term`: bounded by non-alphanumeric characters on each side where the term itself starts or ends with one. */

@@ -8,7 +8,7 @@ import { kusto } from "../kusto";
 import type { Compiled, QueryContext, ScalarFn, ScalarScope, TabularPlan } from "./context";
 import { KqlRuntimeError } from "./errors";
 import { compileJoin } from "./join";
-import { ArrayLayout, ExtendedRow, ExtendLayout, RenamedLayout, SourceLayout, type IRow, type Layout } from "./layout";
+import { ArrayLayout, ExtendedRow, ExtendLayout, RenamedLayout, SourceLayout, type IRow } from "./layout";
 import { compileScalar, predicate } from "./scalar";
 import { compileSort, compileTop } from "./sort";
 import { compileSummarize } from "./summarize";
@@ -125,25 +125,30 @@ function where(op: Syn.FilterOperator, input: TabularPlan, inputNode: Node, q: Q
     };
 }
 
-/** The output column an unnamed `extend`/`serialize` expression produced, by the parser's record of the column's source node. */
+/**
+ * The output column an unnamed `extend`/`serialize` expression produces, as the parser names it:
+ * the name Kusto derives from the expression (`tostring(x)` -> `x`, `parse_json(p).id` -> `p_id`),
+ * or the generated `ColumnN` the parser recorded with the expression as the column's source.
+ */
 function generatedName(value: Node, outNode: Node, q: QueryContext): string {
-    const column = symbolColumns(outNode.ResultType).find((c) => c.Source === value);
-    if (!column?.Name) throw unsupported(q.text, value, "cannot tell which output column the parser named for this expression; name it (Name = ...)");
-    return column.Name;
+    const columns = symbolColumns(outNode.ResultType);
+    const bySource = columns.find((c) => c.Source === value);
+    if (bySource?.Name) return bySource.Name;
+    const derived = kusto().Language.KustoFacts.GetExpressionResultName(value, null, null);
+    if (derived && columns.some((c) => c.Name === derived)) return derived;
+    throw unsupported(q.text, value, "cannot tell which output column the parser named for this expression; name it (Name = ...)");
 }
 
 function extend(exprs: readonly Node[], input: TabularPlan, serialized: boolean, outNode: Node, q: QueryContext): TabularPlan {
     const names: string[] = [];
     const fns: ScalarFn[] = [];
-    const window = { layout: input.layout, serialized };
+    // As the parser binds them, all expressions of one extend read the input columns (not each other's results).
+    const scope = inputScope(input, serialized, q);
     for (const e of exprs) {
         if (kindName(e) === "CompoundNamedExpression") throw unsupported(q.text, e, "extend (a, b) = ... is not implemented");
         const value = valueOf(e);
-        const name = kindName(e) === "SimpleNamedExpression" ? simpleName((e as Syn.SimpleNamedExpression).Name) : generatedName(value, outNode, q);
-        // Each expression sees the columns computed before it in the same operator, as in Kusto.
-        const sofar: Layout = new ExtendLayout(input.layout, names, []);
-        fns.push(compileScalar(value, { layout: sofar, query: q, window }).fn);
-        names.push(name);
+        names.push(kindName(e) === "SimpleNamedExpression" ? simpleName((e as Syn.SimpleNamedExpression).Name) : generatedName(value, outNode, q));
+        fns.push(compileScalar(value, scope).fn);
     }
     const layout = new ExtendLayout(input.layout, names, resultColumns(q.text, outNode));
     const n = fns.length;
@@ -154,9 +159,9 @@ function extend(exprs: readonly Node[], input: TabularPlan, serialized: boolean,
             const out: IRow[] = new Array(rows.length);
             for (let i = 0; i < rows.length; i++) {
                 const values: EvalValue[] = new Array(n);
-                const row = new ExtendedRow(rows[i], values);
+                const row = rows[i];
                 for (let j = 0; j < n; j++) values[j] = fns[j](row, i, rows);
-                out[i] = row;
+                out[i] = new ExtendedRow(row, values);
             }
             return out;
         },
