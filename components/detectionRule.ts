@@ -35,7 +35,7 @@ export interface DetectionSettings {
     evaluationFrequency?: IsoDuration;
     /** Window of logs each evaluation reads (ISO 8601, at least the frequency). Default: the catalog's window. */
     windowSize?: IsoDuration;
-    /** How long notifications are muted after firing. Default: the catalog's mute duration. */
+    /** How long notifications are muted after firing; only with `autoMitigate` false. Default: the catalog's mute duration, if any. */
     muteActionsDuration?: IsoDuration;
     /** Evaluation periods looked at and how many must breach. Default: the catalog's failing periods. */
     failingPeriods?: FailingPeriods;
@@ -58,7 +58,8 @@ export interface ResolvedDetectionRule {
     readonly windowSize: IsoDuration;
     readonly threshold: number;
     readonly failingPeriods: FailingPeriods;
-    readonly muteActionsDuration: IsoDuration;
+    /** Mute after firing; `undefined` for auto-resolving rules, which notify once per firing. */
+    readonly muteActionsDuration?: IsoDuration;
     readonly autoMitigate: boolean;
 }
 
@@ -100,10 +101,14 @@ export function resolveDetectionRule(
     const evaluationFrequency = requireDuration(`${field}.evaluationFrequency`, settings.evaluationFrequency ?? detection.evaluationFrequency, LOG_ALERT_FREQUENCIES);
     const windowSize = requireDuration(`${field}.windowSize`, settings.windowSize ?? detection.windowSize, LOG_ALERT_WINDOWS);
     requireWindowCoversFrequency(`${field}.windowSize`, windowSize, evaluationFrequency);
-    const muteActionsDuration = requireDuration(`${field}.muteActionsDuration`, settings.muteActionsDuration ?? detection.muteActionsDuration, LOG_ALERT_MUTE_DURATIONS);
     const severity = requireSeverity(`${field}.severity`, settings.severity ?? detection.severity[profile]);
     const threshold = requireNumber(`${field}.threshold`, settings.threshold ?? detection.threshold, 0, 1_000_000_000);
     const autoMitigate = requireBoolean(`${field}.autoMitigate`, settings.autoMitigate ?? detection.autoMitigate);
+    if (autoMitigate && settings.muteActionsDuration !== undefined) {
+        throw new ValidationError(`${field}.muteActionsDuration`, settings.muteActionsDuration, "applies only when autoMitigate is false (an auto-resolving rule notifies once per firing); set autoMitigate: false or remove it");
+    }
+    const mute = autoMitigate ? undefined : (settings.muteActionsDuration ?? detection.muteActionsDuration);
+    const muteActionsDuration = mute === undefined ? undefined : requireDuration(`${field}.muteActionsDuration`, mute, LOG_ALERT_MUTE_DURATIONS);
     const fp = settings.failingPeriods ?? detection.failingPeriods;
     const periods = requireInteger(`${field}.failingPeriods.numberOfEvaluationPeriods`, fp.numberOfEvaluationPeriods, 1, 6);
     const minFailing = requireInteger(`${field}.failingPeriods.minFailingPeriodsToAlert`, fp.minFailingPeriodsToAlert, 1, periods);

@@ -18,7 +18,7 @@ export interface ConnectedDevicesAlertOptions extends ConnectedDevicesAlertSetti
 /** Diagnostic-setting options as the umbrellas take them (the hub and workspace come from the umbrella). */
 export type HubDiagnosticsOptions = Omit<HubDiagnosticsArgs, "hubResourceId" | "workspaceId">;
 
-/** Per-detection settings keyed by detection id (`periodic-disconnects`, `mass-disconnect`, ...). */
+/** Per-detection settings keyed by detection id (`periodic-disconnect`, `mass-disconnect`, ...). */
 export type DetectionSettingsMap = Record<string, DetectionSettings>;
 
 /**

@@ -285,7 +285,10 @@ export function checkDefinition(def: DetectionDefinition): KqlProblem[] {
     const window = seconds(def.windowSize);
     if (!LOG_ALERT_FREQUENCIES.includes(frequency)) problems.push(`evaluationFrequency ${def.evaluationFrequency} is not one Azure allows`);
     if (!LOG_ALERT_WINDOWS.includes(window)) problems.push(`windowSize ${def.windowSize} is not one Azure allows`);
-    if (!LOG_ALERT_MUTE_DURATIONS.includes(seconds(def.muteActionsDuration))) problems.push(`muteActionsDuration ${def.muteActionsDuration} is not one Azure allows`);
+    if (def.muteActionsDuration !== undefined) {
+        if (!LOG_ALERT_MUTE_DURATIONS.includes(seconds(def.muteActionsDuration))) problems.push(`muteActionsDuration ${def.muteActionsDuration} is not one Azure allows`);
+        if (def.autoMitigate) problems.push("muteActionsDuration applies only when autoMitigate is false (a stateful rule notifies once per firing)");
+    }
     if (window < frequency + seconds(MAX_LOG_LATENESS)) {
         problems.push(`windowSize ${def.windowSize} must cover the evaluation frequency ${def.evaluationFrequency} plus ${MAX_LOG_LATENESS} of late logs`);
     }

@@ -169,7 +169,6 @@ export const randomDisconnect: DetectionDefinition = {
     resourceIdColumn: RESOURCE_ID_COLUMN,
     timeColumn: TIME_COLUMN,
     failingPeriods: { numberOfEvaluationPeriods: 1, minFailingPeriodsToAlert: 1 },
-    muteActionsDuration: "PT6H",
     autoMitigate: true,
     parameters: {
         monitoredHubs: monitoredHubsParameter,
@@ -231,7 +230,6 @@ export const massDisconnect: DetectionDefinition = {
     resourceIdColumn: RESOURCE_ID_COLUMN,
     timeColumn: TIME_COLUMN,
     failingPeriods: { numberOfEvaluationPeriods: 1, minFailingPeriodsToAlert: 1 },
-    muteActionsDuration: "PT1H",
     autoMitigate: true,
     parameters: {
         monitoredHubs: monitoredHubsParameter,

@@ -79,11 +79,11 @@ export interface DetectionDefinition {
     /** How many windows are evaluated and how many must breach; every detection uses 1 of 1. */
     readonly failingPeriods: FailingPeriods;
     /**
-     * How long notifications are muted after the alert fires (ISO 8601). Azure honours it only on a
-     * stateless rule (`autoMitigate` false); a stateful rule notifies once per firing anyway, so the
-     * rule builder should leave it out when `autoMitigate` is true.
+     * How long notifications are muted after the alert fires (ISO 8601). Only for a stateless rule
+     * (`autoMitigate` false): a stateful rule notifies once per firing anyway, and Azure takes the
+     * mute only without auto-resolve. Default: no mute.
      */
-    readonly muteActionsDuration: IsoDuration;
+    readonly muteActionsDuration?: IsoDuration;
     /** Whether Azure resolves the alert by itself when the condition clears. */
     readonly autoMitigate: boolean;
     /** Typed parameters declared as `let` statements at the top of the file. */

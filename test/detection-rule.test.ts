@@ -17,8 +17,18 @@ describe("resolveDetectionRule", () => {
         expect(r.severity).toBe(first.severity.prod);
     });
     it("applies overrides", () => {
-        const r = resolveDetectionRule("x", first, HUB_A, "dev", { severity: 0, threshold: 5, muteActionsDuration: "PT2H", autoMitigate: !first.autoMitigate });
-        expect(r).toMatchObject({ severity: 0, threshold: 5, muteActionsDuration: "PT2H", autoMitigate: !first.autoMitigate });
+        const r = resolveDetectionRule("x", first, HUB_A, "dev", { severity: 0, threshold: 5, muteActionsDuration: "PT2H", autoMitigate: false });
+        expect(r).toMatchObject({ severity: 0, threshold: 5, muteActionsDuration: "PT2H", autoMitigate: false });
+    });
+    it("mutes only rules that do not resolve themselves, and refuses a mute on an auto-resolving rule", () => {
+        for (const d of DETECTIONS) {
+            const r = resolveDetectionRule("x", d, HUB_A, "prod");
+            expect(r.muteActionsDuration === undefined).toBe(d.autoMitigate);
+        }
+        expect(resolveDetectionRule("x", first, HUB_A, "prod", { autoMitigate: true }).muteActionsDuration).toBeUndefined();
+        expect(() => resolveDetectionRule("d", first, HUB_A, "prod", { autoMitigate: true, muteActionsDuration: "PT1H" })).toThrow(
+            /d\.muteActionsDuration: "PT1H" is not valid; applies only when autoMitigate is false/,
+        );
     });
     it("refuses to let callers rebind monitoredHubs, unknown settings, and bad failing periods", () => {
         expect(() => resolveDetectionRule("d", first, HUB_A, "prod", { parameters: { monitoredHubs: ["x"] } })).toThrow(/d\.parameters\.monitoredHubs: .* bound by the components/);

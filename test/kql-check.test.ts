@@ -143,4 +143,10 @@ describe("checkDefinition", () => {
             'catalog entry "bad": parameters lack "monitoredHubs", which binds the rule to its hub',
         ]);
     });
+
+    it("reports a mute on an auto-resolving rule", () => {
+        expect(checkDefinition({ ...massDisconnect, autoMitigate: true, muteActionsDuration: "PT1H" }).map((p) => p.message)).toEqual([
+            'catalog entry "mass-disconnect": muteActionsDuration applies only when autoMitigate is false (a stateful rule notifies once per firing)',
+        ]);
+    });
 });
