@@ -7,7 +7,7 @@
  * {
  *   "hub-detections-enabled": {
  *     "waivers": [
- *       { "hub": "contoso-iot-prod-neu", "detection": "random-disconnects",
+ *       { "hub": "contoso-iot-prod-neu", "detection": "random-disconnect",
  *         "reason": "Field devices on metered links reconnect at random by design (INC-1234)",
  *         "approvedBy": "iot-platform-leads", "expires": "2027-03-31" }
  *     ]
@@ -30,7 +30,7 @@ export const DROP_ALERT_ID = "connected-devices-drop";
 export interface DetectionWaiver {
     /** Name or resource id of the IoT Hub. Required. */
     readonly hub: string;
-    /** Detection id of the catalog (e.g. `random-disconnects`) or `connected-devices-drop`. Required. */
+    /** Detection id of the catalog (e.g. `random-disconnect`) or `connected-devices-drop`. Required. */
     readonly detection: string;
     /** Why the detection is off on this hub. Required, non-empty. */
     readonly reason: string;
