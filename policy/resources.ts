@@ -86,11 +86,6 @@ export function stringAt(value: unknown, ...path: (string | number)[]): string |
     return typeof v === "string" ? v : undefined;
 }
 
-/** The logical resource name written in a URN (its last `::` segment), for messages. */
-export function nameFromUrn(urn: string): string {
-    return urn.split("::").pop() ?? urn;
-}
-
 /** The stack name written in a URN (`urn:pulumi:<stack>::<project>::<type>::<name>`), or `undefined`. */
 export function stackFromUrn(urn: string): string | undefined {
     const m = /^urn:pulumi:([^:]+)::/.exec(urn);

@@ -120,6 +120,7 @@ function assumptionsSection(r: StackReview): string {
         "- log search alerts split by hub only: one billed time series per hub bound to the rule; a metric alert: one per scoped hub;",
         `- time to detect: logs reach Log Analytics 3 to 10 minutes late, metrics about 1 to 3 minutes, plus up to one evaluation period;`,
         ...p.freeGrants.map((g) => `- not subtracted: ${g}`),
+        "- not estimated: the hub's platform metrics (`AllMetrics`) that the diagnostic setting also sends to the workspace (AzureMetrics table), any additional log categories, and query costs of Basic or Auxiliary logs (the detections read Analytics Logs).",
     ].join("\n");
 }
 

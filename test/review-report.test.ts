@@ -59,6 +59,7 @@ describe.each(["prod", "dev"])("the report of the sample stack %s", (stack) => {
         expect(md).toContain("https://azure.microsoft.com/pricing/details/monitor/");
         for (const flag of ["--devices", "--events-per-device-per-day", "--bytes-per-row"]) expect(md).toContain(flag);
         expect(md).toContain("not subtracted: Log Analytics: the first 5 GB");
+        expect(md).toContain("not estimated: the hub's platform metrics (`AllMetrics`)");
     });
 });
 
