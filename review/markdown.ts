@@ -75,6 +75,7 @@ export function queryGroups(alerts: readonly AlertReview[]): { readonly label: s
 function alertDetails(a: AlertReview, queryLabel: string | undefined): string {
     const parts = [
         `- \`${a.rule}\` (${a.kind === "log" ? "log search alert" : "metric alert"}, hub ${a.hub}): ${formatMoney(a.monthlyCost)}/month = ${a.costBasis}.`,
+        `Auto-resolve ${a.autoMitigate}${a.muteActionsDuration === "none" ? "" : `, notifications muted ${a.muteActionsDuration} after firing`}.`,
         `Time to detect ${a.timeToDetect}${a.timeToDetectNote ? `; the detection says: ${a.timeToDetectNote}` : "."}`,
     ];
     if (queryLabel) parts.push(`KQL: *${queryLabel}* below.`);

@@ -40,6 +40,8 @@ export interface AlertReview extends AlertRow {
     readonly enabled: boolean;
     /** Whether Azure resolves the alert by itself. */
     readonly autoMitigate: string;
+    /** How long notifications are muted after the alert fires (log alerts that do not resolve themselves), or `none`. */
+    readonly muteActionsDuration: string;
     /** The KQL (log alerts). */
     readonly query?: string;
     /** Expected time to detect, computed from latency and frequency, e.g. `3–15 min`. */
@@ -123,6 +125,7 @@ export function reviewStack(c: CollectedStack, assumptions: ReviewAssumptions = 
         const i = byName.get(`${type}::${row.rule}`)?.inputs ?? {};
         const enabled = i.enabled !== false;
         const autoMitigate = i.autoMitigate === undefined ? "default" : String(i.autoMitigate);
+        const muteActionsDuration = typeof i.muteActionsDuration === "string" ? i.muteActionsDuration : "none";
         if (row.kind === "log") {
             const criterion = ((i.criteria as { allOf?: Record<string, unknown>[] } | undefined)?.allOf ?? [])[0] ?? {};
             const query = typeof criterion.query === "string" ? criterion.query : undefined;
@@ -136,6 +139,7 @@ export function reviewStack(c: CollectedStack, assumptions: ReviewAssumptions = 
                 detection: custom.detection,
                 enabled,
                 autoMitigate,
+                muteActionsDuration,
                 query,
                 timeToDetect: timeToDetect("log", row.frequency),
                 timeToDetectNote: describedTimeToDetect(i.description),
@@ -151,6 +155,7 @@ export function reviewStack(c: CollectedStack, assumptions: ReviewAssumptions = 
             hub: scopes.map(lastSegment).join(", ") || "?",
             enabled,
             autoMitigate,
+            muteActionsDuration,
             timeToDetect: timeToDetect("metric", row.frequency),
             timeSeries,
             monthlyCost: enabled ? metricAlertMonthlyCost(timeSeries, prices) : 0,
@@ -184,7 +189,7 @@ export function reviewStack(c: CollectedStack, assumptions: ReviewAssumptions = 
 /** The fields of an alert the diff compares and their labels, in display order. */
 export const COMPARED_FIELDS: Readonly<Partial<Record<keyof AlertReview, string>>> = {
     hub: "hub", kind: "kind", symptom: "symptom", enabled: "enabled", severity: "severity", frequency: "every", window: "window",
-    condition: "condition", actionGroups: "action groups", autoMitigate: "auto-resolve", timeToDetect: "time to detect", monthlyCost: "est. monthly cost", query: "KQL",
+    condition: "condition", actionGroups: "action groups", autoMitigate: "auto-resolve", muteActionsDuration: "mute after firing", timeToDetect: "time to detect", monthlyCost: "est. monthly cost", query: "KQL",
 };
 
 /** One changed field of an alert. */
