@@ -165,7 +165,10 @@ export class ConnectedDevicesDropAlert extends pulumi.ComponentResource {
                         },
                     ],
                 },
-                actions: pulumi.output(args.actionGroupIds ?? []).apply((ids) => ids.map((actionGroupId) => ({ actionGroupId }))),
+                // A plain list maps element by element, so a preview sees each action even before its id is known.
+                actions: Array.isArray(args.actionGroupIds)
+                    ? args.actionGroupIds.map((actionGroupId) => ({ actionGroupId }))
+                    : pulumi.output(args.actionGroupIds ?? []).apply((ids) => ids.map((actionGroupId) => ({ actionGroupId }))),
                 tags: args.tags,
             },
             { parent: this },

@@ -45,6 +45,8 @@ interface SharedResources {
     readonly workspace: MonitoringWorkspace;
     readonly notifications?: AlertNotifications;
     readonly actionGroupIds: pulumi.Output<string[]>;
+    /** The action group ids as a list of outputs, for the alert rules (see {@link AlertNotifications.actionGroupIdList}). */
+    readonly actionGroupIdList: pulumi.Output<string>[];
 }
 
 function createShared(parent: pulumi.ComponentResource, name: string, args: MonitoringSharedArgs, field: string): SharedResources {
@@ -68,7 +70,13 @@ function createShared(parent: pulumi.ComponentResource, name: string, args: Moni
     const notifications = args.notifications
         ? new AlertNotifications(`${name}-alerts`, { ...args.notifications, resourceGroupName: args.resourceGroupName, tags: args.notifications.tags ?? args.tags }, { parent })
         : undefined;
-    return { profile, workspace, notifications, actionGroupIds: notifications ? notifications.actionGroupIds : pulumi.output([]) };
+    return {
+        profile,
+        workspace,
+        notifications,
+        actionGroupIds: notifications ? notifications.actionGroupIds : pulumi.output([]),
+        actionGroupIdList: notifications ? notifications.actionGroupIdList : [],
+    };
 }
 
 /** Arguments of {@link HubMonitoring}: one hub plus the shared arguments. */
@@ -117,7 +125,7 @@ export class HubMonitoring extends pulumi.ComponentResource {
                 location: args.location,
                 profile: shared.profile,
                 workspaceId: this.workspaceId,
-                actionGroupIds: this.actionGroupIds,
+                actionGroupIds: shared.actionGroupIdList,
                 detections: args.detections,
                 connectedDevicesAlert: args.connectedDevicesAlert,
                 diagnostics: args.diagnostics,
@@ -238,7 +246,7 @@ export class FleetMonitoring extends pulumi.ComponentResource {
                     location: args.location,
                     profile: shared.profile,
                     workspaceId: this.workspaceId,
-                    actionGroupIds: this.actionGroupIds,
+                    actionGroupIds: shared.actionGroupIdList,
                     detections: mergeDetectionSettings(args.detections, h.detections),
                     connectedDevicesAlert: mergeDropAlertSettings(args.connectedDevicesAlert, h.connectedDevicesAlert),
                     diagnostics: { ...args.diagnostics, ...h.diagnostics },

@@ -75,6 +75,11 @@ function httpsSecret(field: string, url: pulumi.Input<string>): pulumi.Output<st
 export class AlertNotifications extends pulumi.ComponentResource {
     /** Ids of every action group the alerts notify: the created one first, then the existing ones. */
     public readonly actionGroupIds: pulumi.Output<string[]>;
+    /**
+     * The same ids as a list of outputs, one per action group. Alert rules take this form, so a
+     * preview knows how many action groups each alert has even before the created one has an id.
+     */
+    public readonly actionGroupIdList: pulumi.Output<string>[];
     /** The created action group, or `undefined` when only existing action groups are used. */
     public readonly actionGroup?: monitor.ActionGroup;
     /** The Entra ID application behind the secure webhook, when there is one. */
@@ -145,10 +150,11 @@ export class AlertNotifications extends pulumi.ComponentResource {
                 },
                 { parent: this, dependsOn: this.secureWebhookApplication ? [this.secureWebhookApplication] : [] },
             );
-            this.actionGroupIds = pulumi.all([this.actionGroup.id, existing]).apply(([id, rest]) => [id, ...rest]);
+            this.actionGroupIdList = [this.actionGroup.id, ...existing.map((id) => pulumi.output(id))];
         } else {
-            this.actionGroupIds = pulumi.output(existing);
+            this.actionGroupIdList = existing.map((id) => pulumi.output(id));
         }
+        this.actionGroupIds = pulumi.all(this.actionGroupIdList);
         this.registerOutputs({ actionGroupIds: this.actionGroupIds });
     }
 }

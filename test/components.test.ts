@@ -19,6 +19,7 @@ const T = {
 let engine: OfflineEngine;
 let R: RecordedResource[];
 let C: typeof import("../components");
+let notifyListLength: number;
 let fleetOutputs: { actionGroupIds: string[]; ruleKeys: string[] };
 
 beforeAll(async () => {
@@ -31,7 +32,7 @@ beforeAll(async () => {
     new C.MonitoringWorkspace("ws-existing", { existingWorkspaceId: WORKSPACE_ID }, opts);
     new C.HubDiagnostics("diag-default", { hubResourceId: HUB_A, workspaceId: WORKSPACE_ID }, opts);
     new C.HubDiagnostics("diag-extra", { hubResourceId: HUB_B, workspaceId: WORKSPACE_ID, additionalCategories: ["DeviceTelemetry"], sendAllMetrics: false, settingName: "from-portal", adoptExisting: true }, opts);
-    new C.AlertNotifications(
+    notifyListLength = new C.AlertNotifications(
         "notify",
         {
             resourceGroupName: "rg-mon",
@@ -41,7 +42,7 @@ beforeAll(async () => {
             existingActionGroupIds: [ACTION_GROUP_ID],
         },
         opts,
-    );
+    ).actionGroupIdList.length;
     new C.ConnectedDevicesDropAlert("drop-derived", { resourceGroupName: "rg-mon", hubResourceId: HUB_A, expectedConnectedDevices: 1000, maxDropPercent: 25, actionGroupIds: [ACTION_GROUP_ID] }, opts);
     new C.ConnectedDevicesDropAlert("drop-direct", { resourceGroupName: "rg-mon", hubResourceId: HUB_B, threshold: 42, timeAggregation: "Average", windowSize: "PT15M", evaluationFrequency: "PT5M", severity: 0 }, opts);
     new C.HubMonitoring(
@@ -159,6 +160,9 @@ describe("AlertNotifications", () => {
             identifierUri: uri.inputs.identifierUri,
             tenantId: MOCK_TENANT_ID,
         });
+    });
+    it("lists the created and the existing action groups one output each, so a preview knows their count before ids exist", () => {
+        expect(notifyListLength).toBe(2);
     });
     it("wires the secure webhook through Entra ID: app role, identifier URI, service principal, role granted to Azure Monitor", () => {
         const app = one(R, T.app, "notify-secure-webhook-app");
