@@ -8,7 +8,8 @@
 import type { QueryContext, TabularPlan } from "./context";
 import { JoinedRow, JoinLayout, RenamedLayout, type Accessor, type IRow, type Layout } from "./layout";
 import { checkHintsOnly, child, elements, kindName, nodeText, resultColumns, simpleName, unsupported, type Node } from "./syntax";
-import { hashKey, type EvalValue } from "./values";
+import { KeyIndex } from "./keys";
+import type { EvalValue } from "./values";
 
 import Syn = Kusto.Language.Syntax;
 
@@ -55,29 +56,45 @@ function keyPairs(node: Node, q: QueryContext, out: KeyPair[]): void {
     throw unsupported(q.text, node, "the evaluator joins on equality of columns only");
 }
 
-function keyReader(layout: Layout, names: readonly string[]): (row: IRow) => unknown {
+/** Reads a row's key values into a shared array; returns `null` when one is null (a null key matches nothing). */
+function keyReader(layout: Layout, names: readonly string[]): (row: IRow) => EvalValue[] | null {
     const read: Accessor[] = names.map((n) => {
         const a = layout.accessor(n);
         if (!a) throw new Error(`KQL evaluator: join key column "${n}" missing`);
         return a;
     });
-    if (read.length === 1) {
-        const r0 = read[0];
-        return (row) => {
-            const v = r0(row);
-            return v === null ? null : hashKey(v);
-        };
-    }
+    const values: EvalValue[] = new Array(read.length);
     return (row) => {
-        let key = "";
-        for (const r of read) {
-            const v: EvalValue = r(row);
+        for (let k = 0; k < read.length; k++) {
+            const v = read[k](row);
             if (v === null) return null;
-            const h = hashKey(v);
-            key += (typeof h === "string" ? "s" : "n") + String(h) + "\u0001";
+            values[k] = v;
         }
-        return key;
+        return values;
     };
+}
+
+/** Indexes rows by key (row positions per key); with `only`, rows whose key `only` lacks are skipped. */
+function indexRows(rows: readonly IRow[], key: (row: IRow) => EvalValue[] | null, width: number, only?: KeyIndex<true>): KeyIndex<number[]> {
+    const index = new KeyIndex<number[]>(width);
+    for (let i = 0; i < rows.length; i++) {
+        const k = key(rows[i]);
+        if (k === null || (only && !only.get(k))) continue;
+        const list = index.get(k);
+        if (list) list.push(i);
+        else index.set(k, [i]);
+    }
+    return index;
+}
+
+/** The set of keys of rows. */
+function keySet(rows: readonly IRow[], key: (row: IRow) => EvalValue[] | null, width: number): KeyIndex<true> {
+    const set = new KeyIndex<true>(width);
+    for (const r of rows) {
+        const k = key(r);
+        if (k !== null) set.set(k, true);
+    }
+    return set;
 }
 
 /** Compiles `join`. */
@@ -110,14 +127,10 @@ export function compileJoin(op: Syn.JoinOperator, left: TabularPlan, outNode: No
         return {
             layout: new RenamedLayout(keep.layout, columns, identity),
             run: () => {
-                const keys = new Set<unknown>();
-                for (const r of other.run()) {
-                    const k = otherKey(r);
-                    if (k !== null) keys.add(k);
-                }
+                const keys = keySet(other.run(), otherKey, pairs.length);
                 return keep.run().filter((r) => {
                     const k = keepKey(r);
-                    return (k !== null && keys.has(k)) === wanted;
+                    return (k !== null && keys.get(k) === true) === wanted;
                 });
             },
         };
@@ -137,22 +150,18 @@ export function compileJoin(op: Syn.JoinOperator, left: TabularPlan, outNode: No
         layout: new JoinLayout(left.layout, right.layout, columns, sources),
         run: () => {
             const rightRows = right.run();
-            const index = new Map<unknown, number[]>();
-            rightRows.forEach((r, i) => {
-                const k = rightKey(r);
-                if (k === null) return;
-                const list = index.get(k);
-                if (list) list.push(i);
-                else index.set(k, [i]);
-            });
+            const leftRows = left.run();
+            // Index the right side; when the left is smaller, only right rows whose key the left has.
+            const only = leftRows.length < rightRows.length ? keySet(leftRows, leftKey, pairs.length) : undefined;
+            const index = indexRows(rightRows, rightKey, pairs.length, only);
             const matchedRight = keepUnmatchedRight ? new Uint8Array(rightRows.length) : undefined;
-            const seenLeft = kind === "innerunique" ? new Set<unknown>() : undefined;
+            const seenLeft = kind === "innerunique" ? new KeyIndex<true>(pairs.length) : undefined;
             const out: IRow[] = [];
-            for (const l of left.run()) {
+            for (const l of leftRows) {
                 const k = leftKey(l);
                 if (seenLeft) {
-                    if (k === null || seenLeft.has(k)) continue;
-                    seenLeft.add(k);
+                    if (k === null || seenLeft.get(k)) continue;
+                    seenLeft.set(k, true);
                 }
                 const matches = k === null ? undefined : index.get(k);
                 if (!matches) {

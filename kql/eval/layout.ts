@@ -7,7 +7,7 @@
  * two sides. Readers are composed once at compile time, so reading a column costs one call per
  * layer.
  */
-import { normalizeInput, nullOf, type EvalColumn, type EvalRow, type EvalValue, type InputRow, type KustoType } from "./values";
+import { normalizeInput, nullOf, type EvalColumn, type EvalRow, type EvalValue, type KustoType } from "./values";
 
 /** A row inside the evaluator; its shape is known only to the layout that produced it. */
 export type IRow = unknown;
@@ -27,26 +27,29 @@ function findType(columns: readonly EvalColumn[], name: string): KustoType | und
     return columns.find((c) => c.name === name)?.type;
 }
 
+/**
+ * The reader of one column of plain-object rows, with the normalization of its type. Each column
+ * gets its own generated function, so each property load sees one property name (a shared
+ * `r[name]` site would be megamorphic and several times slower on wide tables).
+ */
+function columnReader(name: string, type: KustoType): Accessor {
+    const key = JSON.stringify(name);
+    const fast = type === "string" ? `typeof v === "string"` : type === "datetime" || type === "long" || type === "int" || type === "real" || type === "timespan" ? `typeof v === "number"` : "false";
+    // eslint-disable-next-line @typescript-eslint/no-implied-eval
+    const make = new Function("normalize", "type", `return function (r) { const v = r[${key}]; return ${fast} ? v : normalize(v, type); };`) as (
+        normalize: typeof normalizeInput,
+        type: KustoType,
+    ) => Accessor;
+    return make(normalizeInput, type);
+}
+
 /** Rows of an input table as the caller gave them (plain objects); values are normalized as they are read (missing string -> `""`, `Date` -> epoch ms). */
 export class SourceLayout implements Layout {
     constructor(readonly columns: readonly EvalColumn[]) {}
 
     accessor(name: string): Accessor | undefined {
         const type = findType(this.columns, name);
-        if (!type) return undefined;
-        if (type === "string") {
-            return (r) => {
-                const v = (r as InputRow)[name];
-                return typeof v === "string" ? v : normalizeInput(v, type);
-            };
-        }
-        if (type === "datetime" || type === "long" || type === "int" || type === "real" || type === "timespan") {
-            return (r) => {
-                const v = (r as InputRow)[name];
-                return typeof v === "number" ? v : normalizeInput(v, type);
-            };
-        }
-        return (r) => normalizeInput((r as InputRow)[name], type);
+        return type ? columnReader(name, type) : undefined;
     }
 }
 
@@ -65,13 +68,8 @@ export class ArrayLayout implements Layout {
     }
 }
 
-/** A row of an `extend`: the input row and the values the operator computed. */
-export class ExtendedRow {
-    constructor(
-        readonly base: IRow,
-        readonly values: EvalValue[],
-    ) {}
-}
+/** A row of an `extend`: one array holding the input row at index 0 and the computed values after it (one allocation a row). */
+export type ExtendedRow = [IRow, ...EvalValue[]];
 
 /** Rows of an `extend`: computed columns from the row's own values, every other column from the input row. */
 export class ExtendLayout implements Layout {
@@ -82,15 +80,15 @@ export class ExtendLayout implements Layout {
         computed: readonly string[],
         readonly columns: readonly EvalColumn[],
     ) {
-        computed.forEach((n, i) => this.index.set(n, i));
+        computed.forEach((n, i) => this.index.set(n, i + 1));
     }
 
     accessor(name: string): Accessor | undefined {
         const i = this.index.get(name);
-        if (i !== undefined) return (r) => (r as ExtendedRow).values[i];
+        if (i !== undefined) return (r) => (r as ExtendedRow)[i] as EvalValue;
         const inner = this.base.accessor(name);
         if (!inner) return undefined;
-        return (r) => inner((r as ExtendedRow).base);
+        return (r) => inner((r as ExtendedRow)[0]);
     }
 }
 

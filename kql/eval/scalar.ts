@@ -8,7 +8,7 @@ import { map1, map2, strict2 } from "./compose";
 import { constant, perRun, type Compiled, type ScalarFn, type ScalarScope } from "./context";
 import { SCALAR_FUNCTIONS, type CallSite } from "./functions";
 import { accessors } from "./layout";
-import { stringTest } from "./strings";
+import { lowerCased, stringTest } from "./strings";
 import { child, elements, isTabular, kindName, scalarTypeOf, simpleName, unsupported, type Node } from "./syntax";
 import {
     compareValues,
@@ -181,7 +181,7 @@ function nameReference(node: Node, scope: ScalarScope): Compiled {
         const name = symbol.Name ?? simpleName(node);
         const read = scope.layout.accessor(name);
         if (!read) throw unsupported(text, node, `column "${name}" is not available at this point of the evaluation`);
-        return { fn: (r) => read(r), type: typeOf(node, text), constant: false };
+        return { fn: read, type: typeOf(node, text), constant: false };
     }
     if (symbol instanceof K.Language.Symbols.VariableSymbol) {
         const value = scope.query.scalarVariable(symbol);
@@ -271,7 +271,8 @@ function binaryExpression(node: Syn.BinaryExpression, scope: ScalarScope): Compi
         case "==":
         case "!=":
             if (left.type !== "string" || right.type !== "string") return equality(left, right, op === "!=");
-            break;
+            // Strings are never null: plain comparison, with a constant side fixed.
+            return op === "==" ? map2(left, right, "bool", (a, b) => a === b) : map2(left, right, "bool", (a, b) => a !== b);
     }
     const test = stringTest(op);
     if (!test) throw unsupported(text, node, `the evaluator does not implement the operator "${op}"`);
@@ -357,7 +358,7 @@ function inExpression(node: Syn.InExpression, scope: ScalarScope): Compiled {
     const caseless = op.endsWith("~");
     const left = compileScalar(child(node.Left, "left operand"), scope);
     const list = listValues(child(node.Right, "list"), scope);
-    const toKey = (v: EvalValue): string | number | boolean | null => (caseless && typeof v === "string" ? v.toLowerCase() : hashKey(v));
+    const toKey = (v: EvalValue): string | number | boolean | null => (caseless && typeof v === "string" ? lowerCased(v) : hashKey(v));
     const fl = left.fn;
     const test = (set: ReadonlySet<unknown>, v: EvalValue): EvalValue => (v === null ? negate : set.has(toKey(v)) !== negate);
     if (list.fixed) {

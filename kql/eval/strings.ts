@@ -13,6 +13,19 @@ export type StringTest = (left: string, right: string) => boolean;
 
 const ALNUM = /[\p{L}\p{N}]/u;
 
+const lowerCache = new Map<string, string>();
+
+/** `text.toLowerCase()`, cached: the case-insensitive operators meet the same few values (hub ids, codes) on every row. */
+export function lowerCased(text: string): string {
+    let lower = lowerCache.get(text);
+    if (lower === undefined) {
+        lower = text.toLowerCase();
+        if (lowerCache.size >= 10_000) lowerCache.clear();
+        lowerCache.set(text, lower);
+    }
+    return lower;
+}
+
 function escapeRegExp(text: string): string {
     return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
@@ -54,7 +67,7 @@ export function kustoRegex(pattern: string): RegExp {
 function buildTests(): Record<string, StringTest> {
     return {
         "==": (l, r) => l === r,
-        "=~": (l, r) => l.length === r.length && l.toLowerCase() === r.toLowerCase(),
+        "=~": (l, r) => l.length === r.length && lowerCased(l) === lowerCased(r),
         has: regexTest((r) => new RegExp(termPattern(r, false, false), "iu")),
         has_cs: regexTest((r) => new RegExp(termPattern(r, false, false), "u")),
         hasprefix: regexTest((r) => new RegExp(termPattern(r, true, false), "iu")),

@@ -4,20 +4,16 @@
  * and typed as the parser inferred them. Groups come out in the order their first row came in
  * (Kusto gives no order). Without `by`, one row comes out even for empty input (Kusto's defaults).
  */
-import { AggregateCollector } from "./aggregates";
+import { AggregateCollector, type Accumulator } from "./aggregates";
+import { KeyIndex } from "./keys";
 import type { QueryContext, ScalarFn, ScalarScope, TabularPlan } from "./context";
 import { ArrayLayout, type IRow } from "./layout";
 import { compileScalar } from "./scalar";
 import { checkHintsOnly, elements, isSerialized, kindName, resultColumns, unsupported, valueOf, type Node } from "./syntax";
-import { hashKey, type EvalValue } from "./values";
+import type { EvalValue } from "./values";
 import { kusto } from "../kusto";
 
 import Syn = Kusto.Language.Syntax;
-
-interface Group {
-    readonly keys: EvalValue[];
-    readonly accumulators: ReturnType<AggregateCollector["specs"][number]["create"]>[];
-}
 
 /** Compiles `summarize`. */
 export function compileSummarize(op: Syn.SummarizeOperator, input: TabularPlan, inputNode: Node, outNode: Node, q: QueryContext): TabularPlan {
@@ -49,56 +45,44 @@ export function compileSummarize(op: Syn.SummarizeOperator, input: TabularPlan, 
     const offsets: number[] = [];
     specs.reduce((at, s) => (offsets.push(at), at + s.width), 0);
     const slotCount = collector.slotCount;
-    const newGroup = (keys: EvalValue[]): Group => ({ keys, accumulators: specs.map((s) => s.create()) });
     const nKeys = keyFns.length;
+    const nSpecs = specs.length;
 
     return {
         layout: new ArrayLayout(columns),
         run: () => {
             const rows = input.run();
-            const groups: Group[] = [];
-            const root = new Map<unknown, unknown>();
+            // Group g: its key values in groupKeys[g], its accumulators in groupAccs[g * nSpecs ...].
+            const groupKeys: EvalValue[][] = [];
+            const groupAccs: Accumulator[] = [];
+            const addGroup = (keys: EvalValue[]): number => {
+                groupKeys.push(keys);
+                for (const s of specs) groupAccs.push(s.create());
+                return groupKeys.length - 1;
+            };
+            const index = nKeys > 0 ? new KeyIndex<number>(nKeys) : undefined;
             const current: EvalValue[] = new Array(nKeys);
+            if (!index) addGroup([]);
             for (let i = 0; i < rows.length; i++) {
                 const row = rows[i];
-                let group: Group;
-                if (nKeys === 0) {
-                    if (groups.length === 0) groups.push(newGroup([]));
-                    group = groups[0];
-                } else {
-                    let level = root;
-                    for (let k = 0; k < nKeys - 1; k++) {
-                        const v = keyFns[k](row, i, rows);
-                        current[k] = v;
-                        const h = hashKey(v);
-                        let next = level.get(h) as Map<unknown, unknown> | undefined;
-                        if (!next) {
-                            next = new Map();
-                            level.set(h, next);
-                        }
-                        level = next;
+                let g = 0;
+                if (index) {
+                    for (let k = 0; k < nKeys; k++) current[k] = keyFns[k](row, i, rows);
+                    const found = index.get(current);
+                    if (found === undefined) {
+                        g = addGroup(current.slice());
+                        index.set(current, g);
+                    } else {
+                        g = found;
                     }
-                    const last = keyFns[nKeys - 1](row, i, rows);
-                    current[nKeys - 1] = last;
-                    const h = hashKey(last);
-                    let found = level.get(h) as Group | undefined;
-                    if (!found) {
-                        found = newGroup(current.slice());
-                        level.set(h, found);
-                        groups.push(found);
-                    }
-                    group = found;
                 }
-                const accs = group.accumulators;
-                for (let a = 0; a < accs.length; a++) accs[a].add(row, i, rows);
+                for (let a = g * nSpecs; a < (g + 1) * nSpecs; a++) groupAccs[a].add(row, i, rows);
             }
-            if (nKeys === 0 && groups.length === 0) groups.push(newGroup([]));
-            const out: IRow[] = new Array(groups.length);
-            for (let g = 0; g < groups.length; g++) {
+            const out: IRow[] = new Array(groupKeys.length);
+            for (let g = 0; g < groupKeys.length; g++) {
                 const slots: EvalValue[] = new Array(slotCount);
-                const accs = groups[g].accumulators;
-                for (let a = 0; a < accs.length; a++) accs[a].write(slots, offsets[a]);
-                const values = groups[g].keys.slice();
+                for (let a = 0; a < nSpecs; a++) groupAccs[g * nSpecs + a].write(slots, offsets[a]);
+                const values = groupKeys[g];
                 for (const read of readers) values.push(read(slots));
                 out[g] = values;
             }

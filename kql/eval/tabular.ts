@@ -8,12 +8,13 @@ import { kusto } from "../kusto";
 import type { Compiled, QueryContext, ScalarFn, ScalarScope, TabularPlan } from "./context";
 import { KqlRuntimeError } from "./errors";
 import { compileJoin } from "./join";
-import { ArrayLayout, ExtendedRow, ExtendLayout, RenamedLayout, SourceLayout, type IRow } from "./layout";
+import { ArrayLayout, ExtendLayout, RenamedLayout, SourceLayout, type IRow } from "./layout";
 import { compileScalar, predicate } from "./scalar";
 import { compileSort, compileTop } from "./sort";
 import { compileSummarize } from "./summarize";
 import { checkHintsOnly, child, elements, isSerialized, kindName, resultColumns, simpleName, symbolColumns, unsupported, valueOf, type Node } from "./syntax";
-import { hashKey, type EvalValue } from "./values";
+import { KeyIndex } from "./keys";
+import type { EvalValue } from "./values";
 
 import Syn = Kusto.Language.Syntax;
 
@@ -158,10 +159,11 @@ function extend(exprs: readonly Node[], input: TabularPlan, serialized: boolean,
             const rows = input.run();
             const out: IRow[] = new Array(rows.length);
             for (let i = 0; i < rows.length; i++) {
-                const values: EvalValue[] = new Array(n);
                 const row = rows[i];
-                for (let j = 0; j < n; j++) values[j] = fns[j](row, i, rows);
-                out[i] = new ExtendedRow(row, values);
+                const extended: unknown[] = new Array(n + 1);
+                extended[0] = row;
+                for (let j = 0; j < n; j++) extended[j + 1] = fns[j](row, i, rows);
+                out[i] = extended;
             }
             return out;
         },
@@ -238,16 +240,13 @@ function distinct(op: Syn.DistinctOperator, input: TabularPlan, outNode: Node, q
     return {
         layout,
         run: () => {
-            const seen = new Set<string>();
+            const seen = new KeyIndex<true>(readers.length);
             const out: IRow[] = [];
+            const values: EvalValue[] = new Array(readers.length);
             for (const r of input.run()) {
-                let key = "";
-                for (const read of readers) {
-                    const h = hashKey(read(r));
-                    key += (typeof h === "string" ? "s" : "n") + String(h) + "\u0001";
-                }
-                if (!seen.has(key)) {
-                    seen.add(key);
+                for (let k = 0; k < readers.length; k++) values[k] = readers[k](r);
+                if (!seen.get(values)) {
+                    seen.set(values, true);
                     out.push(r);
                 }
             }
