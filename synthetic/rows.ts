@@ -7,8 +7,12 @@
  * JSON text), `maskedIpAddress`, `sdkVersion`, `statusCode` on errors).
  */
 
-/** A Connections row of `AzureDiagnostics`. `TimeGenerated` is epoch milliseconds (the evaluator's datetime); the writers print it as ISO 8601. */
-export interface ConnectionsRow {
+/**
+ * A Connections row of `AzureDiagnostics`. `TimeGenerated` is epoch milliseconds (the evaluator's
+ * datetime); the writers print it as ISO 8601. (A type alias rather than an interface, so rows can
+ * be passed where the evaluator takes `Record<string, ...>` rows.)
+ */
+export type ConnectionsRow = {
     /** Log Analytics workspace id. */
     readonly TenantId: string;
     /** When IoT Hub logged the event (epoch ms, UTC). */
@@ -49,7 +53,7 @@ export interface ConnectionsRow {
     readonly _ResourceId: string;
     /** Subscription id (lower-case GUID). */
     readonly _SubscriptionId: string;
-}
+};
 
 /** The column order of a row, as Log Analytics lists the columns this generator fills. */
 export const CONNECTIONS_COLUMNS: ReadonlyArray<keyof ConnectionsRow> = [
