@@ -23,11 +23,34 @@ export type RowLabel = "healthy" | "symptom1" | "symptom2" | "symptom3";
 /** The cause of a symptom-2 failure. */
 export type FailureCause = "keepAliveTimeout" | "tcpReset" | "crash";
 
+/** A device that only renews its token in its SDK's rhythm. */
+export interface HealthyBehaviour {
+    /** Discriminator. */
+    readonly kind: "healthy";
+}
+
+/** Symptom 1: the device never renews; the hub closes the connection when the token expires. */
+export interface PeriodicTokenExpiryBehaviour {
+    /** Discriminator. */
+    readonly kind: "periodicTokenExpiry";
+    /** Token lifetime: time from a connect to the 404104 (ms). */
+    readonly periodMs: number;
+    /** Whether the device first retries with the expired token (401003) before reconnecting. */
+    readonly with401003: boolean;
+}
+
+/** Symptom 2: the device fails at random on top of healthy renewals. */
+export interface RandomDisconnectsBehaviour {
+    /** Discriminator. */
+    readonly kind: "randomDisconnects";
+    /** Mean time between failures (ms); failures form a Poisson process. */
+    readonly meanIntervalMs: number;
+    /** Relative weights of the failure causes. */
+    readonly causes: Readonly<Partial<Record<FailureCause, number>>>;
+}
+
 /** What a device does besides being connected. */
-export type DeviceBehaviour =
-    | { readonly kind: "healthy" }
-    | { readonly kind: "periodicTokenExpiry"; readonly periodMs: number; readonly with401003: boolean }
-    | { readonly kind: "randomDisconnects"; readonly meanIntervalMs: number; readonly causes: Readonly<Partial<Record<FailureCause, number>>> };
+export type DeviceBehaviour = HealthyBehaviour | PeriodicTokenExpiryBehaviour | RandomDisconnectsBehaviour;
 
 /** A hub-wide transient incident as one device lives it. */
 export interface MassDisruption {

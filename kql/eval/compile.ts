@@ -31,7 +31,7 @@ export interface EvalResult {
 }
 
 class QueryCompiler implements QueryContext {
-    readonly runtime: Runtime = { now: 0, generation: 0, tables: {} };
+    readonly runtime: Runtime = { now: 0, generation: 0, tables: {}, cacheClearers: [] };
     private readonly scalars = new Map<Kusto.Language.Symbols.Symbol, Compiled>();
     private readonly tables = new Map<Kusto.Language.Symbols.Symbol, TabularPlan>();
 
@@ -123,6 +123,7 @@ export class CompiledKql {
             return { columns: this.columns, rows: materialize(this.plan.layout, rows) };
         } finally {
             this.runtime.tables = {};
+            for (const clear of this.runtime.cacheClearers) clear();
         }
     }
 }

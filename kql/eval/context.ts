@@ -32,6 +32,8 @@ export interface Runtime {
     generation: number;
     /** The input tables of this run, by table name. */
     tables: Readonly<Record<string, readonly InputRow[]>>;
+    /** Clearers of the per-run caches, called after each run so that no intermediate rows stay referenced. */
+    readonly cacheClearers: Array<() => void>;
 }
 
 /** A compiled tabular expression: the layout of its rows and how to produce them in the current run. */
@@ -90,12 +92,16 @@ export function constant(value: EvalValue, type: KustoType): Compiled {
 /** Wraps a computation whose value is fixed for one run (e.g. `ago(1h)`, a tabular `let`) so it is computed once per run. */
 export function perRun<T>(runtime: Runtime, compute: () => T): () => T {
     let generation = -1;
-    let cached: T;
+    let cached: T | undefined;
+    runtime.cacheClearers.push(() => {
+        cached = undefined;
+        generation = -1;
+    });
     return () => {
         if (generation !== runtime.generation) {
             cached = compute();
             generation = runtime.generation;
         }
-        return cached;
+        return cached as T;
     };
 }
