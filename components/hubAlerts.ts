@@ -3,7 +3,7 @@ import * as monitor from "@pulumi/azure-native/monitor";
 import { DETECTIONS } from "../queries/catalog";
 import type { EnvironmentProfile } from "../queries/detection";
 import { ConnectedDevicesDropAlert, resolveDropAlertCondition, type ConnectedDevicesAlertSettings } from "./connectedDevicesAlert";
-import { resolveDetectionRule, scheduledQueryRuleArgs, type DetectionSettings, type ResolvedDetectionRule } from "./detectionRule";
+import { detectionDescription, resolveDetectionRule, scheduledQueryRuleArgs, type DetectionSettings, type ResolvedDetectionRule } from "./detectionRule";
 import { HubDiagnostics, type HubDiagnosticsArgs } from "./hubDiagnostics";
 import { hubNameFromId, TYPE_PREFIX } from "./naming";
 import { PROFILE_DEFAULTS } from "./profiles";
@@ -35,6 +35,9 @@ export function dropAlertSettingsForProfile(options: ConnectedDevicesAlertOption
     };
 }
 
+/** What {@link HubAlerts.resolvedRules} show in place of a description line that is known only at deployment. */
+export const DEPLOYMENT_TIME_LINE = "(a line filled in at deployment, e.g. the triage workbook link)";
+
 /** Arguments of {@link HubAlerts}: one hub and the shared workspace and action groups it reports to. */
 export interface HubAlertsArgs {
     /** Resource id of the IoT Hub, as a plain string. Required. */
@@ -55,8 +58,13 @@ export interface HubAlertsArgs {
     connectedDevicesAlert?: ConnectedDevicesAlertOptions;
     /** The hub's diagnostic setting. Default: `Connections` and `AllMetrics` under the name `iothub-404104-monitoring`. */
     diagnostics?: HubDiagnosticsOptions;
-    /** Extra lines for every log alert description (e.g. a workbook link). Default: none. */
-    descriptionExtraLines?: readonly string[];
+    /**
+     * Extra lines for every log alert description (e.g. the triage workbook's link). A line may be an
+     * output known only at deployment (a resource id Azure assigns): the rule's description then waits
+     * for it, and {@link HubAlerts.resolvedRules} carry {@link DEPLOYMENT_TIME_LINE} in its place.
+     * Default: none.
+     */
+    descriptionExtraLines?: readonly pulumi.Input<string>[];
     /** Tags of every alert rule. Default: none. */
     tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
     /** Prefix of error paths, so messages name the caller's config key. Default: `HubAlertsArgs`. */
@@ -127,6 +135,9 @@ export class HubAlerts extends pulumi.ComponentResource {
         const ruleIds: Record<string, pulumi.Output<string>> = {};
         const resolved: ResolvedDetectionRule[] = [];
         const disabled: string[] = [];
+        const extraLines = args.descriptionExtraLines ?? [];
+        const plainLines = extraLines.map((line) => (typeof line === "string" ? line : DEPLOYMENT_TIME_LINE));
+        const deploymentTimeLines = extraLines.some((line) => typeof line !== "string");
         for (const detection of DETECTIONS) {
             const { enabled, ...ruleSettings } = settings[detection.id] ?? {};
             const ruleField = `${field}.detections.${detection.id}`;
@@ -134,19 +145,20 @@ export class HubAlerts extends pulumi.ComponentResource {
                 disabled.push(detection.id);
                 continue;
             }
-            const rule = resolveDetectionRule(ruleField, detection, hub.id, profile, ruleSettings, args.descriptionExtraLines);
+            const rule = resolveDetectionRule(ruleField, detection, hub.id, profile, ruleSettings, plainLines);
             resolved.push(rule);
-            rules[detection.id] = new monitor.ScheduledQueryRule(
-                `${name}-${detection.id}`,
-                scheduledQueryRuleArgs(rule, {
-                    resourceGroupName: args.resourceGroupName,
-                    location: args.location,
-                    workspaceId: args.workspaceId,
-                    actionGroupIds,
-                    tags: args.tags,
-                }),
-                { parent: this, dependsOn: [this.diagnostics] },
-            );
+            const ruleArgs = scheduledQueryRuleArgs(rule, {
+                resourceGroupName: args.resourceGroupName,
+                location: args.location,
+                workspaceId: args.workspaceId,
+                actionGroupIds,
+                tags: args.tags,
+            });
+            if (deploymentTimeLines) {
+                // The rule's size was checked with the stand-in line; a link is far below the 64 KB limit.
+                ruleArgs.description = pulumi.all([...extraLines]).apply((lines) => detectionDescription(detection, rule.hubName, lines));
+            }
+            rules[detection.id] = new monitor.ScheduledQueryRule(`${name}-${detection.id}`, ruleArgs, { parent: this, dependsOn: [this.diagnostics] });
             ruleIds[detection.id] = rules[detection.id].id;
         }
         this.rules = rules;

@@ -3,8 +3,33 @@
  * DeviceConnectionClosedRemotely, the detection catalog they draw on, and the validation errors
  * they raise. Import from here, not from the individual modules.
  */
-export { HubMonitoring, FleetMonitoring, mergeDropAlertSettings, type HubMonitoringArgs, type FleetMonitoringArgs, type FleetHub, type FleetHubOptions, type MonitoringSharedArgs, type WorkspaceOptions, type NotificationOptions } from "./monitoring";
-export { HubAlerts, type HubAlertsArgs, type ConnectedDevicesAlertOptions, type DetectionSettingsMap, type HubDiagnosticsOptions } from "./hubAlerts";
+export {
+    HubMonitoring,
+    FleetMonitoring,
+    mergeDropAlertSettings,
+    validateWorkbookOptions,
+    type HubMonitoringArgs,
+    type FleetMonitoringArgs,
+    type FleetHub,
+    type FleetHubOptions,
+    type MonitoringSharedArgs,
+    type WorkspaceOptions,
+    type NotificationOptions,
+    type WorkbookOptions,
+} from "./monitoring";
+export {
+    TriageWorkbook,
+    triageWorkbookContent,
+    workbookPortalLink,
+    deterministicGuid,
+    DEFAULT_WORKBOOK_DISPLAY_NAME,
+    type TriageWorkbookArgs,
+    type TriageWorkbookContentOptions,
+    type WorkbookContent,
+    type WorkbookItem,
+} from "./workbook";
+export { WORKBOOK_QUERIES, CONNECTED_DEVICES_METRIC_ITEM, type WorkbookQueryDefinition, type WorkbookMetricDefinition } from "../queries/workbook/catalog";
+export { HubAlerts, DEPLOYMENT_TIME_LINE, type HubAlertsArgs, type ConnectedDevicesAlertOptions, type DetectionSettingsMap, type HubDiagnosticsOptions } from "./hubAlerts";
 export { MonitoringWorkspace, type MonitoringWorkspaceArgs, type WorkspaceSku } from "./workspace";
 export { HubDiagnostics, IOT_HUB_LOG_CATEGORIES, DEFAULT_DIAGNOSTIC_SETTING_NAME, type HubDiagnosticsArgs, type IotHubLogCategory } from "./hubDiagnostics";
 export { AlertNotifications, type AlertNotificationsArgs, type EmailReceiver, type WebhookReceiver, type SecureWebhookReceiver } from "./notifications";

@@ -10,13 +10,36 @@ import { HubAlerts, type ConnectedDevicesAlertOptions, type DetectionSettingsMap
 import { hubNameFromId, TYPE_PREFIX } from "./naming";
 import { ENVIRONMENT_PROFILES, PROFILE_DEFAULTS } from "./profiles";
 import { MonitoringWorkspace, type MonitoringWorkspaceArgs } from "./workspace";
-import { requireIotHubId, requireOneOf, requireUnique, ValidationError } from "./validation";
+import { requireBoolean, requireIotHubId, requireKnownKeys, requireNonEmptyString, requireOneOf, requireUnique, ValidationError } from "./validation";
+import { TriageWorkbook, workbookDescriptionLine } from "./workbook";
 
 /** Workspace options as the umbrellas take them: create one (the default) or give `existingWorkspaceId`. */
 export type WorkspaceOptions = Omit<MonitoringWorkspaceArgs, "resourceGroupName" | "location">;
 
 /** Notification options as the umbrellas take them (the resource group comes from the umbrella). */
 export type NotificationOptions = Omit<AlertNotificationsArgs, "resourceGroupName">;
+
+/** The triage workbook as the umbrellas take it. */
+export interface WorkbookOptions {
+    /**
+     * Whether the triage workbook is created and linked from every alert's description. Default:
+     * `true` (a workbook costs nothing to keep and its link saves the on-call person the search).
+     */
+    enabled?: boolean;
+    /** The workbook's display name in the portal. Default: `IoT Hub 404104 triage`. */
+    displayName?: string;
+}
+
+/** The keys a {@link WorkbookOptions} object may have. */
+export const WORKBOOK_OPTION_KEYS: readonly string[] = ["enabled", "displayName"];
+
+/** Validates workbook options (known keys, `enabled` a boolean, `displayName` a non-empty string); `field` prefixes error paths. Returns whether the workbook is enabled. */
+export function validateWorkbookOptions(field: string, options: WorkbookOptions | undefined): boolean {
+    if (options === undefined) return true;
+    requireKnownKeys(field, options, WORKBOOK_OPTION_KEYS);
+    if (options.displayName !== undefined) requireNonEmptyString(`${field}.displayName`, options.displayName);
+    return requireBoolean(`${field}.enabled`, options.enabled ?? true);
+}
 
 /** Arguments the one-hub and fleet umbrellas share. */
 export interface MonitoringSharedArgs {
@@ -36,6 +59,8 @@ export interface MonitoringSharedArgs {
     connectedDevicesAlert?: ConnectedDevicesAlertOptions;
     /** Each hub's diagnostic setting. Default: `Connections` and `AllMetrics` as `iothub-404104-monitoring`. */
     diagnostics?: HubDiagnosticsOptions;
+    /** The 404104 triage workbook on the monitored hubs, linked from every log alert's description. Default: created, named `IoT Hub 404104 triage`. */
+    workbook?: WorkbookOptions;
     /** Tags of every created resource that takes tags. Default: none. */
     tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
 }
@@ -47,10 +72,15 @@ interface SharedResources {
     readonly actionGroupIds: pulumi.Output<string[]>;
     /** The action group ids as a list of outputs, for the alert rules (see {@link AlertNotifications.actionGroupIdList}). */
     readonly actionGroupIdList: pulumi.Output<string>[];
+    /** The triage workbook, unless disabled. */
+    readonly workbook?: TriageWorkbook;
+    /** Lines every log alert's description ends with (the workbook link). */
+    readonly descriptionExtraLines: readonly pulumi.Input<string>[];
 }
 
-function createShared(parent: pulumi.ComponentResource, name: string, args: MonitoringSharedArgs, field: string): SharedResources {
+function createShared(parent: pulumi.ComponentResource, name: string, args: MonitoringSharedArgs, field: string, hubIds: readonly string[]): SharedResources {
     const profile = requireOneOf(`${field}.profile`, args.profile ?? "prod", ENVIRONMENT_PROFILES);
+    const workbookEnabled = validateWorkbookOptions(`${field}.workbook`, args.workbook);
     const defaults = PROFILE_DEFAULTS[profile];
     if (defaults.requireReceivers && args.notifications === undefined) {
         throw new ValidationError(`${field}.notifications`, undefined, `the "${profile}" profile requires at least one receiver (emails, webhooks, secureWebhook) or existingActionGroupIds`);
@@ -70,12 +100,29 @@ function createShared(parent: pulumi.ComponentResource, name: string, args: Moni
     const notifications = args.notifications
         ? new AlertNotifications(`${name}-alerts`, { ...args.notifications, resourceGroupName: args.resourceGroupName, tags: args.notifications.tags ?? args.tags }, { parent })
         : undefined;
+    const workbook = workbookEnabled
+        ? new TriageWorkbook(
+              `${name}-workbook`,
+              {
+                  resourceGroupName: args.resourceGroupName,
+                  location: args.location,
+                  workspaceId: workspace.workspaceId,
+                  hubResourceIds: hubIds,
+                  displayName: args.workbook?.displayName,
+                  tags: args.tags,
+                  errorPath: `${field}.workbook`,
+              },
+              { parent },
+          )
+        : undefined;
     return {
         profile,
         workspace,
         notifications,
         actionGroupIds: notifications ? notifications.actionGroupIds : pulumi.output([]),
         actionGroupIdList: notifications ? notifications.actionGroupIdList : [],
+        workbook,
+        descriptionExtraLines: workbook ? [workbook.portalLink.apply(workbookDescriptionLine)] : [],
     };
 }
 
@@ -87,8 +134,8 @@ export interface HubMonitoringArgs extends MonitoringSharedArgs {
 
 /**
  * 404104 monitoring for one IoT Hub: a Log Analytics workspace (or an existing one), the hub's
- * diagnostic setting sending `Connections`, an action group, a connected-devices drop alert and
- * one log search alert per symptom detection.
+ * diagnostic setting sending `Connections`, an action group, a connected-devices drop alert,
+ * one log search alert per symptom detection and the triage workbook its alerts link to.
  */
 export class HubMonitoring extends pulumi.ComponentResource {
     /** Resource id of the workspace the logs go to. */
@@ -107,12 +154,18 @@ export class HubMonitoring extends pulumi.ComponentResource {
     public readonly connectedDevicesAlertId?: pulumi.Output<string>;
     /** Resource ids of the log search alert rules by detection id. */
     public readonly ruleIds: Readonly<Record<string, pulumi.Output<string>>>;
+    /** The triage workbook, unless disabled. */
+    public readonly workbook?: TriageWorkbook;
+    /** The portal link of the triage workbook, unless disabled. */
+    public readonly workbookLink?: pulumi.Output<string>;
 
     constructor(name: string, args: HubMonitoringArgs, opts?: pulumi.ComponentResourceOptions) {
         super(`${TYPE_PREFIX}:HubMonitoring`, name, {}, opts);
         const field = "HubMonitoringArgs";
         requireIotHubId(`${field}.hubResourceId`, args.hubResourceId);
-        const shared = createShared(this, name, args, field);
+        const shared = createShared(this, name, args, field, [args.hubResourceId]);
+        this.workbook = shared.workbook;
+        this.workbookLink = shared.workbook?.portalLink;
         this.workspace = shared.workspace;
         this.notifications = shared.notifications;
         this.workspaceId = shared.workspace.workspaceId;
@@ -129,6 +182,7 @@ export class HubMonitoring extends pulumi.ComponentResource {
                 detections: args.detections,
                 connectedDevicesAlert: args.connectedDevicesAlert,
                 diagnostics: args.diagnostics,
+                descriptionExtraLines: shared.descriptionExtraLines,
                 tags: args.tags,
                 errorPath: field,
             },
@@ -143,6 +197,7 @@ export class HubMonitoring extends pulumi.ComponentResource {
             diagnosticSettingId: this.diagnosticSettingId,
             connectedDevicesAlertId: this.connectedDevicesAlertId,
             ruleIds: this.ruleIds,
+            workbookLink: this.workbookLink,
         });
     }
 }
@@ -200,7 +255,8 @@ export function hubKeys(hubIds: readonly string[]): string[] {
 
 /**
  * 404104 monitoring for a fleet of IoT Hubs: one shared workspace and action group; per hub a
- * diagnostic setting, a connected-devices drop alert and one log search alert per detection.
+ * diagnostic setting, a connected-devices drop alert and one log search alert per detection;
+ * one triage workbook over all the hubs, linked from every alert.
  */
 export class FleetMonitoring extends pulumi.ComponentResource {
     /** Resource id of the shared workspace. */
@@ -219,6 +275,10 @@ export class FleetMonitoring extends pulumi.ComponentResource {
     public readonly connectedDevicesAlertIds: Readonly<Record<string, pulumi.Output<string>>>;
     /** Log search alert rule ids by hub key, then detection id. */
     public readonly ruleIds: Readonly<Record<string, Readonly<Record<string, pulumi.Output<string>>>>>;
+    /** The triage workbook over all the fleet's hubs, unless disabled. */
+    public readonly workbook?: TriageWorkbook;
+    /** The portal link of the triage workbook, unless disabled. */
+    public readonly workbookLink?: pulumi.Output<string>;
 
     constructor(name: string, args: FleetMonitoringArgs, opts?: pulumi.ComponentResourceOptions) {
         super(`${TYPE_PREFIX}:FleetMonitoring`, name, {}, opts);
@@ -229,7 +289,9 @@ export class FleetMonitoring extends pulumi.ComponentResource {
         const hubOptions: FleetHubOptions[] = args.hubs.map((h) => (typeof h === "string" ? { hubResourceId: h } : h));
         const ids = hubOptions.map((h, i) => requireIotHubId(`${field}.hubs[${i}]`, h.hubResourceId).id);
         requireUnique(`${field}.hubs`, ids);
-        const shared = createShared(this, name, args, field);
+        const shared = createShared(this, name, args, field, ids);
+        this.workbook = shared.workbook;
+        this.workbookLink = shared.workbook?.portalLink;
         this.workspace = shared.workspace;
         this.notifications = shared.notifications;
         this.workspaceId = shared.workspace.workspaceId;
@@ -250,6 +312,7 @@ export class FleetMonitoring extends pulumi.ComponentResource {
                     detections: mergeDetectionSettings(args.detections, h.detections),
                     connectedDevicesAlert: mergeDropAlertSettings(args.connectedDevicesAlert, h.connectedDevicesAlert),
                     diagnostics: { ...args.diagnostics, ...h.diagnostics },
+                    descriptionExtraLines: shared.descriptionExtraLines,
                     tags: args.tags,
                     errorPath: `${field}.hubs[${i}]`,
                 },
@@ -268,6 +331,7 @@ export class FleetMonitoring extends pulumi.ComponentResource {
             diagnosticSettingIds: this.diagnosticSettingIds,
             connectedDevicesAlertIds: this.connectedDevicesAlertIds,
             ruleIds: this.ruleIds,
+            workbookLink: this.workbookLink,
         });
     }
 }

@@ -25,7 +25,7 @@ import {
     ValidationError,
 } from "../components/validation";
 import { DETECTION_SETTINGS_KEYS, resolveDetectionRule } from "../components/detectionRule";
-import { mergeDetectionSettings, mergeDropAlertSettings } from "../components/monitoring";
+import { mergeDetectionSettings, mergeDropAlertSettings, validateWorkbookOptions, WORKBOOK_OPTION_KEYS, type WorkbookOptions } from "../components/monitoring";
 import { dropAlertSettingsForProfile } from "../components/hubAlerts";
 import { resolveDropAlertCondition, validateDropAlertFields } from "../components/connectedDevicesAlert";
 import { validateDiagnosticsOptions } from "../components/hubDiagnostics";
@@ -51,6 +51,7 @@ export const CONFIG_KEYS: readonly ConfigKeyDoc[] = [
     { key: "connectedDevicesAlert", required: false, default: "enabled, Minimum < threshold over PT5M every PT1M, profile severity and drop percent", description: "`{enabled?, threshold?, expectedConnectedDevices?, maxDropPercent?, timeAggregation?, windowSize?, evaluationFrequency?, severity?, autoMitigate?}`." },
     { key: "detections", required: false, default: "every detection enabled with catalog settings", description: "Per detection id: `{enabled?, severity?, threshold?, parameters?, evaluationFrequency?, windowSize?, muteActionsDuration?, failingPeriods?, autoMitigate?}`." },
     { key: "diagnostics", required: false, default: "`Connections` + `AllMetrics` as `iothub-404104-monitoring`", description: "`{additionalCategories?, sendAllMetrics?, settingName?, adoptExisting?}`." },
+    { key: "workbook", required: false, default: "created as `IoT Hub 404104 triage`, linked from every log alert", description: "`{enabled?, displayName?}`: the Azure Monitor workbook for 404104 triage on the monitored hubs (hub and time-range pickers, disconnects by result code, intervals, top devices, 401003 share, 500xxx, connected devices)." },
     { key: "tags", required: false, default: "none", description: "Tags for every created resource that takes tags." },
 ];
 
@@ -237,13 +238,18 @@ export function parseStackConfig(
         values.connectedDevicesAlert === undefined ? undefined : (requireKnownKeys(k("connectedDevicesAlert"), values.connectedDevicesAlert, DROP_KEYS) as ConnectedDevicesAlertOptions);
     const detections = values.detections === undefined ? undefined : parseDetections(k("detections"), values.detections);
     const diagnostics = values.diagnostics === undefined ? undefined : (requireKnownKeys(k("diagnostics"), values.diagnostics, DIAGNOSTICS_KEYS) as HubDiagnosticsOptions);
+    let workbook: WorkbookOptions | undefined;
+    if (values.workbook !== undefined) {
+        workbook = requireKnownKeys(k("workbook"), values.workbook, WORKBOOK_OPTION_KEYS) as WorkbookOptions;
+        validateWorkbookOptions(k("workbook"), workbook);
+    }
     let tags: Record<string, string> | undefined;
     if (values.tags !== undefined) {
         const t = requireKnownKeys(k("tags"), values.tags, Object.keys(values.tags as object));
         tags = Object.fromEntries(Object.entries(t).map(([name, v]) => [name, requireNonEmptyString(`${k("tags")}.${name}`, v)]));
     }
 
-    const fleet: FleetMonitoringArgs = { resourceGroupName, location: location as string, profile, hubs, workspace, notifications, connectedDevicesAlert, detections, diagnostics, tags };
+    const fleet: FleetMonitoringArgs = { resourceGroupName, location: location as string, profile, hubs, workspace, notifications, connectedDevicesAlert, detections, diagnostics, workbook, tags };
     checkAlertSettings(fleet, profile, k);
     return { stack, profile, fleet };
 }

@@ -66,6 +66,10 @@ function mockState(type: string, name: string, inputs: Record<string, unknown>, 
             const kind = type.endsWith("MetricAlert") ? "metricAlerts" : "scheduledQueryRules";
             return { id: `${rg}/microsoft.insights/${kind}/${n}`, state: { ...inputs, name: n } };
         }
+        case "azure-native:applicationinsights:Workbook": {
+            const n = str(inputs.resourceName, mockGuid(`workbook:${name}`));
+            return { id: `${rg}/microsoft.insights/workbooks/${n}`, state: { ...inputs, name: n } };
+        }
         case "azure-native:monitor:DiagnosticSetting": {
             const n = str(inputs.name, name);
             return { id: `${str(inputs.resourceUri, "/unknown")}/providers/microsoft.insights/diagnosticSettings/${n}`, state: { ...inputs, name: n } };

@@ -10,6 +10,7 @@ import { alertRows, formatResourceTree, formatTable } from "../program/format";
 import { OfflineEngine } from "../program/offline";
 import { readStackFile, StackFileError, type StackFile } from "../program/stackFile";
 import { ValidationError } from "../components/validation";
+import { workbookPortalLink } from "../components/workbook";
 
 const ROOT = path.resolve(__dirname, "..");
 
@@ -71,6 +72,13 @@ async function main(): Promise<void> {
             ["rule", "symptom", "sev", "every", "window", "condition", "action groups"],
             rows.map((r) => [r.rule, r.symptom, r.severity, r.frequency, r.window, r.condition, r.actionGroups]),
         ),
+    );
+
+    const workbooks = engine.ofType("azure-native:applicationinsights:Workbook");
+    console.log(
+        workbooks.length === 0
+            ? "\nTriage workbook: disabled (workbook.enabled false)."
+            : `\nTriage workbook${workbooks.length > 1 ? "s" : ""}, linked from every log alert: ${workbooks.map((w) => `"${String(w.inputs.displayName)}" ${w.id ? workbookPortalLink(w.id) : "(no id)"}`).join("; ")}`,
     );
 
     const disabled = new Set(Object.values(out.fleet.hubs).flatMap((h) => h.disabledDetections));

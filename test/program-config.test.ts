@@ -104,7 +104,7 @@ describe("parseStackConfig refuses, naming the config key, the value and what is
 describe("the config reference", () => {
     it("lists every key the parser accepts, and the parser refuses a key it does not list", () => {
         const keys = CONFIG_KEYS.map((k) => k.key);
-        expect(keys).toEqual(["hubs", "resourceGroupName", "location", "profile", "workspace", "receivers", "connectedDevicesAlert", "detections", "diagnostics", "tags"]);
+        expect(keys).toEqual(["hubs", "resourceGroupName", "location", "profile", "workspace", "receivers", "connectedDevicesAlert", "detections", "diagnostics", "workbook", "tags"]);
         expect(() => parseStackConfig({ ...base(), [`${P}:alerts`]: "{}" }, P, "dev")).toThrow(/unknown key/);
     });
 });
