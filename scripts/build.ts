@@ -1,7 +1,7 @@
 /**
  * Builds the library for use from other Pulumi programs: compiles `components/`, `queries/` and
- * `kql/` to `bin/` with declarations, and copies the `.kql` files beside their compiled catalog
- * (the catalog reads them at run time). `npm run build [-- --out <dir>]`.
+ * `kql/` to `bin/` with declarations, and copies the `.kql` files beside their compiled catalogs
+ * (the detection and workbook catalogs read them at run time). `npm run build [-- --out <dir>]`.
  */
 import { execFileSync } from "child_process";
 import * as fs from "fs";
@@ -11,8 +11,11 @@ const root = path.resolve(__dirname, "..");
 const outIndex = process.argv.indexOf("--out");
 const out = outIndex > 0 ? path.resolve(process.argv[outIndex + 1]) : path.join(root, "bin");
 execFileSync(process.execPath, [path.join(root, "node_modules", "typescript", "bin", "tsc"), "-p", path.join(root, "tsconfig.build.json"), "--outDir", out], { stdio: "inherit" });
-const queries = path.join(root, "queries");
-for (const f of fs.readdirSync(queries).filter((n) => n.endsWith(".kql"))) {
-    fs.copyFileSync(path.join(queries, f), path.join(out, "queries", f));
+// The detection catalog reads queries/*.kql, the workbook's catalog queries/workbook/*.kql.
+for (const dir of ["queries", path.join("queries", "workbook")]) {
+    const from = path.join(root, dir);
+    for (const f of fs.readdirSync(from).filter((n) => n.endsWith(".kql"))) {
+        fs.copyFileSync(path.join(from, f), path.join(out, dir, f));
+    }
 }
 console.log(`built ${path.relative(process.cwd(), out) || out}`);
