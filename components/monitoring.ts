@@ -253,6 +253,40 @@ export function hubKeys(hubIds: readonly string[]): string[] {
     );
 }
 
+/** One hub of a fleet with the fleet's settings merged in: what its {@link HubAlerts} gets. */
+export interface FleetHubPlan {
+    /** Child-name key of the hub (its name, disambiguated when two hubs share one). */
+    readonly key: string;
+    readonly hubResourceId: string;
+    readonly detections: DetectionSettingsMap;
+    readonly connectedDevicesAlert: ConnectedDevicesAlertOptions;
+    readonly diagnostics: HubDiagnosticsOptions;
+    /** Prefix of error paths for this hub (`<field>.hubs[i]`). */
+    readonly errorPath: string;
+}
+
+/**
+ * Validates a fleet's hub list (at least one, well-formed, no duplicates) and merges the fleet's
+ * settings into each hub's: what {@link FleetMonitoring} builds, and what the replay evaluates.
+ */
+export function fleetHubPlans(args: Pick<FleetMonitoringArgs, "hubs" | "detections" | "connectedDevicesAlert" | "diagnostics">, field = "FleetMonitoringArgs"): FleetHubPlan[] {
+    if (!Array.isArray(args.hubs) || args.hubs.length === 0) {
+        throw new ValidationError(`${field}.hubs`, args.hubs, "allowed: a list of at least one IoT Hub resource id");
+    }
+    const hubOptions: FleetHubOptions[] = args.hubs.map((h) => (typeof h === "string" ? { hubResourceId: h } : h));
+    const ids = hubOptions.map((h, i) => requireIotHubId(`${field}.hubs[${i}]`, h.hubResourceId).id);
+    requireUnique(`${field}.hubs`, ids);
+    const keys = hubKeys(ids);
+    return hubOptions.map((h, i) => ({
+        key: keys[i],
+        hubResourceId: ids[i],
+        detections: mergeDetectionSettings(args.detections, h.detections),
+        connectedDevicesAlert: mergeDropAlertSettings(args.connectedDevicesAlert, h.connectedDevicesAlert),
+        diagnostics: { ...args.diagnostics, ...h.diagnostics },
+        errorPath: `${field}.hubs[${i}]`,
+    }));
+}
+
 /**
  * 404104 monitoring for a fleet of IoT Hubs: one shared workspace and action group; per hub a
  * diagnostic setting, a connected-devices drop alert and one log search alert per detection;
@@ -283,13 +317,8 @@ export class FleetMonitoring extends pulumi.ComponentResource {
     constructor(name: string, args: FleetMonitoringArgs, opts?: pulumi.ComponentResourceOptions) {
         super(`${TYPE_PREFIX}:FleetMonitoring`, name, {}, opts);
         const field = "FleetMonitoringArgs";
-        if (!Array.isArray(args.hubs) || args.hubs.length === 0) {
-            throw new ValidationError(`${field}.hubs`, args.hubs, "allowed: a list of at least one IoT Hub resource id");
-        }
-        const hubOptions: FleetHubOptions[] = args.hubs.map((h) => (typeof h === "string" ? { hubResourceId: h } : h));
-        const ids = hubOptions.map((h, i) => requireIotHubId(`${field}.hubs[${i}]`, h.hubResourceId).id);
-        requireUnique(`${field}.hubs`, ids);
-        const shared = createShared(this, name, args, field, ids);
+        const plans = fleetHubPlans(args, field);
+        const shared = createShared(this, name, args, field, plans.map((p) => p.hubResourceId));
         this.workbook = shared.workbook;
         this.workbookLink = shared.workbook?.portalLink;
         this.workspace = shared.workspace;
@@ -297,28 +326,27 @@ export class FleetMonitoring extends pulumi.ComponentResource {
         this.workspaceId = shared.workspace.workspaceId;
         this.actionGroupIds = shared.actionGroupIds;
 
-        const keys = hubKeys(ids);
         const hubs: Record<string, HubAlerts> = {};
-        hubOptions.forEach((h, i) => {
-            hubs[keys[i]] = new HubAlerts(
-                `${name}-${keys[i]}`,
+        for (const plan of plans) {
+            hubs[plan.key] = new HubAlerts(
+                `${name}-${plan.key}`,
                 {
-                    hubResourceId: h.hubResourceId,
+                    hubResourceId: plan.hubResourceId,
                     resourceGroupName: args.resourceGroupName,
                     location: args.location,
                     profile: shared.profile,
                     workspaceId: this.workspaceId,
                     actionGroupIds: shared.actionGroupIdList,
-                    detections: mergeDetectionSettings(args.detections, h.detections),
-                    connectedDevicesAlert: mergeDropAlertSettings(args.connectedDevicesAlert, h.connectedDevicesAlert),
-                    diagnostics: { ...args.diagnostics, ...h.diagnostics },
+                    detections: plan.detections,
+                    connectedDevicesAlert: plan.connectedDevicesAlert,
+                    diagnostics: plan.diagnostics,
                     descriptionExtraLines: shared.descriptionExtraLines,
                     tags: args.tags,
-                    errorPath: `${field}.hubs[${i}]`,
+                    errorPath: plan.errorPath,
                 },
                 { parent: this },
             );
-        });
+        }
         this.hubs = hubs;
         const map = <T>(f: (h: HubAlerts) => T | undefined): Record<string, T> =>
             Object.fromEntries(Object.entries(hubs).flatMap(([k, h]) => (f(h) === undefined ? [] : [[k, f(h) as T]])));
