@@ -111,7 +111,12 @@ export class CompiledKql {
         this.columns = query.layout.columns;
     }
 
-    /** Runs the query against `tables` with `now()` bound to `options.now`. */
+    /**
+     * Runs the query against `tables` with `now()` bound to `options.now`. Input rows are treated
+     * as immutable: results of pure `extend`s are kept per row object and reused when the same
+     * object comes again in a later run, so a row must not be changed in place between runs (pass a
+     * new object instead).
+     */
     run(tables: KqlTables, options: EvaluateOptions): EvalResult {
         const now = typeof options.now === "number" ? options.now : options.now.getTime();
         if (!Number.isFinite(now)) throw new RangeError("evaluateKql: options.now is not a valid time");

@@ -10,7 +10,7 @@ import type { EvalValue, KustoType } from "./values";
 export function map1(a: Compiled, type: KustoType, f: (x: EvalValue) => EvalValue): Compiled {
     if (a.constant) return constant(f(a.value ?? null), type);
     const fa = a.fn;
-    return { fn: (r, i, rs) => f(fa(r, i, rs)), type, constant: false };
+    return { fn: (r, i, rs) => f(fa(r, i, rs)), type, constant: false, pure: a.pure === true };
 }
 
 /** Applies `f` to two operands; folds when both are constant and fixes a constant side. */
@@ -18,15 +18,16 @@ export function map2(a: Compiled, b: Compiled, type: KustoType, f: (x: EvalValue
     if (a.constant && b.constant) return constant(f(a.value ?? null, b.value ?? null), type);
     const fa = a.fn;
     const fb = b.fn;
+    const pure = allPure([a, b]);
     if (b.constant) {
         const vb = b.value ?? null;
-        return { fn: (r, i, rs) => f(fa(r, i, rs), vb), type, constant: false };
+        return { fn: (r, i, rs) => f(fa(r, i, rs), vb), type, constant: false, pure };
     }
     if (a.constant) {
         const va = a.value ?? null;
-        return { fn: (r, i, rs) => f(va, fb(r, i, rs)), type, constant: false };
+        return { fn: (r, i, rs) => f(va, fb(r, i, rs)), type, constant: false, pure };
     }
-    return { fn: (r, i, rs) => f(fa(r, i, rs), fb(r, i, rs)), type, constant: false };
+    return { fn: (r, i, rs) => f(fa(r, i, rs), fb(r, i, rs)), type, constant: false, pure };
 }
 
 /** Applies `f` to any number of operands (evaluated left to right); folds when all are constant. */
@@ -41,7 +42,13 @@ export function mapN(args: readonly Compiled[], type: KustoType, f: (values: Eva
         },
         type,
         constant: false,
+        pure: allPure(args),
     };
+}
+
+/** Whether every operand depends only on its row (see {@link Compiled.pure}). */
+export function allPure(args: readonly Compiled[]): boolean {
+    return args.every((a) => a.pure === true);
 }
 
 /** Like {@link map1} for functions that are null when their operand is null. */

@@ -22,6 +22,12 @@ export interface Compiled {
     readonly constant: boolean;
     /** The folded value when `constant` is true. */
     readonly value?: EvalValue;
+    /**
+     * Whether the value depends only on the row's own columns and constants (not on `now()`, the
+     * run's `let` values, subqueries or neighbouring rows), so it can be reused for the same row in
+     * a later run; `false` when absent.
+     */
+    readonly pure?: boolean;
 }
 
 /** Mutable state of one run of a compiled query. */
@@ -86,7 +92,7 @@ export interface ScalarScope {
 
 /** A compiled value that is the same for every row: `constant` is true and `value` holds it. */
 export function constant(value: EvalValue, type: KustoType): Compiled {
-    return { fn: () => value, type, constant: true, value };
+    return { fn: () => value, type, constant: true, value, pure: true };
 }
 
 /** Wraps a computation whose value is fixed for one run (e.g. `ago(1h)`, a tabular `let`) so it is computed once per run. */

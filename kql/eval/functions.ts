@@ -4,7 +4,7 @@
  * folds constant arguments, and returns a closure. Functions not listed here are refused with an
  * error naming them.
  */
-import { map1, map2, mapN, perRunValue, strict1, strict2 } from "./compose";
+import { allPure, map1, map2, mapN, perRunValue, strict1, strict2 } from "./compose";
 import { constant, type Compiled, type ScalarScope } from "./context";
 import { datetimeAdd, datetimeDiff, datetimePeriod, dayOfWeek, startOf } from "./datetime";
 import type { KqlUnsupportedError } from "./errors";
@@ -166,7 +166,7 @@ function iff(c: CallSite): Compiled {
     const fp = p.fn;
     const fa = a.fn;
     const fb = b.fn;
-    return { fn: (r, i, rs) => (fp(r, i, rs) === true ? fa(r, i, rs) : fb(r, i, rs)), type: c.type, constant: false };
+    return { fn: (r, i, rs) => (fp(r, i, rs) === true ? fa(r, i, rs) : fb(r, i, rs)), type: c.type, constant: false, pure: allPure([p, a, b]) };
 }
 
 function caseFn(c: CallSite): Compiled {
@@ -181,6 +181,7 @@ function caseFn(c: CallSite): Compiled {
         },
         type: c.type,
         constant: false,
+        pure: allPure(args),
     };
 }
 

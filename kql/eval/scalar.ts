@@ -4,7 +4,7 @@
  * logical operators, string predicates, `in`/`between`/`has_any`, `toscalar()` and function calls.
  */
 import { kusto } from "../kusto";
-import { map1, map2, strict2 } from "./compose";
+import { allPure, map1, map2, strict2 } from "./compose";
 import { constant, perRun, type Compiled, type ScalarFn, type ScalarScope } from "./context";
 import { SCALAR_FUNCTIONS, type CallSite } from "./functions";
 import { accessors } from "./layout";
@@ -181,7 +181,7 @@ function nameReference(node: Node, scope: ScalarScope): Compiled {
         const name = symbol.Name ?? simpleName(node);
         const read = scope.layout.accessor(name);
         if (!read) throw unsupported(text, node, `column "${name}" is not available at this point of the evaluation`);
-        return { fn: read, type: typeOf(node, text), constant: false };
+        return { fn: read, type: typeOf(node, text), constant: false, pure: true };
     }
     if (symbol instanceof K.Language.Symbols.VariableSymbol) {
         const value = scope.query.scalarVariable(symbol);
@@ -274,11 +274,25 @@ function binaryExpression(node: Syn.BinaryExpression, scope: ScalarScope): Compi
             // Strings are never null: plain comparison, with a constant side fixed.
             return op === "==" ? map2(left, right, "bool", (a, b) => a === b) : map2(left, right, "bool", (a, b) => a !== b);
     }
-    const test = stringTest(op);
+    const test = stringTest(caseFree(op, right));
     if (!test) throw unsupported(text, node, `the evaluator does not implement the operator "${op}"`);
     const ls = stringifier(left.type);
     const rs = stringifier(right.type);
     return map2(left, right, "bool", (a, b) => test(ls(a), rs(b)));
+}
+
+const CASE_SENSITIVE_FORMS: Readonly<Record<string, string>> = { "=~": "==", "!~": "!=" };
+
+/**
+ * A case-insensitive operator against a constant without letters (`startswith "500"`) gives the
+ * same answers as its case-sensitive form, which is much cheaper: use that form.
+ */
+function caseFree(op: string, right: Compiled): string {
+    if (!right.constant || typeof right.value !== "string" || right.value.toLowerCase() !== right.value.toUpperCase()) return op;
+    if (op in CASE_SENSITIVE_FORMS) return CASE_SENSITIVE_FORMS[op];
+    if (op.endsWith("_cs") || op === "matches regex" || op === "==" || op === "!=") return op;
+    const sensitive = `${op}_cs`;
+    return stringTest(sensitive) ? sensitive : op;
 }
 
 /** `==` and `!=` with Kusto's null rules: two nulls give null; one null gives false for `==` and true for `!=`. */
@@ -308,13 +322,14 @@ function logical(left: Compiled, right: Compiled, isAnd: boolean): Compiled {
         },
         type: "bool",
         constant: false,
+        pure: allPure([left, right]),
     };
 }
 
 // ---------------------------------------------------------------- in, between, has_any
 
 /** The values an `in` list stands for, per run: scalars, flattened dynamic arrays, and the first column of subqueries. */
-function listValues(listNode: Syn.ExpressionList, scope: ScalarScope): { read: (r: unknown, i: number, rs: readonly unknown[]) => EvalValue[]; fixed: boolean } {
+function listValues(listNode: Syn.ExpressionList, scope: ScalarScope): { read: (r: unknown, i: number, rs: readonly unknown[]) => EvalValue[]; fixed: boolean; constantOnly: boolean } {
     const parts: Array<{ kind: "scalar"; c: Compiled } | { kind: "table"; read: () => EvalValue[] }> = [];
     for (const e of elements<Node>(listNode.Expressions)) {
         if (isTabular(e)) {
@@ -335,7 +350,7 @@ function listValues(listNode: Syn.ExpressionList, scope: ScalarScope): { read: (
     if (allConstant) {
         const values: EvalValue[] = [];
         for (const p of parts) if (p.kind === "scalar") expand(p.c, p.c.value ?? null, values);
-        return { read: () => values, fixed: true };
+        return { read: () => values, fixed: true, constantOnly: true };
     }
     return {
         read: (r, i, rs) => {
@@ -347,6 +362,7 @@ function listValues(listNode: Syn.ExpressionList, scope: ScalarScope): { read: (
             return out;
         },
         fixed: parts.every((p) => p.kind === "table" || p.c.constant),
+        constantOnly: false,
     };
 }
 
@@ -363,11 +379,13 @@ function inExpression(node: Syn.InExpression, scope: ScalarScope): Compiled {
     const test = (set: ReadonlySet<unknown>, v: EvalValue): EvalValue => (v === null ? negate : set.has(toKey(v)) !== negate);
     if (list.fixed) {
         const makeSet = perRun(scope.query.runtime, () => new Set(list.read(null, 0, []).map(toKey)));
+        // A list of constants only (no subquery) is the same in every run.
+        const pure = list.constantOnly && left.pure === true;
         if (left.constant) {
             const v = left.value ?? null;
-            return { fn: () => test(makeSet(), v), type: "bool", constant: false };
+            return { fn: () => test(makeSet(), v), type: "bool", constant: false, pure };
         }
-        return { fn: (r, i, rs) => test(makeSet(), fl(r, i, rs)), type: "bool", constant: false };
+        return { fn: (r, i, rs) => test(makeSet(), fl(r, i, rs)), type: "bool", constant: false, pure };
     }
     return { fn: (r, i, rs) => test(new Set(list.read(r, i, rs).map(toKey)), fl(r, i, rs)), type: "bool", constant: false };
 }
@@ -391,6 +409,7 @@ function betweenExpression(node: Syn.BetweenExpression, scope: ScalarScope, nega
         },
         type: "bool",
         constant: false,
+        pure: allPure([left, low, high]),
     };
 }
 

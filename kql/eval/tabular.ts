@@ -5,14 +5,15 @@
  * parser's result columns; anything else is refused with an error naming the operator.
  */
 import { kusto } from "../kusto";
-import type { Compiled, QueryContext, ScalarFn, ScalarScope, TabularPlan } from "./context";
+import type { Compiled, QueryContext, ScalarScope, TabularPlan } from "./context";
 import { KqlRuntimeError } from "./errors";
+import { compileExtend } from "./extend";
 import { compileJoin } from "./join";
-import { ArrayLayout, ExtendLayout, RenamedLayout, SourceLayout, type IRow } from "./layout";
+import { ArrayLayout, RenamedLayout, SourceLayout, type IRow } from "./layout";
 import { compileScalar, predicate } from "./scalar";
 import { compileSort, compileTop } from "./sort";
 import { compileSummarize } from "./summarize";
-import { checkHintsOnly, child, elements, isSerialized, kindName, resultColumns, simpleName, symbolColumns, unsupported, valueOf, type Node } from "./syntax";
+import { checkHintsOnly, child, elements, isSerialized, kindName, resultColumns, simpleName, unsupported, valueOf, type Node } from "./syntax";
 import { KeyIndex } from "./keys";
 import type { EvalValue } from "./values";
 
@@ -71,11 +72,11 @@ function compileOperator(op: Node, input: TabularPlan, inputNode: Node, outNode:
         case "FilterOperator":
             return where(op as Syn.FilterOperator, input, inputNode, q);
         case "ExtendOperator":
-            return extend(elements<Node>((op as Syn.ExtendOperator).Expressions), input, isSerialized(inputNode), outNode, q);
+            return compileExtend(elements<Node>((op as Syn.ExtendOperator).Expressions), input, isSerialized(inputNode), outNode, q);
         case "SerializeOperator": {
             checkHintsOnly(q.text, (op as Syn.SerializeOperator).Parameters);
             const exprs = elements<Node>((op as Syn.SerializeOperator).Expressions);
-            return exprs.length === 0 ? input : extend(exprs, input, true, outNode, q);
+            return exprs.length === 0 ? input : compileExtend(exprs, input, true, outNode, q);
         }
         case "ProjectOperator":
             return project(op as Syn.ProjectOperator, input, inputNode, outNode, q);
@@ -121,50 +122,6 @@ function where(op: Syn.FilterOperator, input: TabularPlan, inputNode: Node, q: Q
             const rows = input.run();
             const out: IRow[] = [];
             for (let i = 0; i < rows.length; i++) if (test(rows[i], i, rows)) out.push(rows[i]);
-            return out;
-        },
-    };
-}
-
-/**
- * The output column an unnamed `extend`/`serialize` expression produces, as the parser names it:
- * the name Kusto derives from the expression (`tostring(x)` -> `x`, `parse_json(p).id` -> `p_id`),
- * or the generated `ColumnN` the parser recorded with the expression as the column's source.
- */
-function generatedName(value: Node, outNode: Node, q: QueryContext): string {
-    const columns = symbolColumns(outNode.ResultType);
-    const bySource = columns.find((c) => c.Source === value);
-    if (bySource?.Name) return bySource.Name;
-    const derived = kusto().Language.KustoFacts.GetExpressionResultName(value, null, null);
-    if (derived && columns.some((c) => c.Name === derived)) return derived;
-    throw unsupported(q.text, value, "cannot tell which output column the parser named for this expression; name it (Name = ...)");
-}
-
-function extend(exprs: readonly Node[], input: TabularPlan, serialized: boolean, outNode: Node, q: QueryContext): TabularPlan {
-    const names: string[] = [];
-    const fns: ScalarFn[] = [];
-    // As the parser binds them, all expressions of one extend read the input columns (not each other's results).
-    const scope = inputScope(input, serialized, q);
-    for (const e of exprs) {
-        if (kindName(e) === "CompoundNamedExpression") throw unsupported(q.text, e, "extend (a, b) = ... is not implemented");
-        const value = valueOf(e);
-        names.push(kindName(e) === "SimpleNamedExpression" ? simpleName((e as Syn.SimpleNamedExpression).Name) : generatedName(value, outNode, q));
-        fns.push(compileScalar(value, scope).fn);
-    }
-    const layout = new ExtendLayout(input.layout, names, resultColumns(q.text, outNode));
-    const n = fns.length;
-    return {
-        layout,
-        run: () => {
-            const rows = input.run();
-            const out: IRow[] = new Array(rows.length);
-            for (let i = 0; i < rows.length; i++) {
-                const row = rows[i];
-                const extended: unknown[] = new Array(n + 1);
-                extended[0] = row;
-                for (let j = 0; j < n; j++) extended[j + 1] = fns[j](row, i, rows);
-                out[i] = extended;
-            }
             return out;
         },
     };

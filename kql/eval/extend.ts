@@ -1,0 +1,136 @@
+/**
+ * `extend` (and `serialize name = expr`): adds or replaces columns. Each output row is one array:
+ * the input row at index 0, then the computed values.
+ *
+ * Two things keep replay cheap, where the same query runs over overlapping windows of the same row
+ * objects:
+ * - When every expression depends only on its row (no `now()`, run-dependent `let`, subquery or
+ *   window function), the extended row of an input row is kept (in a WeakMap, so it goes when the
+ *   input row goes) and handed back in later runs: no recomputation, no allocation. A cursor over
+ *   the previous run's input finds most rows by a pointer comparison; the map is consulted only
+ *   where the windows do not line up.
+ * - Consecutive pure extends are fused into one array, so reading an input column costs one hop
+ *   however many extends were chained.
+ */
+import { kusto } from "../kusto";
+import type { Compiled, QueryContext, ScalarFn, TabularPlan } from "./context";
+import { ExtendLayout, type IRow } from "./layout";
+import { compileScalar } from "./scalar";
+import { kindName, resultColumns, simpleName, symbolColumns, unsupported, valueOf, type Node } from "./syntax";
+
+import Syn = Kusto.Language.Syntax;
+
+/** The expressions one `extend` added, in order. */
+interface Stage {
+    readonly names: readonly string[];
+    readonly fns: readonly ScalarFn[];
+}
+
+/** A plan of one or more fused extends over a base plan. */
+interface ExtendPlan extends TabularPlan {
+    readonly extend: { readonly base: TabularPlan; readonly stages: readonly Stage[]; readonly names: readonly string[]; readonly pure: boolean };
+}
+
+function isExtendPlan(plan: TabularPlan): plan is ExtendPlan {
+    return (plan as Partial<ExtendPlan>).extend !== undefined;
+}
+
+/**
+ * The output column an unnamed expression produces, as the parser names it: the name Kusto derives
+ * from the expression (`tostring(x)` -> `x`, `parse_json(p).id` -> `p_id`), or the generated
+ * `ColumnN` the parser recorded with the expression as the column's source.
+ */
+function generatedName(value: Node, outNode: Node, q: QueryContext): string {
+    const columns = symbolColumns(outNode.ResultType);
+    const bySource = columns.find((c) => c.Source === value);
+    if (bySource?.Name) return bySource.Name;
+    const derived = kusto().Language.KustoFacts.GetExpressionResultName(value, null, null);
+    if (derived && columns.some((c) => c.Name === derived)) return derived;
+    throw unsupported(q.text, value, "cannot tell which output column the parser named for this expression; name it (Name = ...)");
+}
+
+/** Compiles `extend` (or the expressions of `serialize`); `serialized` says whether the input rows are serialized (for window functions). */
+export function compileExtend(exprs: readonly Node[], input: TabularPlan, serialized: boolean, outNode: Node, q: QueryContext): TabularPlan {
+    const names: string[] = [];
+    const compiled: Compiled[] = [];
+    // As the parser binds them, all expressions of one extend read the input columns (not each other's results).
+    const scope = { layout: input.layout, query: q, window: { layout: input.layout, serialized } };
+    for (const e of exprs) {
+        if (kindName(e) === "CompoundNamedExpression") throw unsupported(q.text, e, "extend (a, b) = ... is not implemented");
+        const value = valueOf(e);
+        names.push(kindName(e) === "SimpleNamedExpression" ? simpleName((e as Syn.SimpleNamedExpression).Name) : generatedName(value, outNode, q));
+        compiled.push(compileScalar(value, scope));
+    }
+    const pure = compiled.every((c) => c.pure === true);
+    const stage: Stage = { names, fns: compiled.map((c) => c.fn) };
+    // A pure extend over a pure extend: one array holds both (its later expressions read the
+    // earlier values at the same positions the earlier layout gave them).
+    const fused = pure && isExtendPlan(input) && input.extend.pure;
+    const base = fused ? input.extend.base : input;
+    const stages = fused ? [...input.extend.stages, stage] : [stage];
+    const allNames = fused ? [...input.extend.names, ...names] : names;
+    return makePlan(base, stages, allNames, pure, resultColumns(q.text, outNode));
+}
+
+function makePlan(base: TabularPlan, stages: readonly Stage[], names: readonly string[], pure: boolean, columns: ReturnType<typeof resultColumns>): ExtendPlan {
+    const width = names.length;
+    const fns = stages.flatMap((s) => s.fns);
+    const firstStage = stages[0].fns.length;
+    const compute = (row: IRow, i: number, rows: readonly IRow[]): unknown[] => {
+        const extended: unknown[] = new Array(width + (pure ? 2 : 1));
+        extended[0] = row;
+        // The first stage reads the input row; later (pure) stages read the array being filled.
+        for (let k = 0; k < firstStage; k++) extended[k + 1] = fns[k](row, i, rows);
+        for (let k = firstStage; k < width; k++) extended[k + 1] = fns[k](extended, i, rows);
+        return extended;
+    };
+    const layout = new ExtendLayout(base.layout, names, columns);
+    if (!pure) {
+        return {
+            layout,
+            extend: { base, stages, names, pure },
+            run: () => {
+                const rows = base.run();
+                const out: IRow[] = new Array(rows.length);
+                for (let i = 0; i < rows.length; i++) out[i] = compute(rows[i], i, rows);
+                return out;
+            },
+        };
+    }
+    // Slot `width + 1` of each kept array holds the row's position in the run that last saw it,
+    // so a map hit puts the cursor back in step with the previous run's input.
+    const position = width + 1;
+    const kept = new WeakMap<object, unknown[]>();
+    let previousInput: readonly IRow[] = [];
+    let previousOutput: readonly IRow[] = [];
+    return {
+        layout,
+        extend: { base, stages, names, pure },
+        run: () => {
+            const rows = base.run();
+            const out: IRow[] = new Array(rows.length);
+            let j = 0;
+            for (let i = 0; i < rows.length; i++) {
+                const row = rows[i];
+                let extended: unknown[] | undefined;
+                if (j < previousInput.length && previousInput[j] === row) {
+                    extended = previousOutput[j] as unknown[];
+                    j++;
+                } else {
+                    extended = kept.get(row as object);
+                    if (extended) {
+                        j = (extended[position] as number) + 1;
+                    } else {
+                        extended = compute(row, i, rows);
+                        kept.set(row as object, extended);
+                    }
+                }
+                extended[position] = i;
+                out[i] = extended;
+            }
+            previousInput = rows;
+            previousOutput = out;
+            return out;
+        },
+    };
+}
