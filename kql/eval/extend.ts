@@ -85,52 +85,38 @@ function makePlan(base: TabularPlan, stages: readonly Stage[], names: readonly s
         return extended;
     };
     const layout = new ExtendLayout(base.layout, names, columns);
-    if (!pure) {
-        return {
-            layout,
-            extend: { base, stages, names, pure },
-            run: () => {
-                const rows = base.run();
-                const out: IRow[] = new Array(rows.length);
-                for (let i = 0; i < rows.length; i++) out[i] = compute(rows[i], i, rows);
-                return out;
-            },
-        };
-    }
+    const info = { base, stages, names, pure };
+    const planOf = (map: (rows: readonly IRow[]) => IRow[]): ExtendPlan => ({ layout, extend: info, run: () => map(base.run()) });
+    if (!pure) return planOf((rows) => rows.map((r, i) => compute(r, i, rows)));
     // Slot `width + 1` of each kept array holds the row's position in the run that last saw it,
     // so a map hit puts the cursor back in step with the previous run's input.
     const position = width + 1;
     const kept = new WeakMap<object, unknown[]>();
     let previousInput: readonly IRow[] = [];
     let previousOutput: readonly IRow[] = [];
-    return {
-        layout,
-        extend: { base, stages, names, pure },
-        run: () => {
-            const rows = base.run();
-            const out: IRow[] = new Array(rows.length);
-            let j = 0;
-            for (let i = 0; i < rows.length; i++) {
-                const row = rows[i];
-                let extended: unknown[] | undefined;
-                if (j < previousInput.length && previousInput[j] === row) {
-                    extended = previousOutput[j] as unknown[];
-                    j++;
+    return planOf((rows) => {
+        const out: IRow[] = new Array(rows.length);
+        let j = 0;
+        for (let i = 0; i < rows.length; i++) {
+            const row = rows[i];
+            let extended: unknown[] | undefined;
+            if (j < previousInput.length && previousInput[j] === row) {
+                extended = previousOutput[j] as unknown[];
+                j++;
+            } else {
+                extended = kept.get(row as object);
+                if (extended) {
+                    j = (extended[position] as number) + 1;
                 } else {
-                    extended = kept.get(row as object);
-                    if (extended) {
-                        j = (extended[position] as number) + 1;
-                    } else {
-                        extended = compute(row, i, rows);
-                        kept.set(row as object, extended);
-                    }
+                    extended = compute(row, i, rows);
+                    kept.set(row as object, extended);
                 }
-                extended[position] = i;
-                out[i] = extended;
             }
-            previousInput = rows;
-            previousOutput = out;
-            return out;
-        },
-    };
+            extended[position] = i;
+            out[i] = extended;
+        }
+        previousInput = rows;
+        previousOutput = out;
+        return out;
+    });
 }
