@@ -1,0 +1,288 @@
+/**
+ * Reads exported logs for the replay: JSON Lines or CSV of `AzureDiagnostics` rows as Log
+ * Analytics and the Azure portal export them (any column order, extra columns ignored, the
+ * portal's `TimeGenerated [UTC]` header and display times accepted), and `connectedDeviceCount`
+ * metric samples. Malformed rows are reported with their line number and counted, never dropped
+ * silently.
+ */
+import * as fs from "fs";
+import { AZURE_DIAGNOSTICS_COLUMNS } from "../kql/schema";
+
+/** A row as the evaluator takes it: schema columns only, `TimeGenerated` in epoch ms, strings never null. */
+export type LogRow = Record<string, string | number | null>;
+
+/** One replayable row: the row and the time from which a query can see it (its ingestion time). */
+export interface ReplayRow {
+    readonly row: LogRow;
+    /** Epoch ms of `TimeGenerated`. */
+    readonly time: number;
+    /** Epoch ms from which the row is visible to a query (ingestion time). */
+    readonly visibleAt: number;
+}
+
+/** A malformed input row: where it is and what is wrong. */
+export interface MalformedRow {
+    /** 1-based line of the file where the row starts. */
+    readonly line: number;
+    readonly message: string;
+}
+
+/** What reading a file found: rows kept, rows skipped by reason, malformed rows. */
+export interface ReadReport {
+    readonly file: string;
+    /** Data rows read (lines that held a row, malformed or not). */
+    rowsRead: number;
+    /** Rows kept for the replay. */
+    rowsKept: number;
+    /** Rows deliberately left out, counted by reason. */
+    readonly skipped: Map<string, number>;
+    readonly malformed: MalformedRow[];
+}
+
+/** A file the replay cannot read at all (missing, empty, without a required column). */
+export class LogFileError extends Error {
+    constructor(message: string) {
+        super(message);
+        this.name = "LogFileError";
+    }
+}
+
+const PORTAL_TIME = /^(\d{1,2})\/(\d{1,2})\/(\d{4}),? (\d{1,2}):(\d{2}):(\d{2})(?:\.(\d{1,7}))? ?(AM|PM)?$/i;
+
+/** Parses a time as exports write it: ISO 8601 (no zone means UTC) or the portal's `M/D/YYYY, h:mm:ss.fff AM`. Returns epoch ms or `undefined`. */
+export function parseExportTime(text: string): number | undefined {
+    const t = text.trim();
+    const m = PORTAL_TIME.exec(t);
+    if (m) {
+        let hour = Number(m[4]);
+        const ampm = m[8]?.toUpperCase();
+        if (ampm === "PM" && hour < 12) hour += 12;
+        if (ampm === "AM" && hour === 12) hour = 0;
+        const ms = m[7] ? Math.round(Number(`0.${m[7]}`) * 1000) : 0;
+        const value = Date.UTC(Number(m[3]), Number(m[1]) - 1, Number(m[2]), hour, Number(m[5]), Number(m[6]), ms);
+        return Number.isNaN(value) ? undefined : value;
+    }
+    if (!/^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}/.test(t)) return undefined;
+    const withZone = /([zZ]|[+-]\d{2}:?\d{2})$/.test(t) ? t : `${t}Z`;
+    const value = Date.parse(withZone.replace(" ", "T"));
+    return Number.isNaN(value) ? undefined : value;
+}
+
+/** Column names as exports write them, mapped to schema names: `TimeGenerated [UTC]` is `TimeGenerated`. */
+export function normalizeColumnName(name: string): string {
+    return name.trim().replace(/^\uFEFF/, "").replace(/ \[UTC\]$/i, "");
+}
+
+/** Splits CSV text into records (RFC 4180: quotes, doubled quotes, newlines in quoted fields), with the line each record starts on. */
+export function* csvRecords(text: string): Generator<{ line: number; fields: string[]; error?: string }> {
+    let line = 1;
+    let i = 0;
+    const n = text.length;
+    while (i < n) {
+        const start = line;
+        const fields: string[] = [];
+        let field = "";
+        let error: string | undefined;
+        let inQuotes = false;
+        let ended = false;
+        while (i < n && !ended) {
+            const c = text[i];
+            if (inQuotes) {
+                if (c === '"') {
+                    if (text[i + 1] === '"') {
+                        field += '"';
+                        i += 2;
+                        continue;
+                    }
+                    inQuotes = false;
+                } else {
+                    if (c === "\n") line++;
+                    field += c;
+                }
+                i++;
+            } else if (c === '"') {
+                if (field.length > 0) error ??= `a quote inside an unquoted field (column ${fields.length + 1})`;
+                inQuotes = true;
+                i++;
+            } else if (c === ",") {
+                fields.push(field);
+                field = "";
+                i++;
+            } else if (c === "\n" || c === "\r") {
+                if (c === "\r" && text[i + 1] === "\n") i++;
+                i++;
+                line++;
+                ended = true;
+            } else {
+                field += c;
+                i++;
+            }
+        }
+        if (inQuotes) error ??= "a quoted field is not closed before the end of the file";
+        fields.push(field);
+        if (fields.length === 1 && fields[0] === "" && !error) continue; // blank line
+        yield { line: start, fields, error };
+    }
+}
+
+/** Options of {@link readLogRows}. */
+export interface ReadLogOptions {
+    /** Delay assumed between `TimeGenerated` and ingestion for rows without `_TimeReceived`; ms. Default: 0. */
+    readonly assumedIngestionDelayMs?: number;
+    /** Keep only rows with `TimeGenerated` in this span (epoch ms, inclusive start, exclusive end). Default: all. */
+    readonly from?: number;
+    readonly to?: number;
+    /** Hubs (`_ResourceId`, compared case-insensitively) to keep; others are skipped as "hub not monitored by the stack". Default: all. */
+    readonly hubs?: readonly string[];
+}
+
+const SCHEMA = new Map(AZURE_DIAGNOSTICS_COLUMNS.map(([name, type]) => [name, type]));
+/** Columns a Connections row must have for the detections to read it. */
+export const REQUIRED_LOG_COLUMNS = ["TimeGenerated", "_ResourceId", "Category", "OperationName", "ResultType", "properties_s"] as const;
+/** Columns of a `connectedDeviceCount` sample. */
+export const METRIC_COLUMNS = ["TimeGenerated", "_ResourceId", "Minimum", "Average", "Maximum"] as const;
+
+function isJsonLines(file: string, text: string): boolean {
+    if (/\.(jsonl|ndjson|json)$/i.test(file)) return true;
+    if (/\.csv$/i.test(file)) return false;
+    return text.trimStart().startsWith("{");
+}
+
+/** Raw records of a file, JSON Lines or CSV: column -> text or JSON value, with line numbers. */
+function* rawRecords(file: string, text: string, report: ReadReport, required: readonly string[]): Generator<{ line: number; values: Record<string, unknown> }> {
+    if (isJsonLines(file, text)) {
+        const lines = text.split("\n");
+        for (let i = 0; i < lines.length; i++) {
+            const l = lines[i].trim();
+            if (l === "") continue;
+            report.rowsRead++;
+            let value: unknown;
+            try {
+                value = JSON.parse(l);
+            } catch (e) {
+                report.malformed.push({ line: i + 1, message: `not valid JSON (${(e as Error).message})` });
+                continue;
+            }
+            if (typeof value !== "object" || value === null || Array.isArray(value)) {
+                report.malformed.push({ line: i + 1, message: "not a JSON object" });
+                continue;
+            }
+            const values: Record<string, unknown> = {};
+            for (const [k, v] of Object.entries(value)) values[normalizeColumnName(k)] = v;
+            yield { line: i + 1, values };
+        }
+        return;
+    }
+    const records = csvRecords(text);
+    const header = records.next();
+    if (header.done) throw new LogFileError(`${file}: empty file`);
+    const columns = header.value.fields.map(normalizeColumnName);
+    const missing = required.filter((c) => !columns.includes(c));
+    if (missing.length > 0) throw new LogFileError(`${file}: the header lacks column(s) ${missing.join(", ")} (it has: ${columns.join(", ")})`);
+    for (const r of records) {
+        report.rowsRead++;
+        if (r.error) {
+            report.malformed.push({ line: r.line, message: r.error });
+            continue;
+        }
+        if (r.fields.length !== columns.length) {
+            report.malformed.push({ line: r.line, message: `${r.fields.length} fields where the header has ${columns.length}` });
+            continue;
+        }
+        const values: Record<string, unknown> = {};
+        columns.forEach((c, i) => (values[c] = r.fields[i]));
+        yield { line: r.line, values };
+    }
+}
+
+function count(report: ReadReport, reason: string): void {
+    report.skipped.set(reason, (report.skipped.get(reason) ?? 0) + 1);
+}
+
+function readText(file: string): string {
+    try {
+        return fs.readFileSync(file, "utf8");
+    } catch {
+        throw new LogFileError(`${file}: cannot be read`);
+    }
+}
+
+/**
+ * Reads `AzureDiagnostics` rows from a JSON Lines or CSV export. Keeps IoT Hub Connections rows of
+ * the given hubs in the given span; counts what it skips by reason and reports each malformed row
+ * with its line number.
+ */
+export function readLogRows(file: string, options: ReadLogOptions = {}): { rows: ReplayRow[]; report: ReadReport } {
+    const text = readText(file);
+    const report: ReadReport = { file, rowsRead: 0, rowsKept: 0, skipped: new Map(), malformed: [] };
+    const hubs = options.hubs ? new Set(options.hubs.map((h) => h.toLowerCase())) : undefined;
+    const rows: ReplayRow[] = [];
+    for (const { line, values } of rawRecords(file, text, report, REQUIRED_LOG_COLUMNS)) {
+        const missing = REQUIRED_LOG_COLUMNS.filter((c) => values[c] === undefined || values[c] === null);
+        if (missing.length > 0) {
+            report.malformed.push({ line, message: `missing ${missing.join(", ")}` });
+            continue;
+        }
+        const time = parseExportTime(String(values.TimeGenerated));
+        if (time === undefined) {
+            report.malformed.push({ line, message: `TimeGenerated ${JSON.stringify(values.TimeGenerated)} is not a time (ISO 8601 or the portal's M/D/YYYY, h:mm:ss AM)` });
+            continue;
+        }
+        const receivedText = values._TimeReceived ?? values.ingestedAt;
+        const received = receivedText === undefined || receivedText === "" ? undefined : parseExportTime(String(receivedText));
+        if (receivedText !== undefined && receivedText !== "" && received === undefined) {
+            report.malformed.push({ line, message: `_TimeReceived ${JSON.stringify(receivedText)} is not a time` });
+            continue;
+        }
+        const row: LogRow = {};
+        for (const [name, type] of SCHEMA) {
+            const v = values[name];
+            if (name === "TimeGenerated") row[name] = time;
+            else if (type === "long" || type === "int" || type === "real") row[name] = v === undefined || v === null || v === "" || !Number.isFinite(Number(v)) ? null : Number(v);
+            else row[name] = v === undefined || v === null ? "" : typeof v === "string" ? v : JSON.stringify(v);
+        }
+        if (String(row.Category) !== "Connections" || (row.ResourceType !== "" && String(row.ResourceType).toUpperCase() !== "IOTHUBS")) {
+            count(report, "not an IoT Hub Connections row");
+            continue;
+        }
+        if (hubs && !hubs.has(String(row._ResourceId).toLowerCase())) {
+            count(report, "hub not monitored by the stack");
+            continue;
+        }
+        if ((options.from !== undefined && time < options.from) || (options.to !== undefined && time >= options.to)) {
+            count(report, "outside --from/--to");
+            continue;
+        }
+        rows.push({ row, time, visibleAt: received ?? time + (options.assumedIngestionDelayMs ?? 0) });
+    }
+    report.rowsKept = rows.length;
+    return { rows, report };
+}
+
+/** One `connectedDeviceCount` sample of a hub. */
+export interface MetricSample {
+    readonly time: number;
+    /** Lower-cased hub resource id. */
+    readonly hub: string;
+    readonly minimum: number;
+    readonly average: number;
+    readonly maximum: number;
+}
+
+/** Reads `connectedDeviceCount` samples (`TimeGenerated`, `_ResourceId`, `Minimum`, `Average`, `Maximum`) from JSON Lines or CSV. */
+export function readMetricSamples(file: string): { samples: MetricSample[]; report: ReadReport } {
+    const text = readText(file);
+    const report: ReadReport = { file, rowsRead: 0, rowsKept: 0, skipped: new Map(), malformed: [] };
+    const samples: MetricSample[] = [];
+    for (const { line, values } of rawRecords(file, text, report, METRIC_COLUMNS)) {
+        const time = parseExportTime(String(values.TimeGenerated ?? ""));
+        const numbers = (["Minimum", "Average", "Maximum"] as const).map((c) => (values[c] === "" || values[c] === undefined ? Number.NaN : Number(values[c])));
+        if (time === undefined || typeof values._ResourceId !== "string" || numbers.some((x) => !Number.isFinite(x))) {
+            report.malformed.push({ line, message: "a sample needs TimeGenerated (a time), _ResourceId and numeric Minimum, Average, Maximum" });
+            continue;
+        }
+        samples.push({ time, hub: values._ResourceId.toLowerCase(), minimum: numbers[0], average: numbers[1], maximum: numbers[2] });
+    }
+    report.rowsKept = samples.length;
+    return { samples, report };
+}

@@ -1,0 +1,73 @@
+/**
+ * Replays a stack's alert rules over exported logs before they are deployed:
+ * `npm run replay -- --logs <file> [--stack dev] [--from <ISO> --to <ISO>] [--metrics <file>]
+ *  [--ingestion-delay PT0M] [--chart <file.svg|.html>] [--dir <folder with Pulumi.yaml>]`.
+ * Prints one JSON line per firing on stdout and a summary on stderr.
+ */
+import * as path from "path";
+import { parseStackConfig } from "../program/config";
+import { readStackFile } from "../program/stackFile";
+import { parseIsoDuration } from "../components/durations";
+import { planReplay, replay } from "../replay/engine";
+import { parseExportTime, readLogRows, readMetricSamples, type ReadReport } from "../replay/logs";
+import { writeTimeline } from "../charts/timeline";
+import { parseCliArgs, runCli, UsageError } from "./cli";
+
+const USAGE =
+    "usage: npm run replay -- --logs <file.jsonl|file.csv> [--stack dev] [--from <ISO> --to <ISO>] [--metrics <file>] [--ingestion-delay PT0M] [--chart <file.svg|file.html>] [--dir <folder with Pulumi.yaml>]";
+
+/** At most this many malformed rows are listed one by one; all are counted. */
+const MAX_LISTED = 50;
+
+function time(name: string, text: string | undefined): number | undefined {
+    if (text === undefined) return undefined;
+    const t = parseExportTime(text);
+    if (t === undefined) throw new UsageError(`--${name}: "${text}" is not an ISO 8601 time such as 2026-11-20T06:00:00Z`);
+    return t;
+}
+
+function describe(report: ReadReport): string[] {
+    const skipped = [...report.skipped.values()].reduce((a, b) => a + b, 0);
+    const lines = [
+        `${report.file}: ${report.rowsRead} rows read, ${report.rowsKept} kept, ${skipped} skipped${skipped ? ` (${[...report.skipped].map(([why, n]) => `${why}: ${n}`).join("; ")})` : ""}, ${report.malformed.length} malformed`,
+    ];
+    for (const m of report.malformed.slice(0, MAX_LISTED)) lines.push(`  ${report.file}:${m.line}: malformed row: ${m.message}`);
+    if (report.malformed.length > MAX_LISTED) lines.push(`  ... and ${report.malformed.length - MAX_LISTED} more malformed rows`);
+    return lines;
+}
+
+runCli(USAGE, () => {
+    const a = parseCliArgs(process.argv.slice(2), ["logs", "stack", "from", "to", "metrics", "ingestion-delay", "chart", "dir"], USAGE);
+    if (!a.logs) throw new UsageError(`--logs is required; ${USAGE}`);
+    const stack = a.stack ?? "dev";
+    const file = readStackFile(path.resolve(a.dir ?? path.join(__dirname, "..")), stack);
+    const settings = parseStackConfig(file.config, file.project, stack);
+    const plan = planReplay(settings);
+    const delaySeconds = parseIsoDuration(a["ingestion-delay"] ?? "PT0M");
+    if (delaySeconds === undefined) throw new UsageError(`--ingestion-delay: "${a["ingestion-delay"]}" is not an ISO 8601 duration such as PT5M`);
+    const from = time("from", a.from);
+    const to = time("to", a.to);
+    if (from !== undefined && to !== undefined && to <= from) throw new UsageError(`--to (${a.to}) must be after --from (${a.from})`);
+
+    const { rows, report } = readLogRows(a.logs, { from, to, hubs: plan.hubs, assumedIngestionDelayMs: delaySeconds * 1000 });
+    const metrics = a.metrics ? readMetricSamples(a.metrics) : undefined;
+    const times = rows.map((r) => r.time);
+    const start = from ?? (times.length ? Math.min(...times) : 0);
+    const end = to ?? (rows.length ? Math.max(...rows.map((r) => r.visibleAt)) : 0);
+    const result = replay(plan, rows, start, end, metrics?.samples);
+
+    for (const f of result.firings) process.stdout.write(JSON.stringify(f) + "\n");
+
+    const summary = [
+        `replay of stack "${stack}" (profile ${settings.profile}): ${plan.rules.length} log alert rules${metrics ? `, ${plan.metricAlerts.length} metric alerts` : ""}, span ${new Date(start).toISOString()} .. ${new Date(end).toISOString()}`,
+        ...describe(report),
+        ...(metrics ? describe(metrics.report) : []),
+        `firings per rule (${result.firings.length} in all):`,
+        ...[...result.perRule].map(([rule, n]) => `  ${rule}: ${n}`),
+    ];
+    if (a.chart) {
+        const written = writeTimeline(a.chart, { rows: rows.map((r) => r.row as never), firings: result.firings, title: `404104 replay of stack ${stack}` });
+        summary.push(`chart: ${written.file} (${written.format}, ${written.firingMarks} firing marks)`);
+    }
+    process.stderr.write(summary.join("\n") + "\n");
+});
