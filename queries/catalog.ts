@@ -22,13 +22,29 @@ const TIME_COLUMN = "TimeGenerated";
 // leaves periodic devices out). The ranges of minPeriod and maxPeriod meet at one hour, so the
 // shortest period can never exceed the longest.
 
-/** Disconnects of one device, at least, before its intervals are tested for a period. Default 3 (two intervals). */
+/**
+ * Disconnects of one device, at least, before the periodic rule calls its intervals a period.
+ * Default 4 (three intervals): with two intervals, random disconnects of the synthetic symptom-2
+ * fleet looked regular often enough to fire the periodic rule in the confusion matrix.
+ */
 const minDisconnectsParameter: IntParameter = {
+    type: "int",
+    default: 4,
+    min: 3,
+    max: 100,
+    description: "404104 disconnects of one device in the window, at least, before its intervals count as a period.",
+};
+/**
+ * Disconnects of one device, at least, before the random rule sets the device aside as regular
+ * (possibly periodic). Default 3: lower than the periodic rule's 4, so a device on its way to a
+ * period is neither random nor yet periodic, rather than counted as random.
+ */
+const minRegularDisconnectsParameter: IntParameter = {
     type: "int",
     default: 3,
     min: 3,
     max: 100,
-    description: "404104 disconnects of one device in the window, at least, before its intervals are tested for a period.",
+    description: "404104 disconnects of one device in the window, at least, before regular intervals set it aside as possibly periodic.",
 };
 /** Shortest period that counts as periodic. Default PT5M. */
 const minPeriodParameter: TimespanParameter = {
@@ -153,7 +169,7 @@ export const periodicDisconnect: DetectionDefinition = {
         ],
     },
     timeToDetect:
-        "For 404104 -> 401003 -> reconnect sequences: 10 to 70 minutes after a device's second sequence (logs arrive 3 to 10 minutes late, the rule runs hourly). For a regular period: about two periods after the first periodic disconnect, plus the same 10 to 70 minutes (about 2.5 to 3.5 hours for the article's 65-minute period). The 2-day window lets periods up to about a day show three disconnects.",
+        "For 404104 -> 401003 -> reconnect sequences: 10 to 70 minutes after a device's second sequence (logs arrive 3 to 10 minutes late, the rule runs hourly). For a regular period: about three periods after the first periodic disconnect, plus the same 10 to 70 minutes (about 3.5 to 4.5 hours for the article's 65-minute period). The 2-day window lets periods up to about half a day show four disconnects.",
 };
 
 /** Symptom 2: 404104 disconnects that are neither periodic nor part of a mass event, above a rate (keep-alive, TCP reset, crash). */
@@ -191,7 +207,7 @@ export const randomDisconnect: DetectionDefinition = {
             description: "Devices per hub with at least minDisconnectsPerDevice random disconnects, at least.",
         },
         settleTime: settleTimeParameter,
-        minDisconnects: minDisconnectsParameter,
+        minRegularDisconnects: minRegularDisconnectsParameter,
         minPeriod: minPeriodParameter,
         maxPeriod: maxPeriodParameter,
         maxSpread: maxSpreadParameter,
