@@ -166,8 +166,9 @@ export function replayRule(rule: ReplayRule, rows: readonly ReplayRow[], from: n
         for (const row of result.rows) {
             let period = 0;
             if (periods > 1) {
+                // Period k covers [t - (k + 1) * window, t - k * window): a bin starting exactly one window back is the latest period.
                 const at = Number(row[d.timeColumn ?? "TimeGenerated"]);
-                period = Math.floor((t - at) / window);
+                period = Math.ceil((t - at) / window) - 1;
                 if (!(period >= 0 && period < periods)) continue;
             }
             const resourceId = String(row[d.resourceIdColumn] ?? "");

@@ -1,0 +1,169 @@
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { describe, expect, it } from "vitest";
+import { aggregate, evaluationTimes, meets, planReplay, replayMetricAlert, replayRule, type ReplayRule } from "../replay/engine";
+import { csvRecords, parseExportTime, readLogRows, readMetricSamples, type ReplayRow } from "../replay/logs";
+import { parseStackConfig } from "../program/config";
+import { resolveDetectionRule } from "../components/detectionRule";
+import { massDisconnect } from "../queries/catalog";
+import { ROOT } from "./support/runStack";
+import { HUB_A } from "./support/fixtures";
+
+const TSX = path.join(ROOT, "node_modules", ".bin", "tsx");
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "replay-"));
+
+function run(script: string, ...args: string[]): { code: number | null; out: string; err: string } {
+    const r = spawnSync(TSX, [path.join(ROOT, "scripts", script), ...args], { cwd: ROOT, encoding: "utf8", timeout: 180_000 });
+    return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+describe("reading exports", () => {
+    it("reads ISO times (no zone is UTC) and the portal's display times", () => {
+        expect(parseExportTime("2026-11-20T06:05:09.123Z")).toBe(Date.UTC(2026, 10, 20, 6, 5, 9, 123));
+        expect(parseExportTime("2026-11-20 06:05:09")).toBe(Date.UTC(2026, 10, 20, 6, 5, 9));
+        expect(parseExportTime("11/20/2026, 6:05:09.123 PM")).toBe(Date.UTC(2026, 10, 20, 18, 5, 9, 123));
+        expect(parseExportTime("11/20/2026, 12:00:00.000 AM")).toBe(Date.UTC(2026, 10, 20, 0, 0, 0));
+        expect(parseExportTime("yesterday")).toBeUndefined();
+    });
+    it("splits CSV with quoted commas, doubled quotes and newlines, keeping each record's first line", () => {
+        const text = 'a,b\n1,"x,""y"""\n2,"multi\nline"\n3,ok\n';
+        expect([...csvRecords(text)]).toEqual([
+            { line: 1, fields: ["a", "b"], error: undefined },
+            { line: 2, fields: ["1", 'x,"y"'], error: undefined },
+            { line: 3, fields: ["2", "multi\nline"], error: undefined },
+            { line: 5, fields: ["3", "ok"], error: undefined },
+        ]);
+    });
+    it("reports each malformed row with its line number, counts skips by reason, and keeps the rest", () => {
+        const good = (t: string, hub = HUB_A.toLowerCase(), category = "Connections") =>
+            JSON.stringify({ TimeGenerated: t, _ResourceId: hub, Category: category, ResourceType: "IOTHUBS", OperationName: "deviceDisconnect", ResultType: "404104", properties_s: '{"deviceId":"d1"}', TenantId: "x", Type: "AzureDiagnostics" });
+        const file = path.join(tmp, "mixed.jsonl");
+        fs.writeFileSync(
+            file,
+            [good("2026-11-20T00:00:00Z"), "{not json", good("2026-11-20T00:01:00Z", HUB_A.toLowerCase(), "Routes"), JSON.stringify({ TimeGenerated: "2026-11-20T00:02:00Z" }), good("soon"), good("2026-11-20T00:03:00Z", "/subscriptions/x/other")].join("\n"),
+        );
+        const { rows, report } = readLogRows(file, { hubs: [HUB_A] });
+        expect(rows).toHaveLength(1);
+        expect(report.rowsRead).toBe(6);
+        expect(report.malformed.map((m) => m.line)).toEqual([2, 4, 5]);
+        expect(report.malformed[0].message).toMatch(/not valid JSON/);
+        expect(report.malformed[1].message).toMatch(/missing _ResourceId, Category, OperationName, ResultType, properties_s/);
+        expect(report.malformed[2].message).toMatch(/TimeGenerated "soon" is not a time/);
+        expect([...report.skipped]).toEqual([
+            ["not an IoT Hub Connections row", 1],
+            ["hub not monitored by the stack", 1],
+        ]);
+    });
+    it("refuses a CSV whose header lacks a column the detections read", () => {
+        const file = path.join(tmp, "short.csv");
+        fs.writeFileSync(file, "TimeGenerated [UTC],_ResourceId\n2026-11-20T00:00:00Z,x\n");
+        expect(() => readLogRows(file)).toThrow(/short\.csv: the header lacks column\(s\) Category, OperationName, ResultType, properties_s/);
+    });
+    it("reads metric samples and reports bad ones", () => {
+        const file = path.join(tmp, "metrics.csv");
+        fs.writeFileSync(file, `TimeGenerated,_ResourceId,Minimum,Average,Maximum\n2026-11-20T00:00:00Z,${HUB_A},10,12,14\n2026-11-20T00:01:00Z,${HUB_A},x,12,14\n`);
+        const { samples, report } = readMetricSamples(file);
+        expect(samples).toEqual([{ time: Date.UTC(2026, 10, 20), hub: HUB_A.toLowerCase(), minimum: 10, average: 12, maximum: 14 }]);
+        expect(report.malformed.map((m) => m.line)).toEqual([3]);
+    });
+});
+
+describe("evaluating as Azure does", () => {
+    it("evaluates at multiples of the frequency, compares and aggregates", () => {
+        expect(evaluationTimes(Date.UTC(2026, 0, 1, 0, 7), Date.UTC(2026, 0, 1, 0, 20), 5 * 60_000).map((t) => new Date(t).toISOString().slice(11, 16))).toEqual(["00:10", "00:15", "00:20"]);
+        expect([meets("GreaterThan", 1, 1), meets("GreaterThanOrEqual", 1, 1), meets("LessThan", 0, 1), meets("Equals", 2, 2)]).toEqual([false, true, true, true]);
+        expect([aggregate("Count", [5, 5]), aggregate("Total", [1, 2]), aggregate("Average", [1, 3]), aggregate("Minimum", [3, 1]), aggregate("Maximum", [3, 1])]).toEqual([2, 3, 2, 1, 3]);
+    });
+
+    // A rule counting rows per hour, firing when an hour has at least 2 rows in 2 of the last 3 hours.
+    const hourly = resolveDetectionRule(
+        "test",
+        {
+            ...massDisconnect,
+            file: "../test/support/hourly-count.kql",
+            parameters: { monitoredHubs: massDisconnect.parameters.monitoredHubs },
+            evaluationFrequency: "PT1H",
+            windowSize: "PT1H",
+            timeAggregation: "Total",
+            measureColumn: "Rows",
+            operator: "GreaterThanOrEqual",
+            threshold: 2,
+            timeColumn: "TimeGenerated",
+            failingPeriods: { numberOfEvaluationPeriods: 3, minFailingPeriodsToAlert: 2 },
+        },
+        HUB_A,
+        "dev",
+    );
+    const rule: ReplayRule = { name: "hourly", hub: HUB_A.toLowerCase(), resolved: hourly };
+    const at = (h: number, m: number, lateMinutes = 0): ReplayRow => {
+        const time = Date.UTC(2026, 10, 20, h, m);
+        return { time, visibleAt: time + lateMinutes * 60_000, row: { TimeGenerated: time, _ResourceId: HUB_A.toLowerCase(), Category: "Connections", ResourceProvider: "MICROSOFT.DEVICES", ResourceType: "IOTHUBS", OperationName: "deviceDisconnect", ResultType: "404104", properties_s: "{}" } };
+    };
+    it("applies the query range (window x periods), failing periods and the threshold per hour", () => {
+        // Hours 00 and 02 breach (2 rows each), hour 01 does not (1 row).
+        const rows = [at(0, 10), at(0, 20), at(1, 10), at(2, 10), at(2, 20)];
+        const f = replayRule(rule, rows, Date.UTC(2026, 10, 20, 1), Date.UTC(2026, 10, 20, 5));
+        // 01:00: one breaching hour; 02:00: 00 breaches, 01 not; 03:00: 00 and 02 breach; 04:00: 02 only (00 left the range); 05:00: 02 only.
+        expect(f.map((x) => x.evaluatedAt.slice(11, 16))).toEqual(["03:00"]);
+        expect(f[0]).toMatchObject({ rule: "hourly", symptom: 3, value: 2, resourceId: HUB_A.toLowerCase(), dimensions: { HubName: "hub-a" } });
+    });
+    it("sees a row only once it has arrived", () => {
+        const rows = [at(0, 10), at(0, 20), at(2, 10), at(2, 20, 50)];
+        const f = replayRule(rule, rows, Date.UTC(2026, 10, 20, 3), Date.UTC(2026, 10, 20, 3, 0));
+        expect(f).toEqual([]);
+    });
+    it("replays the drop alert over metric samples: Minimum over the window below the threshold", () => {
+        const settings = parseStackConfig(
+            { "iothub-404104:hubs": JSON.stringify([HUB_A]), "iothub-404104:resourceGroupName": "rg", "iothub-404104:location": "westeurope", "iothub-404104:connectedDevicesAlert": JSON.stringify({ threshold: 100 }) },
+            "iothub-404104",
+            "dev",
+        );
+        const [alert] = planReplay(settings).metricAlerts;
+        const t0 = Date.UTC(2026, 10, 20, 0, 0);
+        const samples = Array.from({ length: 10 }, (_, i) => ({ time: t0 + i * 60_000, hub: HUB_A.toLowerCase(), minimum: i === 4 ? 50 : 150, average: 150, maximum: 150 }));
+        const f = replayMetricAlert(alert, samples, t0, t0 + 10 * 60_000);
+        // A PT5M window every minute sees the 00:04 dip from 00:05 to 00:09.
+        expect(f.map((x) => x.evaluatedAt.slice(11, 16))).toEqual(["00:05", "00:06", "00:07", "00:08", "00:09"]);
+        expect(f[0]).toMatchObject({ rule: "iothub-404104-hub-a-connected-devices-drop", symptom: 3, value: 50 });
+    });
+});
+
+describe("npm run replay", () => {
+    it("on a generated symptom-1 file fires the periodic detection and nothing else, and draws the firings", () => {
+        const logs = path.join(tmp, "symptom1.jsonl");
+        expect(run("synth.ts", "--scenario", "symptom1", "--hours", "12", "--devices", "100", "--out", logs).code).toBe(0);
+        const chart = path.join(tmp, "symptom1.svg");
+        const r = run("replay.ts", "--logs", logs, "--chart", chart);
+        expect(r.code).toBe(0);
+        const firings = r.out.trim().split("\n").map((l) => JSON.parse(l));
+        expect(firings.length).toBeGreaterThan(0);
+        expect(new Set(firings.map((f) => f.rule))).toEqual(new Set(["iothub-404104-contoso-iot-dev-periodic-disconnect"]));
+        expect(Object.keys(firings[0]).sort()).toEqual(["dimensions", "evaluatedAt", "resourceId", "rule", "symptom", "value"]);
+        expect(firings[0]).toMatchObject({ symptom: 1, dimensions: { HubName: "contoso-iot-dev" } });
+        expect(r.err).toMatch(/rows read, \d+ kept, 0 skipped, 0 malformed/);
+        expect(r.err).toMatch(/iothub-404104-contoso-iot-dev-random-disconnect: 0/);
+        expect(r.err).toContain(`chart: ${chart} (svg, ${firings.length} firing marks)`);
+        expect(fs.readFileSync(chart, "utf8")).toMatch(/<svg[\s>]/);
+    });
+    it("reads the portal's CSV export and names each malformed row by file and line", () => {
+        const csv = path.join(tmp, "portal.csv");
+        expect(run("synth.ts", "--scenario", "healthy", "--hours", "2", "--devices", "20", "--out", csv).code).toBe(0);
+        const lines = fs.readFileSync(csv, "utf8").split("\n");
+        expect(lines[0]).toMatch(/^TimeGenerated \[UTC\],/);
+        lines.splice(3, 0, '"broken,row');
+        fs.writeFileSync(csv, lines.slice(0, 6).join("\n") + "\n" + lines.slice(6).join("\n"));
+        const r = run("replay.ts", "--logs", csv);
+        expect(r.code).toBe(0);
+        expect(r.out).toBe("");
+        expect(r.err).toMatch(new RegExp(`${csv.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")}:4: malformed row: `));
+        expect(r.err).toMatch(/, 1 malformed/);
+    });
+    it("refuses bad arguments with one line", () => {
+        const r = run("replay.ts", "--logs", "x.jsonl", "--from", "monday");
+        expect(r.code).toBe(1);
+        expect(r.err).toMatch(/^error: --from: "monday" is not an ISO 8601 time/);
+        expect(run("replay.ts").err).toMatch(/^error: --logs is required/);
+    });
+});
