@@ -25,3 +25,18 @@ describe("README", () => {
         expect(ci.split("\n").filter((l) => /^npm /.test(l))).toEqual(["npm ci", "npm test"]);
     });
 });
+
+describe("README detections", () => {
+    it("lists every detection of the catalog with its schedule, condition and severities", async () => {
+        const { DETECTIONS } = await import("../queries/catalog");
+        for (const d of DETECTIONS) {
+            expect(readme).toContain(
+                `| \`${d.id}\` | ${d.symptom} | ${d.evaluationFrequency} / ${d.windowSize} | ${d.timeAggregation}(${d.measureColumn}) ${d.operator} ${d.threshold} | ${d.severity.dev}/${d.severity.staging}/${d.severity.prod} | ${d.autoMitigate ? "yes" : `no, mute ${d.muteActionsDuration}`} |`,
+            );
+        }
+    });
+    it("names only scripts that package.json has", () => {
+        const scripts = Object.keys(JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")).scripts);
+        for (const m of readme.matchAll(/npm run ([a-z:]+)/g)) expect(scripts, m[0]).toContain(m[1]);
+    });
+});
