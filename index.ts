@@ -19,3 +19,5 @@ export const diagnosticSettingIds = stack.diagnosticSettingIds;
 export const connectedDevicesAlertIds = stack.connectedDevicesAlertIds;
 /** Log search alert rule ids by hub and detection. */
 export const ruleIds = stack.ruleIds;
+/** Portal link of the triage workbook, unless the stack disables it. */
+export const workbookLink = stack.workbookLink;

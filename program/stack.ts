@@ -18,6 +18,8 @@ export interface StackOutputs {
     readonly diagnosticSettingIds: Readonly<Record<string, pulumi.Output<string>>>;
     readonly connectedDevicesAlertIds: Readonly<Record<string, pulumi.Output<string>>>;
     readonly ruleIds: Readonly<Record<string, Readonly<Record<string, pulumi.Output<string>>>>>;
+    /** Portal link of the triage workbook, unless the stack disables it. */
+    readonly workbookLink?: pulumi.Output<string>;
 }
 
 /** Parses the current stack's configuration; webhook URLs become Pulumi secrets. */
@@ -39,5 +41,6 @@ export function deployStack(
         diagnosticSettingIds: fleet.diagnosticSettingIds,
         connectedDevicesAlertIds: fleet.connectedDevicesAlertIds,
         ruleIds: fleet.ruleIds,
+        workbookLink: fleet.workbookLink,
     };
 }

@@ -53,7 +53,7 @@ export function lineDiff(before: string, after: string, context = 3): string {
 
 function alertTable(alerts: readonly AlertReview[]): string {
     return markdownTable(
-        ["rule", "hub", "symptom", "sev", "every", "window", "condition", "action groups", "time to detect", "est. $/month"],
+        ["rule", "hub", "symptom", "sev", "every", "window", "condition", "action groups", "alert delay", "est. $/month"],
         alerts.map((a) => [`${a.rule}${a.enabled ? "" : " (disabled)"}`, a.hub, a.symptom, a.severity, a.frequency, a.window, a.condition, a.actionGroups, a.timeToDetect, formatMoney(a.monthlyCost)]),
     );
 }
@@ -76,7 +76,7 @@ function alertDetails(a: AlertReview, queryLabel: string | undefined): string {
     const parts = [
         `- \`${a.rule}\` (${a.kind === "log" ? "log search alert" : "metric alert"}, hub ${a.hub}): ${formatMoney(a.monthlyCost)}/month = ${a.costBasis}.`,
         `Auto-resolve ${a.autoMitigate}${a.muteActionsDuration === "none" ? "" : `, notifications muted ${a.muteActionsDuration} after firing`}.`,
-        `Time to detect ${a.timeToDetect}${a.timeToDetectNote ? `; the detection says: ${a.timeToDetectNote}` : "."}`,
+        `Alert delay once the condition holds in the logs: ${a.timeToDetect}${a.timeToDetectNote ? `. Time to detect from the first symptom, as the detection states it: ${a.timeToDetectNote}` : "."}`,
     ];
     if (queryLabel) parts.push(`KQL: *${queryLabel}* below.`);
     return parts.join(" ");
@@ -119,7 +119,7 @@ function assumptionsSection(r: StackReview): string {
         `- Connections rows per device per day: ${a.eventsPerDevicePerDay} (--events-per-device-per-day; 48 = a disconnect and a reconnect every hour, the SAS-token renewal of a healthy fleet);`,
         `- billed bytes per row: ${a.bytesPerRow} (--bytes-per-row); a month is ${DAYS_PER_MONTH} days; GB = 10^9 bytes;`,
         "- log search alerts split by hub only: one billed time series per hub bound to the rule; a metric alert: one per scoped hub;",
-        `- time to detect: logs reach Log Analytics 3 to 10 minutes late, metrics about 1 to 3 minutes, plus up to one evaluation period;`,
+        `- alert delay: from the moment the condition holds in the data to the alert: logs reach Log Analytics 3 to 10 minutes late, metrics about 1 to 3 minutes, plus up to one evaluation period; how long a symptom takes to build up to the condition is each detection's own time to detect, given in its details;`,
         ...p.freeGrants.map((g) => `- not subtracted: ${g}`),
         "- not estimated: the hub's platform metrics (`AllMetrics`) that the diagnostic setting also sends to the workspace (AzureMetrics table), any additional log categories, and query costs of Basic or Auxiliary logs (the detections read Analytics Logs).",
     ].join("\n");
