@@ -6,7 +6,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { createHash } from "crypto";
 import type { EnvironmentProfile } from "../queries/detection";
 import { AlertNotifications, type AlertNotificationsArgs } from "./notifications";
-import { HubAlerts, type ConnectedDevicesAlertOptions, type DetectionSettingsMap, type HubDiagnosticsOptions } from "./hubAlerts";
+import { HubAlerts, type HubAlertsArgs, type ConnectedDevicesAlertOptions, type DetectionSettingsMap, type HubDiagnosticsOptions } from "./hubAlerts";
 import { hubNameFromId, TYPE_PREFIX } from "./naming";
 import { ENVIRONMENT_PROFILES, PROFILE_DEFAULTS } from "./profiles";
 import { MonitoringWorkspace, type MonitoringWorkspaceArgs } from "./workspace";
@@ -65,7 +65,8 @@ export interface MonitoringSharedArgs {
     tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
 }
 
-interface SharedResources {
+/** The resources an umbrella shares across its hubs. */
+export interface SharedResources {
     readonly profile: EnvironmentProfile;
     readonly workspace: MonitoringWorkspace;
     readonly notifications?: AlertNotifications;
@@ -126,6 +127,51 @@ function createShared(parent: pulumi.ComponentResource, name: string, args: Moni
     };
 }
 
+/**
+ * What the one-hub and fleet umbrellas share: the workspace, the notification routing and the
+ * triage workbook, created once for all their hubs. Not used on its own.
+ */
+export abstract class MonitoringUmbrella extends pulumi.ComponentResource {
+    /** Resource id of the workspace the logs go to. */
+    public readonly workspaceId: pulumi.Output<string>;
+    /** Action groups every alert notifies. */
+    public readonly actionGroupIds: pulumi.Output<string[]>;
+    /** The workspace component. */
+    public readonly workspace: MonitoringWorkspace;
+    /** The notification component, when receivers were given. */
+    public readonly notifications?: AlertNotifications;
+    /** The triage workbook over the umbrella's hubs, unless disabled. */
+    public readonly workbook?: TriageWorkbook;
+    /** The portal link of the triage workbook, unless disabled. */
+    public readonly workbookLink?: pulumi.Output<string>;
+    /** The shared resources and settings the hubs are built with. */
+    protected readonly shared: SharedResources;
+
+    protected constructor(type: string, name: string, args: MonitoringSharedArgs, field: string, hubIds: readonly string[], opts?: pulumi.ComponentResourceOptions) {
+        super(type, name, {}, opts);
+        this.shared = createShared(this, name, args, field, hubIds);
+        this.workbook = this.shared.workbook;
+        this.workbookLink = this.shared.workbook?.portalLink;
+        this.workspace = this.shared.workspace;
+        this.notifications = this.shared.notifications;
+        this.workspaceId = this.shared.workspace.workspaceId;
+        this.actionGroupIds = this.shared.actionGroupIds;
+    }
+
+    /** The arguments every hub's {@link HubAlerts} shares. */
+    protected hubAlertsArgs(args: MonitoringSharedArgs): Pick<HubAlertsArgs, "resourceGroupName" | "location" | "profile" | "workspaceId" | "actionGroupIds" | "descriptionExtraLines" | "tags"> {
+        return {
+            resourceGroupName: args.resourceGroupName,
+            location: args.location,
+            profile: this.shared.profile,
+            workspaceId: this.workspaceId,
+            actionGroupIds: this.shared.actionGroupIdList,
+            descriptionExtraLines: this.shared.descriptionExtraLines,
+            tags: args.tags,
+        };
+    }
+}
+
 /** Arguments of {@link HubMonitoring}: one hub plus the shared arguments. */
 export interface HubMonitoringArgs extends MonitoringSharedArgs {
     /** Resource id of the IoT Hub to monitor, as a plain string. Required. */
@@ -137,15 +183,7 @@ export interface HubMonitoringArgs extends MonitoringSharedArgs {
  * diagnostic setting sending `Connections`, an action group, a connected-devices drop alert,
  * one log search alert per symptom detection and the triage workbook its alerts link to.
  */
-export class HubMonitoring extends pulumi.ComponentResource {
-    /** Resource id of the workspace the logs go to. */
-    public readonly workspaceId: pulumi.Output<string>;
-    /** Action groups every alert notifies. */
-    public readonly actionGroupIds: pulumi.Output<string[]>;
-    /** The workspace component. */
-    public readonly workspace: MonitoringWorkspace;
-    /** The notification component, when receivers were given. */
-    public readonly notifications?: AlertNotifications;
+export class HubMonitoring extends MonitoringUmbrella {
     /** The hub's diagnostic setting and alerts. */
     public readonly hub: HubAlerts;
     /** Resource id of the hub's diagnostic setting. */
@@ -154,36 +192,18 @@ export class HubMonitoring extends pulumi.ComponentResource {
     public readonly connectedDevicesAlertId?: pulumi.Output<string>;
     /** Resource ids of the log search alert rules by detection id. */
     public readonly ruleIds: Readonly<Record<string, pulumi.Output<string>>>;
-    /** The triage workbook, unless disabled. */
-    public readonly workbook?: TriageWorkbook;
-    /** The portal link of the triage workbook, unless disabled. */
-    public readonly workbookLink?: pulumi.Output<string>;
 
     constructor(name: string, args: HubMonitoringArgs, opts?: pulumi.ComponentResourceOptions) {
-        super(`${TYPE_PREFIX}:HubMonitoring`, name, {}, opts);
         const field = "HubMonitoringArgs";
-        requireIotHubId(`${field}.hubResourceId`, args.hubResourceId);
-        const shared = createShared(this, name, args, field, [args.hubResourceId]);
-        this.workbook = shared.workbook;
-        this.workbookLink = shared.workbook?.portalLink;
-        this.workspace = shared.workspace;
-        this.notifications = shared.notifications;
-        this.workspaceId = shared.workspace.workspaceId;
-        this.actionGroupIds = shared.actionGroupIds;
+        super(`${TYPE_PREFIX}:HubMonitoring`, name, args, field, [requireIotHubId(`${field}.hubResourceId`, args.hubResourceId).id], opts);
         this.hub = new HubAlerts(
             `${name}-hub`,
             {
+                ...this.hubAlertsArgs(args),
                 hubResourceId: args.hubResourceId,
-                resourceGroupName: args.resourceGroupName,
-                location: args.location,
-                profile: shared.profile,
-                workspaceId: this.workspaceId,
-                actionGroupIds: shared.actionGroupIdList,
                 detections: args.detections,
                 connectedDevicesAlert: args.connectedDevicesAlert,
                 diagnostics: args.diagnostics,
-                descriptionExtraLines: shared.descriptionExtraLines,
-                tags: args.tags,
                 errorPath: field,
             },
             { parent: this },
@@ -292,15 +312,7 @@ export function fleetHubPlans(args: Pick<FleetMonitoringArgs, "hubs" | "detectio
  * diagnostic setting, a connected-devices drop alert and one log search alert per detection;
  * one triage workbook over all the hubs, linked from every alert.
  */
-export class FleetMonitoring extends pulumi.ComponentResource {
-    /** Resource id of the shared workspace. */
-    public readonly workspaceId: pulumi.Output<string>;
-    /** Action groups every alert notifies. */
-    public readonly actionGroupIds: pulumi.Output<string[]>;
-    /** The workspace component. */
-    public readonly workspace: MonitoringWorkspace;
-    /** The notification component, when receivers were given. */
-    public readonly notifications?: AlertNotifications;
+export class FleetMonitoring extends MonitoringUmbrella {
     /** Per-hub components by hub key (the hub name, disambiguated when two hubs share a name). */
     public readonly hubs: Readonly<Record<string, HubAlerts>>;
     /** Diagnostic-setting ids by hub key. */
@@ -309,39 +321,21 @@ export class FleetMonitoring extends pulumi.ComponentResource {
     public readonly connectedDevicesAlertIds: Readonly<Record<string, pulumi.Output<string>>>;
     /** Log search alert rule ids by hub key, then detection id. */
     public readonly ruleIds: Readonly<Record<string, Readonly<Record<string, pulumi.Output<string>>>>>;
-    /** The triage workbook over all the fleet's hubs, unless disabled. */
-    public readonly workbook?: TriageWorkbook;
-    /** The portal link of the triage workbook, unless disabled. */
-    public readonly workbookLink?: pulumi.Output<string>;
 
     constructor(name: string, args: FleetMonitoringArgs, opts?: pulumi.ComponentResourceOptions) {
-        super(`${TYPE_PREFIX}:FleetMonitoring`, name, {}, opts);
-        const field = "FleetMonitoringArgs";
-        const plans = fleetHubPlans(args, field);
-        const shared = createShared(this, name, args, field, plans.map((p) => p.hubResourceId));
-        this.workbook = shared.workbook;
-        this.workbookLink = shared.workbook?.portalLink;
-        this.workspace = shared.workspace;
-        this.notifications = shared.notifications;
-        this.workspaceId = shared.workspace.workspaceId;
-        this.actionGroupIds = shared.actionGroupIds;
+        const plans = fleetHubPlans(args, "FleetMonitoringArgs");
+        super(`${TYPE_PREFIX}:FleetMonitoring`, name, args, "FleetMonitoringArgs", plans.map((p) => p.hubResourceId), opts);
 
         const hubs: Record<string, HubAlerts> = {};
         for (const plan of plans) {
             hubs[plan.key] = new HubAlerts(
                 `${name}-${plan.key}`,
                 {
+                    ...this.hubAlertsArgs(args),
                     hubResourceId: plan.hubResourceId,
-                    resourceGroupName: args.resourceGroupName,
-                    location: args.location,
-                    profile: shared.profile,
-                    workspaceId: this.workspaceId,
-                    actionGroupIds: shared.actionGroupIdList,
                     detections: plan.detections,
                     connectedDevicesAlert: plan.connectedDevicesAlert,
                     diagnostics: plan.diagnostics,
-                    descriptionExtraLines: shared.descriptionExtraLines,
-                    tags: args.tags,
                     errorPath: plan.errorPath,
                 },
                 { parent: this },

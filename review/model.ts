@@ -189,7 +189,7 @@ export function reviewStack(c: CollectedStack, assumptions: ReviewAssumptions = 
 /** The fields of an alert the diff compares and their labels, in display order. */
 export const COMPARED_FIELDS: Readonly<Partial<Record<keyof AlertReview, string>>> = {
     hub: "hub", kind: "kind", symptom: "symptom", enabled: "enabled", severity: "severity", frequency: "every", window: "window",
-    condition: "condition", actionGroups: "action groups", autoMitigate: "auto-resolve", muteActionsDuration: "mute after firing", timeToDetect: "time to detect", monthlyCost: "est. monthly cost", query: "KQL",
+    condition: "condition", actionGroups: "action groups", autoMitigate: "auto-resolve", muteActionsDuration: "mute after firing", timeToDetect: "alert delay", monthlyCost: "est. monthly cost", query: "KQL",
 };
 
 /** One changed field of an alert. */
