@@ -6,6 +6,10 @@
 export {
     HubMonitoring,
     FleetMonitoring,
+    MonitoringUmbrella,
+    fleetHubPlans,
+    type FleetHubPlan,
+    type SharedResources,
     mergeDropAlertSettings,
     validateWorkbookOptions,
     type HubMonitoringArgs,
