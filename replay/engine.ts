@@ -117,7 +117,8 @@ export function aggregate(aggregation: TimeAggregation, values: readonly number[
     }
 }
 
-function lowerBound(rows: readonly ReplayRow[], time: number): number {
+/** Index of the first of `rows` (sorted by time) whose `time` is at or after `time`; `rows.length` if none. */
+export function lowerBound(rows: readonly ReplayRow[], time: number): number {
     let lo = 0;
     let hi = rows.length;
     while (lo < hi) {
@@ -130,6 +131,16 @@ function lowerBound(rows: readonly ReplayRow[], time: number): number {
 
 function ms(duration: string): number {
     return (parseIsoDuration(duration) ?? 0) * 1000;
+}
+
+/** Evaluation times of a log search alert rule in `[from, to]`, as {@link replayRule} runs it. */
+export function ruleEvaluationTimes(rule: ReplayRule, from: number, to: number): number[] {
+    return evaluationTimes(from, to, ms(rule.resolved.evaluationFrequency));
+}
+
+/** How far back (ms) from an evaluation time a rule's query reads rows: the window times the evaluation periods. */
+export function ruleLookbackMs(rule: ReplayRule): number {
+    return ms(rule.resolved.windowSize) * rule.resolved.failingPeriods.numberOfEvaluationPeriods;
 }
 
 /** Sorts rows by `TimeGenerated` and groups them by lower-cased hub id. */
@@ -150,13 +161,23 @@ export function rowsByHub(rows: readonly ReplayRow[]): Map<string, ReplayRow[]> 
  * in `[from, to]`. `compiled` may be passed to reuse a compiled query.
  */
 export function replayRule(rule: ReplayRule, rows: readonly ReplayRow[], from: number, to: number, compiled: CompiledKql = compileKql(rule.resolved.query)): Firing[] {
+    return replayRuleAt(rule, rows, ruleEvaluationTimes(rule, from, to), compiled);
+}
+
+/**
+ * Replays one log search alert rule over one hub's rows (sorted by time) at the given evaluation
+ * times, in order: {@link replayRule} over a slice of {@link ruleEvaluationTimes} (how the parallel
+ * replay splits a rule's work). `compiled` may be passed to reuse a compiled query.
+ */
+export function replayRuleAt(rule: ReplayRule, rows: readonly ReplayRow[], times: readonly number[], compiled: CompiledKql = compileKql(rule.resolved.query)): Firing[] {
     const r = rule.resolved;
     const d = r.detection;
     const window = ms(r.windowSize);
     const periods = r.failingPeriods.numberOfEvaluationPeriods;
+    const lookback = ruleLookbackMs(rule);
     const firings: Firing[] = [];
-    for (const t of evaluationTimes(from, to, ms(r.evaluationFrequency))) {
-        const start = lowerBound(rows, t - window * periods);
+    for (const t of times) {
+        const start = lowerBound(rows, t - lookback);
         const end = lowerBound(rows, t);
         const visible: ReplayRow["row"][] = [];
         for (let i = start; i < end; i++) if (rows[i].visibleAt <= t) visible.push(rows[i].row);
@@ -214,23 +235,31 @@ export interface ReplayResult {
     readonly perRule: Map<string, number>;
 }
 
-/** Replays every rule of the plan over the rows (and the drop alerts over the samples, when given) across `[from, to]`; firings sorted by time, then rule. */
-export function replay(plan: ReplayPlan, rows: readonly ReplayRow[], from: number, to: number, samples?: readonly MetricSample[]): ReplayResult {
-    const byHub = rowsByHub(rows);
+/**
+ * Collects the firings of each rule, given per rule name in plan order (log search alerts, then
+ * drop alerts), into a {@link ReplayResult}: firings sorted by time, then rule (a stable sort, so
+ * a rule's firings at one time keep their order).
+ */
+export function mergeFirings(perRuleFirings: Iterable<readonly [string, readonly Firing[]]>): ReplayResult {
     const firings: Firing[] = [];
     const perRule = new Map<string, number>();
-    for (const rule of plan.rules) {
-        const f = replayRule(rule, byHub.get(rule.hub) ?? [], from, to);
-        perRule.set(rule.name, f.length);
+    for (const [name, f] of perRuleFirings) {
+        perRule.set(name, f.length);
         firings.push(...f);
-    }
-    if (samples) {
-        for (const alert of plan.metricAlerts) {
-            const f = replayMetricAlert(alert, samples.filter((s) => s.hub === alert.hub).sort((a, b) => a.time - b.time), from, to);
-            perRule.set(alert.name, f.length);
-            firings.push(...f);
-        }
     }
     firings.sort((a, b) => (a.evaluatedAt < b.evaluatedAt ? -1 : a.evaluatedAt > b.evaluatedAt ? 1 : a.rule < b.rule ? -1 : a.rule > b.rule ? 1 : 0));
     return { firings, perRule };
+}
+
+/** Replays the plan's drop alerts over the samples (each alert over its hub's samples sorted by time); one entry per alert, in plan order. */
+export function replayMetricAlerts(plan: ReplayPlan, samples: readonly MetricSample[], from: number, to: number): [string, Firing[]][] {
+    return plan.metricAlerts.map((alert) => [alert.name, replayMetricAlert(alert, samples.filter((s) => s.hub === alert.hub).sort((a, b) => a.time - b.time), from, to)]);
+}
+
+/** Replays every rule of the plan over the rows (and the drop alerts over the samples, when given) across `[from, to]`; firings sorted by time, then rule. */
+export function replay(plan: ReplayPlan, rows: readonly ReplayRow[], from: number, to: number, samples?: readonly MetricSample[]): ReplayResult {
+    const byHub = rowsByHub(rows);
+    const perRule: [string, Firing[]][] = plan.rules.map((rule) => [rule.name, replayRule(rule, byHub.get(rule.hub) ?? [], from, to)]);
+    if (samples) perRule.push(...replayMetricAlerts(plan, samples, from, to));
+    return mergeFirings(perRule);
 }

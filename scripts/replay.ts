@@ -8,7 +8,8 @@ import * as path from "path";
 import { parseStackConfig } from "../program/config";
 import { readStackFile } from "../program/stackFile";
 import { parseIsoDuration } from "../components/durations";
-import { planReplay, replay } from "../replay/engine";
+import { planReplay } from "../replay/engine";
+import { replayParallel } from "../replay/parallel";
 import { parseExportTime, readLogRows, readMetricSamples, type ReadReport } from "../replay/logs";
 import { writeTimeline } from "../charts/timeline";
 import { parseCliArgs, runCli, UsageError } from "./cli";
@@ -36,7 +37,7 @@ function describe(report: ReadReport): string[] {
     return lines;
 }
 
-runCli(USAGE, () => {
+runCli(USAGE, async () => {
     const a = parseCliArgs(process.argv.slice(2), ["logs", "stack", "from", "to", "metrics", "ingestion-delay", "chart", "dir"], USAGE);
     if (!a.logs) throw new UsageError(`--logs is required; ${USAGE}`);
     const stack = a.stack ?? "dev";
@@ -54,7 +55,8 @@ runCli(USAGE, () => {
     const times = rows.map((r) => r.time);
     const start = from ?? (times.length ? Math.min(...times) : 0);
     const end = to ?? (rows.length ? Math.max(...rows.map((r) => r.visibleAt)) : 0);
-    const result = replay(plan, rows, start, end, metrics?.samples);
+    // On every core when there are many rows (replayParallel's defaults); the same result as replay().
+    const result = await replayParallel(plan, rows, start, end, metrics?.samples);
 
     for (const f of result.firings) process.stdout.write(JSON.stringify(f) + "\n");
 

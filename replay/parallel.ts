@@ -1,0 +1,182 @@
+/**
+ * The replay on several cores: the same evaluations as {@link replay}, spread over worker threads.
+ * Each log search alert rule's evaluation times are cut into runs of consecutive times, one per
+ * worker by default, of about equal estimated work (the estimate being the rows each evaluation
+ * reads); workers take these tasks from a queue, largest first, and answer with the firings.
+ * Each task is {@link replayRuleAt} over its slice of the times, so a rule's firings are the
+ * concatenation of its tasks' firings in time order, exactly the list `replayRule` returns; they
+ * are then merged by the same {@link mergeFirings} as the sequential replay. The results are
+ * identical: same firings, same values, same order. (The evaluator's per-row caches only save
+ * work, never change a result, so a run that starts cold in a worker answers as a warm one.)
+ *
+ * Each worker gets every hub's rows once, packed in columns (replay/packedRows.ts) on shared
+ * memory, rebuilds the row objects and keeps them for all its tasks (the evaluator's per-row
+ * caches need the same objects across runs), and compiles each rule once.
+ * Workers load the TypeScript sources through tsx's CommonJS hook, so the parallel replay runs
+ * under tsx and under vitest alike.
+ */
+import * as os from "os";
+import * as path from "path";
+import { Worker } from "worker_threads";
+import { lowerBound, mergeFirings, replay, replayMetricAlerts, rowsByHub, ruleEvaluationTimes, ruleLookbackMs, type Firing, type ReplayPlan, type ReplayResult } from "./engine";
+import type { MetricSample, ReplayRow } from "./logs";
+import { packRows } from "./packedRows";
+import type { InitMessage, ResultMessage, TaskMessage } from "./parallelWorker";
+
+/** Options of {@link replayParallel}. */
+export interface ParallelReplayOptions {
+    /** Worker threads. Default: the cores of the machine (`os.availableParallelism()`). 1 or less replays in this thread. */
+    readonly workers?: number;
+    /** Fewer rows than this are replayed in this thread (starting a worker costs about a second). Default {@link PARALLEL_MIN_ROWS}. */
+    readonly minRows?: number;
+    /**
+     * Runs each rule's evaluations are cut into, per worker. Default 1: every rule is cut into one run
+     * per worker, of equal estimated work; each run starts cold (the evaluator's per-row results are
+     * computed afresh for its first window), so more runs balance better but cost more.
+     */
+    readonly partsPerWorker?: number;
+}
+
+/** Rows from which {@link replayParallel} uses workers by default: 50,000. */
+export const PARALLEL_MIN_ROWS = 50_000;
+
+/** Estimated cost of one evaluation beyond the rows it reads, in rows (compiling the plan of a run, grouping, the split into series). */
+const EVALUATION_OVERHEAD_ROWS = 1_000;
+
+/** A task of the parallel replay: a run of consecutive evaluation times of one rule. */
+export interface ReplayTask {
+    /** Index of the rule in the plan. */
+    readonly rule: number;
+    /** Position of the run among the rule's runs. */
+    readonly part: number;
+    readonly times: number[];
+    /** Estimated work: rows read by the evaluations plus an overhead per evaluation. */
+    readonly cost: number;
+}
+
+/**
+ * Cuts each rule's evaluation times in `[from, to]` into `parts` runs of consecutive times of
+ * about equal estimated work (fewer when the rule has fewer times); one list per rule, in plan
+ * order, whose runs concatenated are the rule's {@link ruleEvaluationTimes}. Each rule is cut on
+ * its own, so the parts of one rule cost about the same whatever the rule's cost per row.
+ * `byHub` holds each hub's rows sorted by time.
+ */
+export function replayTasks(plan: ReplayPlan, byHub: ReadonlyMap<string, readonly ReplayRow[]>, from: number, to: number, parts: number): ReplayTask[][] {
+    const wanted = Math.max(1, Math.floor(parts));
+    return plan.rules.map((rule, index) => {
+        const rows = byHub.get(rule.hub) ?? [];
+        const lookback = ruleLookbackMs(rule);
+        const evaluations = ruleEvaluationTimes(rule, from, to).map((t) => ({ t, cost: lowerBound(rows, t) - lowerBound(rows, t - lookback) + EVALUATION_OVERHEAD_ROWS }));
+        const total = evaluations.reduce((a, e) => a + e.cost, 0);
+        const runs: { times: number[]; cost: number }[] = [];
+        let done = 0;
+        let current = -1;
+        for (const e of evaluations) {
+            // The run whose share of the rule's work holds the middle of this evaluation's cost.
+            const run = Math.min(wanted - 1, Math.floor(((done + e.cost / 2) / total) * wanted));
+            if (run !== current) runs.push({ times: [], cost: 0 });
+            current = run;
+            runs[runs.length - 1].times.push(e.t);
+            runs[runs.length - 1].cost += e.cost;
+            done += e.cost;
+        }
+        return runs.map((r, part) => ({ rule: index, part, times: r.times, cost: r.cost }));
+    });
+}
+
+/**
+ * Young generation of a worker's heap (MiB). The evaluator allocates many short-lived arrays; with
+ * V8's default the two workers worked about 10% longer (the benchmark's day of 10,000 devices, two
+ * cores: 84 to 86 s of work in all, 47 to 48 s wall, instead of 89 to 100 s and 49 to 55 s).
+ */
+const WORKER_YOUNG_GENERATION_MB = 96;
+
+/** The bootstrap of a worker: registers tsx's CommonJS hook when the sources are TypeScript, then loads the worker module. */
+const BOOTSTRAP = `const { workerData } = require("worker_threads");
+if (workerData.tsx) require(workerData.tsx).register();
+require(workerData.entry);`;
+
+function startWorker(): Worker {
+    const typescript = path.extname(__filename) === ".ts";
+    const entry = path.join(__dirname, `parallelWorker${typescript ? ".ts" : ".js"}`);
+    return new Worker(BOOTSTRAP, {
+        eval: true,
+        workerData: { entry, tsx: typescript ? require.resolve("tsx/cjs/api") : undefined },
+        // Not the parent's flags (tsx's or vitest's loaders): the bootstrap registers what it needs.
+        execArgv: [],
+        resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB },
+    });
+}
+
+/**
+ * Replays the plan like {@link replay} (same arguments, identical result) on worker threads. Falls
+ * back to {@link replay} in this thread when `workers` is 1 or less, there are fewer than
+ * `minRows` rows or nothing to evaluate. Rejects if a worker fails (the error names the rule).
+ */
+export async function replayParallel(plan: ReplayPlan, rows: readonly ReplayRow[], from: number, to: number, samples?: readonly MetricSample[], options: ParallelReplayOptions = {}): Promise<ReplayResult> {
+    const workers = Math.floor(options.workers ?? os.availableParallelism());
+    if (workers <= 1 || rows.length < (options.minRows ?? PARALLEL_MIN_ROWS) || plan.rules.length === 0) return replay(plan, rows, from, to, samples);
+    const byHub = rowsByHub(rows);
+    const perRule = replayTasks(plan, byHub, from, to, workers * (options.partsPerWorker ?? 1));
+    // Largest first, so the last tasks to finish are small ones.
+    const queue = perRule.flat().sort((a, b) => b.cost - a.cost);
+    if (queue.length === 0) return replay(plan, rows, from, to, samples);
+    // The workers load their modules while this thread packs the rows.
+    const pool = Array.from({ length: Math.min(workers, queue.length) }, startWorker);
+    try {
+        const hubs = [...new Set(plan.rules.map((r) => r.hub))].map((hub) => {
+            const hubRows = byHub.get(hub) ?? [];
+            const packed = packRows(hubRows);
+            return [hub, packed ? { packed } : { rows: hubRows }] as const;
+        });
+        const results = await runTasks(pool, { kind: "init", rules: plan.rules, hubs }, queue, perRule, plan);
+        const entries: [string, Firing[]][] = plan.rules.map((rule, i) => [rule.name, results[i].flat()]);
+        if (samples) entries.push(...replayMetricAlerts(plan, samples, from, to));
+        return mergeFirings(entries);
+    } finally {
+        for (const w of pool) void w.terminate();
+    }
+}
+
+/** Hands `init` to every worker, then the tasks of `queue` one at a time to whichever worker is free; resolves with the firings per rule and part. */
+function runTasks(pool: readonly Worker[], init: InitMessage, queue: ReplayTask[], perRule: readonly (readonly ReplayTask[])[], plan: ReplayPlan): Promise<Firing[][][]> {
+    const results = perRule.map((tasks) => new Array<Firing[]>(tasks.length));
+    return new Promise((resolve, reject) => {
+        const running = new Map<Worker, ReplayTask>();
+        let remaining = queue.length;
+        let failed = false;
+        const fail = (error: Error): void => {
+            if (!failed) reject(error);
+            failed = true;
+        };
+        const next = (worker: Worker): void => {
+            const task = queue.shift();
+            running.delete(worker);
+            if (task) {
+                running.set(worker, task);
+                worker.postMessage({ kind: "task", rule: task.rule, times: task.times } satisfies TaskMessage);
+            }
+        };
+        for (const worker of pool) {
+            worker.on("message", (m: ResultMessage) => {
+                const task = running.get(worker);
+                if (!task || failed) return;
+                if (m.kind === "error") {
+                    const error = new Error(`replay of rule ${plan.rules[task.rule].name} in a worker failed: ${m.message}`);
+                    if (m.stack) error.stack = `${error.message}\n${m.stack}`;
+                    fail(error);
+                    return;
+                }
+                results[task.rule][task.part] = m.firings;
+                if (--remaining === 0) resolve(results);
+                else next(worker);
+            });
+            worker.on("error", (e) => fail(new Error(`a replay worker failed: ${e instanceof Error ? e.message : String(e)}`)));
+            worker.on("exit", (code) => {
+                if (running.has(worker) && remaining > 0) fail(new Error(`a replay worker exited (code ${code}) before finishing its task`));
+            });
+            worker.postMessage(init);
+            next(worker);
+        }
+    });
+}

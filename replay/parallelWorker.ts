@@ -1,0 +1,52 @@
+/**
+ * Worker thread of the parallel replay (replay/parallel.ts): receives the rules and the hubs' rows
+ * once (packed columns, rebuilt into row objects here and kept for every task, so the evaluator's
+ * per-row caches carry over between tasks), then runs tasks, each a rule at a run of its
+ * evaluation times, and answers each with its firings. Each rule is compiled once per worker.
+ */
+import { parentPort } from "worker_threads";
+import { compileKql, type CompiledKql } from "../kql/eval";
+import { replayRuleAt, type Firing, type ReplayRule } from "./engine";
+import type { ReplayRow } from "./logs";
+import { unpackRows, type PackedRows } from "./packedRows";
+
+/** First message: the plan's log search alert rules and each hub's rows (sorted by time), packed or as row objects. */
+export interface InitMessage {
+    readonly kind: "init";
+    readonly rules: readonly ReplayRule[];
+    readonly hubs: readonly (readonly [string, { readonly packed: PackedRows } | { readonly rows: ReplayRow[] }])[];
+}
+
+/** One task: rule `rule` (index into the rules) at `times`; a worker has one task at a time. */
+export interface TaskMessage {
+    readonly kind: "task";
+    readonly rule: number;
+    readonly times: readonly number[];
+}
+
+/** A worker's answer to a task. */
+export type ResultMessage = { readonly kind: "done"; readonly firings: Firing[] } | { readonly kind: "error"; readonly message: string; readonly stack?: string };
+
+if (!parentPort) throw new Error("replay/parallelWorker.ts runs only as a worker thread");
+const port = parentPort;
+let rules: readonly ReplayRule[] = [];
+const rowsOfHub = new Map<string, ReplayRow[]>();
+const compiled = new Map<number, CompiledKql>();
+
+port.on("message", (message: InitMessage | TaskMessage) => {
+    if (message.kind === "init") {
+        rules = message.rules;
+        for (const [hub, data] of message.hubs) rowsOfHub.set(hub, "packed" in data ? unpackRows(data.packed) : data.rows);
+        return;
+    }
+    try {
+        const rule = rules[message.rule];
+        let query = compiled.get(message.rule);
+        if (!query) compiled.set(message.rule, (query = compileKql(rule.resolved.query)));
+        const firings = replayRuleAt(rule, rowsOfHub.get(rule.hub) ?? [], message.times, query);
+        port.postMessage({ kind: "done", firings } satisfies ResultMessage);
+    } catch (e) {
+        const error = e instanceof Error ? e : new Error(String(e));
+        port.postMessage({ kind: "error", message: `${error.name}: ${error.message}`, stack: error.stack } satisfies ResultMessage);
+    }
+});

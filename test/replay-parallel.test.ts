@@ -1,0 +1,111 @@
+/**
+ * The parallel replay returns exactly what the sequential replay returns (same firings, same
+ * values, same order, same per-rule counts), with rules cut into several tasks over two workers;
+ * the packed row form round-trips every value and key order; a failing rule rejects with its name.
+ */
+import { describe, expect, it } from "vitest";
+import { parseStackConfig } from "../program/config";
+import { planReplay, replay, rowsByHub, ruleEvaluationTimes, type ReplayPlan } from "../replay/engine";
+import type { MetricSample, ReplayRow } from "../replay/logs";
+import { packRows, unpackRows } from "../replay/packedRows";
+import { replayParallel, replayTasks } from "../replay/parallel";
+import { generateFleet, mixedFleet, shuffled, withDuplicates } from "../synthetic";
+
+const P = "iothub-404104";
+
+function smallFleet(): { plan: ReplayPlan; rows: ReplayRow[]; samples: MetricSample[]; from: number; to: number } {
+    const fleet = generateFleet(mixedFleet({ seed: 11, start: "2026-11-20T00:00:00Z", durationMinutes: 8 * 60, devicesPerHub: 30 }));
+    const hubs = fleet.hubs.map((h) => h.resourceId);
+    const settings = parseStackConfig(
+        {
+            [`${P}:hubs`]: JSON.stringify(hubs),
+            [`${P}:resourceGroupName`]: "rg-parallel",
+            [`${P}:location`]: "westeurope",
+            [`${P}:connectedDevicesAlert`]: JSON.stringify({ expectedConnectedDevices: 30 }),
+            // One rule over several evaluation periods, so the split into periods runs in the workers too.
+            [`${P}:detections`]: JSON.stringify({ "mass-disconnect": { windowSize: "PT1H", failingPeriods: { numberOfEvaluationPeriods: 3, minFailingPeriodsToAlert: 1 } } }),
+        },
+        P,
+        "dev",
+    );
+    const records = shuffled(withDuplicates(fleet.records, { seed: 11, share: 0.05 }), 11);
+    const rows: ReplayRow[] = records.map((r) => ({ row: r.row as unknown as ReplayRow["row"], time: r.row.TimeGenerated, visibleAt: r.ingestedAt }));
+    // One sample a minute per hub; the mass hub's count drops to 5 for twenty minutes.
+    const samples: MetricSample[] = [];
+    for (const hub of hubs) {
+        for (let t = fleet.start; t < fleet.end; t += 60_000) {
+            const low = hub.includes("mass") && t >= fleet.start + 4 * 3_600_000 && t < fleet.start + 4 * 3_600_000 + 20 * 60_000;
+            samples.push({ time: t, hub, minimum: low ? 5 : 30, average: low ? 5 : 30, maximum: 30 });
+        }
+    }
+    return { plan: planReplay(settings), rows, samples, from: fleet.start, to: fleet.end + 15 * 60_000 };
+}
+
+describe("parallel replay", () => {
+    it("returns exactly the sequential replay's result: same firings in the same order, same counts per rule", async () => {
+        const { plan, rows, samples, from, to } = smallFleet();
+        const sequential = replay(plan, rows, from, to, samples);
+        const parallel = await replayParallel(plan, rows, from, to, samples, { workers: 2, minRows: 0, partsPerWorker: 3 });
+        // The fleet has symptoms on four of its five hubs, the mass hub fires over three periods and its
+        // drop alert too: the comparison is not one of two empty lists.
+        expect(new Set(sequential.firings.map((f) => f.symptom))).toEqual(new Set([1, 2, 3]));
+        expect(sequential.perRule.get(`${P}-hub-mass-mass-disconnect`)).toBeGreaterThan(0);
+        expect(sequential.perRule.get(`${P}-hub-mass-connected-devices-drop`)).toBeGreaterThan(0);
+        expect(parallel.firings).toEqual(sequential.firings);
+        expect([...parallel.perRule]).toEqual([...sequential.perRule]);
+    });
+
+    it("cuts each rule's evaluation times into consecutive runs that together are all its times, in order", () => {
+        const { plan, rows, from, to } = smallFleet();
+        const perRule = replayTasks(plan, rowsByHub(rows), from, to, 3);
+        expect(perRule).toHaveLength(plan.rules.length);
+        perRule.forEach((tasks, i) => {
+            expect(tasks.map((t) => [t.rule, t.part])).toEqual(tasks.map((_, part) => [i, part]));
+            expect(tasks.flatMap((t) => t.times)).toEqual(ruleEvaluationTimes(plan.rules[i], from, to));
+            expect(tasks.every((t) => t.times.length > 0 && t.cost > 0)).toBe(true);
+        });
+        // Rules with enough evaluations are cut into the three runs asked for.
+        expect(perRule.every((tasks) => tasks.length === 3)).toBe(true);
+    });
+
+    it("replays in this thread below minRows or with one worker, with the same result", async () => {
+        const { plan, rows, from, to } = smallFleet();
+        const sequential = replay(plan, rows, from, to);
+        expect((await replayParallel(plan, rows, from, to, undefined, { workers: 1, minRows: 0 })).firings).toEqual(sequential.firings);
+        expect((await replayParallel(plan, rows, from, to, undefined, { workers: 2, minRows: rows.length + 1 })).firings).toEqual(sequential.firings);
+    });
+
+    it("rejects naming the rule when a worker cannot evaluate it", async () => {
+        const { plan, rows, from, to } = smallFleet();
+        const broken = plan.rules[0];
+        const bad: ReplayPlan = { ...plan, rules: [{ ...broken, resolved: { ...broken.resolved, query: "AzureDiagnostics | mv-expand x = dynamic([1])" } }] };
+        await expect(replayParallel(bad, rows, from, to, undefined, { workers: 2, minRows: 0 })).rejects.toThrow(broken.name);
+    });
+});
+
+describe("packed rows", () => {
+    it("round-trip every value, each row's key order and the times", () => {
+        const rows: ReplayRow[] = [
+            { row: { TimeGenerated: 1000, ResultType: "404104", Count: null, properties_s: '{"deviceId":"d1"}' }, time: 1000, visibleAt: 1300.5 },
+            { row: { TimeGenerated: 2000, ResultType: "", Count: 3.25, properties_s: '{"deviceId":"d1"}' }, time: 2000, visibleAt: 2000 },
+            { row: { ResultType: "404104", TimeGenerated: -0, Extra: Number.NaN }, time: 3000, visibleAt: Number.POSITIVE_INFINITY },
+            { row: { TimeGenerated: 4000, ResultType: "401003", Count: undefined as unknown as null, properties_s: "" }, time: 4000, visibleAt: 4100 },
+        ];
+        const packed = packRows(rows);
+        expect(packed).toBeDefined();
+        const back = unpackRows(packed!);
+        expect(back).toEqual(rows);
+        expect(back.map((r) => Object.keys(r.row))).toEqual(rows.map((r) => Object.keys(r.row)));
+        expect(Object.is(back[2].row.TimeGenerated, -0)).toBe(true);
+        expect("Count" in back[3].row).toBe(true);
+        expect(back[0].row).not.toBe(rows[0].row);
+    });
+
+    it("refuse values that are not strings, numbers or null", () => {
+        const at = (value: unknown): ReplayRow[] => [{ row: { TimeGenerated: 1, Value: value as string }, time: 1, visibleAt: 1 }];
+        expect(packRows(at(new Date(1)))).toBeUndefined();
+        expect(packRows(at(true))).toBeUndefined();
+        expect(packRows(at({ a: 1 }))).toBeUndefined();
+        expect(packRows(at("text"))).toBeDefined();
+    });
+});
