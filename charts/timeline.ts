@@ -181,9 +181,15 @@ export function buildTimelineChart(input: TimelineInput, options: Omit<TimelineO
         events.push({ time: timeOf(row.TimeGenerated, `rows[${i}].TimeGenerated`), hub: hubName(row._ResourceId).toLowerCase(), device: deviceOf(row), cls, code: row.ResultType });
     });
     const firings = input.firings.map((f, index) => ({ index, firing: f, time: timeOf(f.evaluatedAt, `firings[${index}].evaluatedAt`), hub: hubName(f.resourceId).toLowerCase() }));
-    const times = [...events.map((e) => e.time), ...firings.map((f) => f.time)];
-    const start = times.length ? Math.min(...times) : Date.now();
-    const end = times.length ? Math.max(...times) : start + MINUTE;
+    // In a loop: Math.min(...times) overflows the call stack on a large export.
+    let first = Infinity;
+    let last = -Infinity;
+    for (const { time } of [...events, ...firings]) {
+        if (time < first) first = time;
+        if (time > last) last = time;
+    }
+    const start = Number.isFinite(first) ? first : Date.now();
+    const end = Number.isFinite(last) ? last : start + MINUTE;
     const hubs = [...new Set([...events.map((e) => e.hub), ...firings.map((f) => f.hub)])].sort();
 
     const deviceKeys = [...new Set(events.map((e) => `${e.hub}\u0000${e.device}`))];

@@ -111,10 +111,38 @@ export function aggregate(aggregation: TimeAggregation, values: readonly number[
         case "Average":
             return values.reduce((a, b) => a + b, 0) / values.length;
         case "Minimum":
-            return Math.min(...values);
+            return minOf(values);
         case "Maximum":
-            return Math.max(...values);
+            return maxOf(values);
     }
+}
+
+/** Smallest of `values` (Infinity when empty), in a loop: `Math.min(...values)` overflows the call stack past about 120,000 values. */
+export function minOf(values: readonly number[]): number {
+    let min = Infinity;
+    for (const v of values) if (v < min) min = v;
+    return min;
+}
+
+/** Largest of `values` (-Infinity when empty), in a loop for the same reason as {@link minOf}. */
+export function maxOf(values: readonly number[]): number {
+    let max = -Infinity;
+    for (const v of values) if (v > max) max = v;
+    return max;
+}
+
+/**
+ * The span a replay covers when the command line does not bound it: from the earliest row's time to the
+ * latest time a row becomes visible (its arrival), each replaced by `from`/`to` when given; 0..0 for no rows.
+ */
+export function replaySpan(rows: readonly ReplayRow[], from?: number, to?: number): { start: number; end: number } {
+    let first = Infinity;
+    let last = -Infinity;
+    for (const r of rows) {
+        if (r.time < first) first = r.time;
+        if (r.visibleAt > last) last = r.visibleAt;
+    }
+    return { start: from ?? (rows.length ? first : 0), end: to ?? (rows.length ? last : 0) };
 }
 
 /** Index of the first of `rows` (sorted by time) whose `time` is at or after `time`; `rows.length` if none. */
@@ -220,7 +248,7 @@ export function replayMetricAlert(alert: ReplayMetricAlert, samples: readonly Me
     for (const t of evaluationTimes(from, to, ms(c.evaluationFrequency))) {
         const inWindow = samples.filter((s) => s.time >= t - window && s.time < t);
         if (inWindow.length === 0) continue;
-        const value = c.timeAggregation === "Minimum" ? Math.min(...inWindow.map((s) => s.minimum)) : aggregate("Average", inWindow.map((s) => s.average));
+        const value = c.timeAggregation === "Minimum" ? minOf(inWindow.map((s) => s.minimum)) : aggregate("Average", inWindow.map((s) => s.average));
         if (meets(c.operator, value, c.threshold)) {
             firings.push({ rule: alert.name, symptom: 3, evaluatedAt: new Date(t).toISOString(), resourceId: alert.hub, value, dimensions: {} });
         }

@@ -8,7 +8,7 @@ import * as path from "path";
 import { parseStackConfig } from "../program/config";
 import { readStackFile } from "../program/stackFile";
 import { parseIsoDuration } from "../components/durations";
-import { planReplay } from "../replay/engine";
+import { planReplay, replaySpan } from "../replay/engine";
 import { replayParallel } from "../replay/parallel";
 import { parseExportTime, readLogRows, readMetricSamples, type ReadReport } from "../replay/logs";
 import { writeTimeline } from "../charts/timeline";
@@ -52,9 +52,7 @@ runCli(USAGE, async () => {
 
     const { rows, report } = readLogRows(a.logs, { from, to, hubs: plan.hubs, assumedIngestionDelayMs: delaySeconds * 1000 });
     const metrics = a.metrics ? readMetricSamples(a.metrics) : undefined;
-    const times = rows.map((r) => r.time);
-    const start = from ?? (times.length ? Math.min(...times) : 0);
-    const end = to ?? (rows.length ? Math.max(...rows.map((r) => r.visibleAt)) : 0);
+    const { start, end } = replaySpan(rows, from, to);
     // On every core when there are many rows (replayParallel's defaults); the same result as replay().
     const result = await replayParallel(plan, rows, start, end, metrics?.samples);
 

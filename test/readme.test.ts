@@ -23,6 +23,8 @@ describe("README", () => {
         expect(readme).toContain("npm ci && npm start");
         expect(readme).toContain("npm test");
         expect(ci.split("\n").filter((l) => /^npm /.test(l))).toEqual(["npm ci", "npm test"]);
+        expect(ci).toContain("apt-get install -y -qq chromium");
+        expect(readme).toContain("apt-get install -y chromium");
     });
 });
 

@@ -3,7 +3,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { describe, expect, it } from "vitest";
-import { aggregate, evaluationTimes, meets, planReplay, replayMetricAlert, replayRule, type ReplayRule } from "../replay/engine";
+import { aggregate, evaluationTimes, meets, planReplay, replayMetricAlert, replayRule, replaySpan, type ReplayRule } from "../replay/engine";
 import { csvRecords, parseExportTime, readLogRows, readMetricSamples, type ReplayRow } from "../replay/logs";
 import { parseStackConfig } from "../program/config";
 import { resolveDetectionRule } from "../components/detectionRule";
@@ -127,6 +127,20 @@ describe("evaluating as Azure does", () => {
         // A PT5M window every minute sees the 00:04 dip from 00:05 to 00:09.
         expect(f.map((x) => x.evaluatedAt.slice(11, 16))).toEqual(["00:05", "00:06", "00:07", "00:08", "00:09"]);
         expect(f[0]).toMatchObject({ rule: "iothub-404104-hub-a-connected-devices-drop", symptom: 3, value: 50 });
+    });
+});
+
+describe("large inputs", () => {
+    // 300,000 values: a spread into Math.min/Math.max throws RangeError (call stack) well below that.
+    const many = Array.from({ length: 300_000 }, (_, i) => (i * 7919) % 300_000);
+    it("aggregates the minimum and maximum of more values than fit in a call", () => {
+        expect([aggregate("Minimum", many), aggregate("Maximum", many)]).toEqual([0, 299_999]);
+    });
+    it("spans a large export from its earliest row to its latest arrival, unless bounded", () => {
+        const rows = many.map((v) => ({ row: {}, time: 1_000 + v, visibleAt: 5_000 + v }) as unknown as ReplayRow);
+        expect(replaySpan(rows)).toEqual({ start: 1_000, end: 304_999 });
+        expect(replaySpan(rows, 10, 20)).toEqual({ start: 10, end: 20 });
+        expect(replaySpan([])).toEqual({ start: 0, end: 0 });
     });
 });
 
