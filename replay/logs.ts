@@ -5,8 +5,8 @@
  * metric samples. Malformed rows are reported with their line number and counted, never dropped
  * silently.
  */
-import * as fs from "fs";
 import { AZURE_DIAGNOSTICS_COLUMNS } from "../kql/schema";
+import { csvRecords, LogFileError, textChunks, textLines } from "./exportText";
 
 /** A row as the evaluator takes it: schema columns only, `TimeGenerated` in epoch ms, strings never null. */
 export type LogRow = Record<string, string | number | null>;
@@ -39,13 +39,7 @@ export interface ReadReport {
     readonly malformed: MalformedRow[];
 }
 
-/** A file the replay cannot read at all (missing, empty, without a required column). */
-export class LogFileError extends Error {
-    constructor(message: string) {
-        super(message);
-        this.name = "LogFileError";
-    }
-}
+export { LogFileError };
 
 const PORTAL_TIME = /^(\d{1,2})\/(\d{1,2})\/(\d{4}),? (\d{1,2}):(\d{2}):(\d{2})(?:\.(\d{1,7}))? ?(AM|PM)?$/i;
 
@@ -73,58 +67,6 @@ export function normalizeColumnName(name: string): string {
     return name.trim().replace(/^\uFEFF/, "").replace(/ \[UTC\]$/i, "");
 }
 
-/** Splits CSV text into records (RFC 4180: quotes, doubled quotes, newlines in quoted fields), with the line each record starts on. */
-export function* csvRecords(text: string): Generator<{ line: number; fields: string[]; error?: string }> {
-    let line = 1;
-    let i = 0;
-    const n = text.length;
-    while (i < n) {
-        const start = line;
-        const fields: string[] = [];
-        let field = "";
-        let error: string | undefined;
-        let inQuotes = false;
-        let ended = false;
-        while (i < n && !ended) {
-            const c = text[i];
-            if (inQuotes) {
-                if (c === '"') {
-                    if (text[i + 1] === '"') {
-                        field += '"';
-                        i += 2;
-                        continue;
-                    }
-                    inQuotes = false;
-                } else {
-                    if (c === "\n") line++;
-                    field += c;
-                }
-                i++;
-            } else if (c === '"') {
-                if (field.length > 0) error ??= `a quote inside an unquoted field (column ${fields.length + 1})`;
-                inQuotes = true;
-                i++;
-            } else if (c === ",") {
-                fields.push(field);
-                field = "";
-                i++;
-            } else if (c === "\n" || c === "\r") {
-                if (c === "\r" && text[i + 1] === "\n") i++;
-                i++;
-                line++;
-                ended = true;
-            } else {
-                field += c;
-                i++;
-            }
-        }
-        if (inQuotes) error ??= "a quoted field is not closed before the end of the file";
-        fields.push(field);
-        if (fields.length === 1 && fields[0] === "" && !error) continue; // blank line
-        yield { line: start, fields, error };
-    }
-}
-
 /** Options of {@link readLogRows}. */
 export interface ReadLogOptions {
     /** Delay assumed between `TimeGenerated` and ingestion for rows without `_TimeReceived`; ms. Default: 0. */
@@ -142,34 +84,40 @@ export const REQUIRED_LOG_COLUMNS = ["TimeGenerated", "_ResourceId", "Category",
 /** Columns of a `connectedDeviceCount` sample. */
 export const METRIC_COLUMNS = ["TimeGenerated", "_ResourceId", "Minimum", "Average", "Maximum"] as const;
 
-function isJsonLines(file: string, text: string): boolean {
+function isJsonLines(file: string, firstChunk: string | undefined): boolean {
     if (/\.(jsonl|ndjson|json)$/i.test(file)) return true;
     if (/\.csv$/i.test(file)) return false;
-    return text.trimStart().startsWith("{");
+    return (firstChunk ?? "").trimStart().startsWith("{");
 }
 
-/** Raw records of a file, JSON Lines or CSV: column -> text or JSON value, with line numbers. */
-function* rawRecords(file: string, text: string, report: ReadReport, required: readonly string[]): Generator<{ line: number; values: Record<string, unknown> }> {
-    if (isJsonLines(file, text)) {
-        const lines = text.split("\n");
-        for (let i = 0; i < lines.length; i++) {
-            const l = lines[i].trim();
+/** Raw records of a file, JSON Lines or CSV, read as a stream: column -> text or JSON value, with line numbers. */
+function* rawRecords(file: string, report: ReadReport, required: readonly string[]): Generator<{ line: number; values: Record<string, unknown> }> {
+    // The first chunk tells JSON Lines from CSV when the extension does not; it is read once and put back in front.
+    const chunks = textChunks(file);
+    const first = chunks.next();
+    const text: Iterable<string> = (function* () {
+        if (!first.done) yield first.value;
+        yield* chunks;
+    })();
+    if (isJsonLines(file, first.done ? undefined : first.value)) {
+        for (const { line, text: raw } of textLines(text)) {
+            const l = raw.trim();
             if (l === "") continue;
             report.rowsRead++;
             let value: unknown;
             try {
                 value = JSON.parse(l);
             } catch (e) {
-                report.malformed.push({ line: i + 1, message: `not valid JSON (${(e as Error).message})` });
+                report.malformed.push({ line, message: `not valid JSON (${(e as Error).message})` });
                 continue;
             }
             if (typeof value !== "object" || value === null || Array.isArray(value)) {
-                report.malformed.push({ line: i + 1, message: "not a JSON object" });
+                report.malformed.push({ line, message: "not a JSON object" });
                 continue;
             }
             const values: Record<string, unknown> = {};
             for (const [k, v] of Object.entries(value)) values[normalizeColumnName(k)] = v;
-            yield { line: i + 1, values };
+            yield { line, values };
         }
         return;
     }
@@ -199,25 +147,16 @@ function count(report: ReadReport, reason: string): void {
     report.skipped.set(reason, (report.skipped.get(reason) ?? 0) + 1);
 }
 
-function readText(file: string): string {
-    try {
-        return fs.readFileSync(file, "utf8");
-    } catch {
-        throw new LogFileError(`${file}: cannot be read`);
-    }
-}
-
 /**
  * Reads `AzureDiagnostics` rows from a JSON Lines or CSV export. Keeps IoT Hub Connections rows of
  * the given hubs in the given span; counts what it skips by reason and reports each malformed row
  * with its line number.
  */
 export function readLogRows(file: string, options: ReadLogOptions = {}): { rows: ReplayRow[]; report: ReadReport } {
-    const text = readText(file);
     const report: ReadReport = { file, rowsRead: 0, rowsKept: 0, skipped: new Map(), malformed: [] };
     const hubs = options.hubs ? new Set(options.hubs.map((h) => h.toLowerCase())) : undefined;
     const rows: ReplayRow[] = [];
-    for (const { line, values } of rawRecords(file, text, report, REQUIRED_LOG_COLUMNS)) {
+    for (const { line, values } of rawRecords(file, report, REQUIRED_LOG_COLUMNS)) {
         const missing = REQUIRED_LOG_COLUMNS.filter((c) => values[c] === undefined || values[c] === null);
         if (missing.length > 0) {
             report.malformed.push({ line, message: `missing ${missing.join(", ")}` });
@@ -271,10 +210,9 @@ export interface MetricSample {
 
 /** Reads `connectedDeviceCount` samples (`TimeGenerated`, `_ResourceId`, `Minimum`, `Average`, `Maximum`) from JSON Lines or CSV. */
 export function readMetricSamples(file: string): { samples: MetricSample[]; report: ReadReport } {
-    const text = readText(file);
     const report: ReadReport = { file, rowsRead: 0, rowsKept: 0, skipped: new Map(), malformed: [] };
     const samples: MetricSample[] = [];
-    for (const { line, values } of rawRecords(file, text, report, METRIC_COLUMNS)) {
+    for (const { line, values } of rawRecords(file, report, METRIC_COLUMNS)) {
         const time = parseExportTime(String(values.TimeGenerated ?? ""));
         const numbers = (["Minimum", "Average", "Maximum"] as const).map((c) => (values[c] === "" || values[c] === undefined ? Number.NaN : Number(values[c])));
         if (time === undefined || typeof values._ResourceId !== "string" || numbers.some((x) => !Number.isFinite(x))) {

@@ -7,7 +7,9 @@
  *   the dev stack's plan as `npm run replay` does (on worker threads when there are many rows).
  *   Prints generation time, replay wall time and rows per second beside the target: a day of
  *   10,000 devices replays in under 60 s on the two-core development machine. `--compare` also
- *   times the single-threaded replay and checks that both give the same firings.
+ *   times the single-threaded replay and checks that both give the same firings. The day is also
+ *   written as the portal's CSV export and read back as `npm run replay` reads a file: its size,
+ *   read time and rows per second (the replay above starts from rows in memory).
  * - Offline preview: time and peak memory of `scripts/preview.ts` for 1, 10 and 100 hubs (stack
  *   files written to a temporary folder), each in its own process, beside a bare
  *   `require('@pulumi/pulumi')` measured in the same run. Peak RSS from `/usr/bin/time -v` when
@@ -23,9 +25,11 @@ import { fleetHubPlans } from "../components/monitoring";
 import { parseStackConfig } from "../program/config";
 import { readStackFile } from "../program/stackFile";
 import { lowerBound, planReplay, replay, rowsByHub, ruleEvaluationTimes, ruleLookbackMs, type ReplayPlan } from "../replay/engine";
-import type { ReplayRow } from "../replay/logs";
+import { readLogRows, type ReplayRow } from "../replay/logs";
 import { PARALLEL_MIN_ROWS, replayParallel } from "../replay/parallel";
+import { recordCsv } from "../replay/synthetic";
 import { generateFleet } from "../synthetic";
+import { writeLines } from "../synthetic/writers";
 import { parseCliArgs, runCli, UsageError } from "./cli";
 
 const ROOT = path.resolve(__dirname, "..");
@@ -118,6 +122,7 @@ async function benchReplay(devices: number, hours: number, workers: number | und
         { what: "replay throughput", value: `${thousands(rows.length / (replayMs / 1000))} rows/s`, note: `${thousands(evaluated / (replayMs / 1000))} row-evaluations/s (${thousands(evaluated)} rows read over all evaluations)` },
         { what: "firings", value: String(result.firings.length), note: firings },
     ];
+    figures.push(benchExportRead(fleet.records, rows.length));
     if (compare) {
         console.error("replay: single-threaded, for comparison...");
         t0 = performance.now();
@@ -127,6 +132,28 @@ async function benchReplay(devices: number, hours: number, workers: number | und
         figures.push({ what: "replay, single thread", value: seconds(sequentialMs), note: `${thousands(rows.length / (sequentialMs / 1000))} rows/s; speed-up ${(sequentialMs / replayMs).toFixed(2)}x; same firings: ${same ? "yes" : "NO"}` });
     }
     return figures;
+}
+
+/** Writes the records as the portal's CSV export to a temporary file and times reading it back as the replay command does. */
+function benchExportRead(records: Parameters<typeof recordCsv>[0], generated: number): Figure {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "iothub-bench-export-"));
+    const file = path.join(dir, "export.csv");
+    try {
+        console.error("replay: writing the day as the portal's CSV export and reading it back...");
+        writeLines(file, recordCsv(records));
+        const bytes = fs.statSync(file).size;
+        const t0 = performance.now();
+        const { report } = readLogRows(file);
+        const readMs = performance.now() - t0;
+        const complete = report.rowsKept === generated && report.malformed.length === 0;
+        return {
+            what: "read the day's export (portal CSV)",
+            value: seconds(readMs),
+            note: `${thousands(bytes / 2 ** 20)} MiB, ${thousands(report.rowsRead / (readMs / 1000))} rows/s; ${thousands(report.rowsKept)} of ${thousands(generated)} rows kept${complete ? "" : ` (NOT all: ${report.malformed.length} malformed)`}`,
+        };
+    } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+    }
 }
 
 /** Time and peak resident memory of a child process. */

@@ -4,7 +4,7 @@ import * as os from "os";
 import * as path from "path";
 import { describe, expect, it } from "vitest";
 import { aggregate, evaluationTimes, meets, planReplay, replayMetricAlert, replayRule, replaySpan, type ReplayRule } from "../replay/engine";
-import { csvRecords, parseExportTime, readLogRows, readMetricSamples, type ReplayRow } from "../replay/logs";
+import { parseExportTime, readLogRows, readMetricSamples, type ReplayRow } from "../replay/logs";
 import { parseStackConfig } from "../program/config";
 import { resolveDetectionRule } from "../components/detectionRule";
 import { massDisconnect } from "../queries/catalog";
@@ -26,15 +26,6 @@ describe("reading exports", () => {
         expect(parseExportTime("11/20/2026, 6:05:09.123 PM")).toBe(Date.UTC(2026, 10, 20, 18, 5, 9, 123));
         expect(parseExportTime("11/20/2026, 12:00:00.000 AM")).toBe(Date.UTC(2026, 10, 20, 0, 0, 0));
         expect(parseExportTime("yesterday")).toBeUndefined();
-    });
-    it("splits CSV with quoted commas, doubled quotes and newlines, keeping each record's first line", () => {
-        const text = 'a,b\n1,"x,""y"""\n2,"multi\nline"\n3,ok\n';
-        expect([...csvRecords(text)]).toEqual([
-            { line: 1, fields: ["a", "b"], error: undefined },
-            { line: 2, fields: ["1", 'x,"y"'], error: undefined },
-            { line: 3, fields: ["2", "multi\nline"], error: undefined },
-            { line: 5, fields: ["3", "ok"], error: undefined },
-        ]);
     });
     it("reports each malformed row with its line number, counts skips by reason, and keeps the rest", () => {
         const good = (t: string, hub = HUB_A.toLowerCase(), category = "Connections") =>

@@ -1,0 +1,153 @@
+/**
+ * The text layer of exported logs: a file read as a stream of chunks (an export of a day of a large
+ * fleet is larger than the longest string V8 can hold, about 512 MB), split into JSON Lines lines or
+ * RFC 4180 CSV records across chunk boundaries, each with the line it starts on. What the records
+ * mean is `logs.ts`'s job.
+ */
+import * as fs from "fs";
+import { StringDecoder } from "string_decoder";
+
+/** A file that cannot be read or whose header is unusable: the message names the file. */
+export class LogFileError extends Error {
+    constructor(message: string) {
+        super(message);
+        this.name = "LogFileError";
+    }
+}
+
+/** Bytes read at a time; a chunk never splits a UTF-8 character (the decoder holds partial ones back). */
+const CHUNK_BYTES = 4 * 1024 * 1024;
+
+/**
+ * Opens `file` and returns its text as chunks, read on demand; the file is opened at once, so a file
+ * that cannot be read throws {@link LogFileError} here, not at the first chunk. A leading byte-order
+ * mark is dropped.
+ */
+export function textChunks(file: string): IterableIterator<string> {
+    let fd: number;
+    try {
+        fd = fs.openSync(file, "r");
+        if (!fs.fstatSync(fd).isFile()) throw new Error("not a file");
+    } catch {
+        throw new LogFileError(`${file}: cannot be read`);
+    }
+    return (function* () {
+        const buffer = Buffer.alloc(CHUNK_BYTES);
+        const decoder = new StringDecoder("utf8");
+        let first = true;
+        try {
+            for (;;) {
+                const n = fs.readSync(fd, buffer, 0, CHUNK_BYTES, null);
+                let text = n === 0 ? decoder.end() : decoder.write(buffer.subarray(0, n));
+                if (first && text.length > 0) {
+                    text = text.replace(/^\uFEFF/, "");
+                    first = false;
+                }
+                if (text.length > 0) yield text;
+                if (n === 0) return;
+            }
+        } finally {
+            fs.closeSync(fd);
+        }
+    })();
+}
+
+/** The lines of chunked text (split on `\n`, a trailing `\r` kept for the caller to trim), each with its 1-based number. */
+export function* textLines(chunks: Iterable<string>): Generator<{ line: number; text: string }> {
+    let line = 1;
+    let rest = "";
+    for (const chunk of chunks) {
+        let from = 0;
+        for (let nl = chunk.indexOf("\n"); nl !== -1; nl = chunk.indexOf("\n", from)) {
+            yield { line: line++, text: rest + chunk.slice(from, nl) };
+            rest = "";
+            from = nl + 1;
+        }
+        rest += chunk.slice(from);
+    }
+    if (rest.length > 0) yield { line, text: rest };
+}
+
+const QUOTE = 34;
+const COMMA = 44;
+const LF = 10;
+const CR = 13;
+
+/**
+ * Splits CSV into records (RFC 4180: quotes, doubled quotes, newlines in quoted fields), with the line
+ * each record starts on; blank lines are skipped. Takes the whole text or its chunks: a quote, a
+ * doubled quote or a CRLF split across two chunks reads the same as in one. A record with a quote
+ * inside an unquoted field, or a quoted field not closed by the end, carries an `error`.
+ */
+export function* csvRecords(text: string | Iterable<string>): Generator<{ line: number; fields: string[]; error?: string }> {
+    let line = 1;
+    let start = 1;
+    let fields: string[] = [];
+    let field = "";
+    let error: string | undefined;
+    let inQuotes = false;
+    let quoteInQuotes = false; // a quote seen inside quotes: a doubled quote or the closing one, told by the next character
+    let afterCR = false; // a record ended at \r: a \n right after it belongs to the same line end
+    const isBlank = () => fields.length === 1 && fields[0] === "" && error === undefined;
+    for (const chunk of typeof text === "string" ? [text] : text) {
+        const n = chunk.length;
+        let i = 0;
+        while (i < n) {
+            if (afterCR) {
+                afterCR = false;
+                if (chunk.charCodeAt(i) === LF) {
+                    i++;
+                    continue;
+                }
+            }
+            if (quoteInQuotes) {
+                quoteInQuotes = false;
+                if (chunk.charCodeAt(i) === QUOTE) {
+                    field += '"';
+                    i++;
+                    continue;
+                }
+                inQuotes = false;
+            }
+            if (inQuotes) {
+                let j = i;
+                for (let c = chunk.charCodeAt(j); j < n && c !== QUOTE; c = chunk.charCodeAt(++j)) if (c === LF) line++;
+                field += chunk.slice(i, j);
+                if (j < n) {
+                    quoteInQuotes = true;
+                    j++;
+                }
+                i = j;
+                continue;
+            }
+            const c = chunk.charCodeAt(i);
+            if (c === QUOTE) {
+                if (field.length > 0) error ??= `a quote inside an unquoted field (column ${fields.length + 1})`;
+                inQuotes = true;
+                i++;
+            } else if (c === COMMA) {
+                fields.push(field);
+                field = "";
+                i++;
+            } else if (c === LF || c === CR) {
+                fields.push(field);
+                if (!isBlank()) yield { line: start, fields, error };
+                fields = [];
+                field = "";
+                error = undefined;
+                afterCR = c === CR;
+                start = ++line;
+                i++;
+            } else {
+                let j = i + 1;
+                for (let d = chunk.charCodeAt(j); j < n && d !== QUOTE && d !== COMMA && d !== LF && d !== CR; d = chunk.charCodeAt(++j));
+                field += chunk.slice(i, j);
+                i = j;
+            }
+        }
+    }
+    if (fields.length === 0 && field === "" && !inQuotes && !quoteInQuotes && error === undefined) return; // ended with a line end
+    if (inQuotes && !quoteInQuotes) error ??= "a quoted field is not closed before the end of the file";
+    fields.push(field);
+    if (!isBlank()) yield { line: start, fields, error };
+}
