@@ -47,6 +47,11 @@ export interface ConnectedDevicesDropAlertArgs extends ConnectedDevicesAlertSett
     actionGroupIds?: pulumi.Input<pulumi.Input<string>[]>;
     /** Tags of the alert rule. Default: none. */
     tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
+    /**
+     * Lines appended to the alert's description, e.g. the triage workbook's link; a line may be an
+     * output known only at deployment, and the description then waits for it. Default: none.
+     */
+    descriptionExtraLines?: readonly pulumi.Input<string>[];
 }
 
 /** The resolved condition of a drop alert, for tables and reports. */
@@ -108,13 +113,14 @@ export function resolveDropAlertCondition(field: string, s: ConnectedDevicesAler
     return { metricName: CONNECTED_DEVICES_METRIC, operator: "LessThan", timeAggregation, threshold, windowSize, evaluationFrequency, severity, autoMitigate };
 }
 
-/** The alert description: what the drop means (symptom 3) and what to check. */
-export function dropAlertDescription(hubName: string, c: DropAlertCondition): string {
+/** The alert description: what the drop means (symptom 3), what to check and what fixes it, then `extraLines` (e.g. the workbook link). */
+export function dropAlertDescription(hubName: string, c: DropAlertCondition, extraLines: readonly string[] = []): string {
     return [
         `Connected devices on IoT Hub ${hubName} fell below ${c.threshold} (${c.timeAggregation} of ${CONNECTED_DEVICES_METRIC} over ${c.windowSize}).`,
         "Likely cause (404104 symptom 3): many devices disconnected at once; with more 404104 DeviceConnectionClosedRemotely and 500xxx errors in the Connections logs this is a transient IoT Hub problem; without them, look for a network or device-side outage.",
         "Check: Azure Service Health and Resource Health for the hub's region; the mass-disconnect log alert and 500xxx errors for the same minutes; whether devices reconnect within minutes.",
         "Fix: devices should retry with exponential back-off (the Azure IoT device SDKs do); follow the 500xxx internal-error guidance; open a support case with the hub id and time range if the drop lasts.",
+        ...extraLines,
     ].join("\n");
 }
 
@@ -138,12 +144,17 @@ export class ConnectedDevicesDropAlert extends pulumi.ComponentResource {
         const hub = requireIotHubId(`${field}.hubResourceId`, args.hubResourceId);
         this.condition = resolveDropAlertCondition(field, args);
         const c = this.condition;
+        const hubName = hubNameFromId(hub.id);
+        const extraLines = args.descriptionExtraLines ?? [];
+        const description = extraLines.every((line): line is string => typeof line === "string")
+            ? dropAlertDescription(hubName, c, extraLines)
+            : pulumi.all([...extraLines]).apply((lines) => dropAlertDescription(hubName, c, lines));
         this.alert = new monitor.MetricAlert(
             name,
             {
                 resourceGroupName: args.resourceGroupName,
                 location: "global",
-                description: dropAlertDescription(hubNameFromId(hub.id), c),
+                description,
                 enabled: true,
                 scopes: [hub.id],
                 severity: c.severity,

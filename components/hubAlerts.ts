@@ -59,7 +59,7 @@ export interface HubAlertsArgs {
     /** The hub's diagnostic setting. Default: `Connections` and `AllMetrics` under the name `iothub-404104-monitoring`. */
     diagnostics?: HubDiagnosticsOptions;
     /**
-     * Extra lines for every log alert description (e.g. the triage workbook's link). A line may be an
+     * Extra lines for every alert description, log alerts and the drop alert (e.g. the triage workbook's link). A line may be an
      * output known only at deployment (a resource id Azure assigns): the rule's description then waits
      * for it, and {@link HubAlerts.resolvedRules} carry {@link DEPLOYMENT_TIME_LINE} in its place.
      * Default: none.
@@ -125,7 +125,7 @@ export class HubAlerts extends pulumi.ComponentResource {
             resolveDropAlertCondition(`${field}.connectedDevicesAlert`, withProfile);
             this.connectedDevicesAlert = new ConnectedDevicesDropAlert(
                 `${name}-connected-devices-drop`,
-                { ...withProfile, resourceGroupName: args.resourceGroupName, hubResourceId: hub.id, actionGroupIds, tags: args.tags },
+                { ...withProfile, resourceGroupName: args.resourceGroupName, hubResourceId: hub.id, actionGroupIds, tags: args.tags, descriptionExtraLines: args.descriptionExtraLines },
                 { parent: this },
             );
             this.connectedDevicesAlertId = this.connectedDevicesAlert.alertId;

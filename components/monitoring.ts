@@ -59,7 +59,7 @@ export interface MonitoringSharedArgs {
     connectedDevicesAlert?: ConnectedDevicesAlertOptions;
     /** Each hub's diagnostic setting. Default: `Connections` and `AllMetrics` as `iothub-404104-monitoring`. */
     diagnostics?: HubDiagnosticsOptions;
-    /** The 404104 triage workbook on the monitored hubs, linked from every log alert's description. Default: created, named `IoT Hub 404104 triage`. */
+    /** The 404104 triage workbook on the monitored hubs, linked from every alert's description. Default: created, named `IoT Hub 404104 triage`. */
     workbook?: WorkbookOptions;
     /** Tags of every created resource that takes tags. Default: none. */
     tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
@@ -75,7 +75,7 @@ export interface SharedResources {
     readonly actionGroupIdList: pulumi.Output<string>[];
     /** The triage workbook, unless disabled. */
     readonly workbook?: TriageWorkbook;
-    /** Lines every log alert's description ends with (the workbook link). */
+    /** Lines every alert's description ends with (the workbook link). */
     readonly descriptionExtraLines: readonly pulumi.Input<string>[];
 }
 

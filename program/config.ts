@@ -51,7 +51,7 @@ export const CONFIG_KEYS: readonly ConfigKeyDoc[] = [
     { key: "connectedDevicesAlert", required: false, default: "enabled, Minimum < threshold over PT5M every PT1M, profile severity and drop percent", description: "`{enabled?, threshold?, expectedConnectedDevices?, maxDropPercent?, timeAggregation?, windowSize?, evaluationFrequency?, severity?, autoMitigate?}`." },
     { key: "detections", required: false, default: "every detection enabled with catalog settings", description: "Per detection id: `{enabled?, severity?, threshold?, parameters?, evaluationFrequency?, windowSize?, muteActionsDuration?, failingPeriods?, autoMitigate?}`." },
     { key: "diagnostics", required: false, default: "`Connections` + `AllMetrics` as `iothub-404104-monitoring`", description: "`{additionalCategories?, sendAllMetrics?, settingName?, adoptExisting?}`." },
-    { key: "workbook", required: false, default: "created as `IoT Hub 404104 triage`, linked from every log alert", description: "`{enabled?, displayName?}`: the Azure Monitor workbook for 404104 triage on the monitored hubs (hub and time-range pickers, disconnects by result code, intervals, top devices, 401003 share, 500xxx, connected devices)." },
+    { key: "workbook", required: false, default: "created as `IoT Hub 404104 triage`, linked from every alert", description: "`{enabled?, displayName?}`: the Azure Monitor workbook for 404104 triage on the monitored hubs (hub and time-range pickers, disconnects by result code, intervals, top devices, 401003 share, 500xxx, connected devices)." },
     { key: "tags", required: false, default: "none", description: "Tags for every created resource that takes tags." },
 ];
 

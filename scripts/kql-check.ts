@@ -2,18 +2,28 @@
  * `npm run kql:check [file.kql ...]`: checks KQL files with Microsoft's parser the way the alert
  * rules need them, and prints each problem as `file:line:col: message`.
  *
- * Without arguments it checks every `.kql` file in `queries/`; a directory argument stands for its `.kql` files. A file of the detection catalog is
- * rendered for every environment profile and checked with its catalog entry (parse errors, the
- * operators Azure forbids, result columns, rule size); any other file is checked for parse errors and
- * the rules of a 1-minute alert (the strictest). Exits 1 when there is any problem, 0 otherwise.
+ * Without arguments it checks every `.kql` file in `queries/` and `queries/workbook/`; a directory
+ * argument stands for its `.kql` files. A file of the detection catalog is rendered for every
+ * environment profile and checked with its catalog entry (parse errors, the operators Azure forbids,
+ * result columns, rule size); a file of the workbook catalog is rendered with its workbook tokens and
+ * checked as the workbook test checks it (`checkWorkbookQuery`); any other file is checked for parse
+ * errors and the rules of a 1-minute alert (the strictest). Exits 1 when there is any problem, 0 otherwise.
  */
 import * as fs from "fs";
 import * as path from "path";
 import { checkDetection, checkQuery, type KqlProblem } from "../kql/check";
 import { DETECTIONS, detectionForFile } from "../queries/catalog";
 import { ENVIRONMENT_PROFILES } from "../queries/detection";
+import { WORKBOOK_QUERIES, workbookQueryForFile, type WorkbookQueryDefinition } from "../queries/workbook/catalog";
+import { checkWorkbookQuery } from "../queries/workbook/render";
 
 const QUERIES_DIR = path.join(__dirname, "..", "queries");
+const WORKBOOK_DIR = path.join(QUERIES_DIR, "workbook");
+
+/** The workbook catalog's entry for a file in `queries/workbook/`, if it is one. */
+function workbookEntry(file: string): WorkbookQueryDefinition | undefined {
+    return path.resolve(path.dirname(file)) === WORKBOOK_DIR ? workbookQueryForFile(path.basename(file)) : undefined;
+}
 
 /** The problems of one file, each once (a catalog file is checked once per profile). */
 function checkFile(file: string): KqlProblem[] {
@@ -24,9 +34,12 @@ function checkFile(file: string): KqlProblem[] {
         return [{ line: 1, column: 1, code: "io", message: `cannot read the file: ${(e as Error).message}` }];
     }
     const def = detectionForFile(path.basename(file));
+    const item = def ? undefined : workbookEntry(file);
     const problems = def
         ? ENVIRONMENT_PROFILES.flatMap((profile) => checkDetection(def, profile, { text }))
-        : checkQuery(text, { evaluationFrequency: "PT1M" });
+        : item
+          ? checkWorkbookQuery(item, text)
+          : checkQuery(text, { evaluationFrequency: "PT1M" });
     const seen = new Set<string>();
     return problems.filter((p) => {
         const key = `${p.line}:${p.column}:${p.code}:${p.message}`;
@@ -48,13 +61,7 @@ function expandDirectory(arg: string): string[] {
 
 function main(args: readonly string[]): number {
     const defaultRun = args.length === 0;
-    const files = defaultRun
-        ? fs
-              .readdirSync(QUERIES_DIR)
-              .filter((f) => f.endsWith(".kql"))
-              .sort()
-              .map((f) => path.relative(process.cwd(), path.join(QUERIES_DIR, f)))
-        : args.flatMap(expandDirectory);
+    const files = (defaultRun ? [QUERIES_DIR, WORKBOOK_DIR] : args).flatMap(expandDirectory).map((f) => (defaultRun ? path.relative(process.cwd(), f) : f));
     let count = 0;
     for (const file of files) {
         for (const p of checkFile(file)) {
@@ -69,13 +76,22 @@ function main(args: readonly string[]): number {
                 count++;
             }
         }
+        for (const item of WORKBOOK_QUERIES) {
+            if (!fs.existsSync(path.join(WORKBOOK_DIR, item.file))) {
+                console.log(`${path.relative(process.cwd(), path.join(WORKBOOK_DIR, item.file))}:1:1: workbook catalog entry "${item.id}" names this file, which does not exist [catalog]`);
+                count++;
+            }
+        }
     }
     const catalogFiles = files.filter((f) => detectionForFile(path.basename(f))).length;
+    const workbookFiles = files.filter((f) => !detectionForFile(path.basename(f)) && workbookEntry(f)).length;
     if (count > 0) {
         console.error(`kql-check: ${count} problem(s) in ${files.length} file(s)`);
         return 1;
     }
-    console.log(`kql-check: ${files.length} file(s) checked (${catalogFiles} from the catalog, each for ${ENVIRONMENT_PROFILES.join(", ")}): no problems`);
+    console.log(
+        `kql-check: ${files.length} file(s) checked (${catalogFiles} from the catalog, each for ${ENVIRONMENT_PROFILES.join(", ")}; ${workbookFiles} from the workbook catalog, with its tokens): no problems`,
+    );
     return 0;
 }
 

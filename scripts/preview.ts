@@ -78,7 +78,7 @@ async function main(): Promise<void> {
     console.log(
         workbooks.length === 0
             ? "\nTriage workbook: disabled (workbook.enabled false)."
-            : `\nTriage workbook${workbooks.length > 1 ? "s" : ""}, linked from every log alert: ${workbooks.map((w) => `"${String(w.inputs.displayName)}" ${w.id ? workbookPortalLink(w.id) : "(no id)"}`).join("; ")}`,
+            : `\nTriage workbook${workbooks.length > 1 ? "s" : ""}, linked from every alert: ${workbooks.map((w) => `"${String(w.inputs.displayName)}" ${w.id ? workbookPortalLink(w.id) : "(no id)"}`).join("; ")}`,
     );
 
     const disabled = new Set(Object.values(out.fleet.hubs).flatMap((h) => h.disabledDetections));

@@ -57,9 +57,12 @@ describe("npm run kql:check", () => {
         expect(run.stdout).toContain(`${missing}:1:1: cannot read the file`);
     });
 
-    it("checks every query of queries/ by default and exits 0", () => {
+    it("checks every query of queries/ and queries/workbook/ by default, each with its own catalog entry, and exits 0", async () => {
+        const { DETECTIONS } = await import("../queries/catalog");
+        const { WORKBOOK_QUERIES } = await import("../queries/workbook/catalog");
         const run = kqlCheck();
-        expect(run.stdout).toMatch(/kql-check: \d+ file\(s\) checked .*: no problems/);
+        const all = DETECTIONS.length + WORKBOOK_QUERIES.length;
+        expect(run.stdout).toContain(`kql-check: ${all} file(s) checked (${DETECTIONS.length} from the catalog, each for dev, staging, prod; ${WORKBOOK_QUERIES.length} from the workbook catalog, with its tokens): no problems`);
         expect(run.status).toBe(0);
     });
 });

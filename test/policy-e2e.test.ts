@@ -51,8 +51,9 @@ describe("the policy pack behind its real analyzer server", () => {
         expect(info.getPoliciesList().map((p) => p.getName()).sort()).toEqual(POLICIES.map((p) => p.name).sort());
     });
 
-    it.each(["prod", "dev"])("finds nothing wrong with the sample stack %s", async (stack) => {
-        await configure(pack, {});
+    it.each(["prod", "dev"])("finds nothing wrong with the sample stack %s under its own pack config file (policy/config/<stack>.json)", async (stack) => {
+        // What the workflow passes with --policy-pack-config: enforcement levels, parameters, waivers.
+        await configure(pack, JSON.parse(fs.readFileSync(path.join(ROOT, "policy", "config", `${stack}.json`), "utf8")));
         const collected = await collectInChild({ codeRoot: ROOT, stack });
         expect(collected.resources.length).toBeGreaterThan(10);
         expect(await check(collected)).toEqual([]);

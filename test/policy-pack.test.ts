@@ -47,6 +47,12 @@ describe("the policy pack folder", () => {
         const waivers = checkWaivers(config[POLICY_NAMES.detections]?.waivers, DETECTIONS.map((d) => d.id));
         expect(waivers.problems).toEqual([]);
     });
+
+    it.each(fs.readdirSync(path.join(PACK, "config")))("config/%s states the enforcement level of every policy, for reviewers to see and change", (file) => {
+        const config = JSON.parse(read(path.join("config", file))) as Record<string, { enforcementLevel?: string }>;
+        expect(Object.keys(config).sort()).toEqual(POLICIES.map((p) => p.name).sort());
+        for (const p of POLICIES) expect(["advisory", "mandatory", "disabled"], p.name).toContain(config[p.name].enforcementLevel);
+    });
 });
 
 describe("prod-likeness and hub identity", () => {

@@ -7,6 +7,7 @@ const T = {
     workbook: "azure-native:applicationinsights:Workbook",
     component: "iothub404104:monitoring:TriageWorkbook",
     rule: "azure-native:monitor:ScheduledQueryRule",
+    metricAlert: "azure-native:monitor:MetricAlert",
     workspace: "azure-native:operationalinsights:Workspace",
 };
 const PROJECT = "workbook-test";
@@ -131,7 +132,7 @@ describe("the umbrellas' workbook", () => {
         const hubParam = data.items[1].content.parameters[0];
         expect(JSON.parse(hubParam.jsonData).map((o: { value: string }) => o.value)).toEqual([HUB_A, HUB_B]);
     });
-    it("is linked from every log alert's description, on every hub", () => {
+    it("is linked from every alert's description, on every hub", () => {
         const rules = under(R, T.rule, "fleet-");
         expect(rules.length).toBeGreaterThan(0);
         const w = one(R, T.workbook, "fleet-workbook");
@@ -142,6 +143,16 @@ describe("the umbrellas' workbook", () => {
             expect(description).toContain(links.fleet);
             expect(description).toMatch(/Likely cause: /);
         }
+    });
+    it("is linked from every drop alert's description too, after its runbook text", () => {
+        const drops = under(R, T.metricAlert, "fleet-");
+        expect(drops.length).toBeGreaterThan(0);
+        for (const d of drops) {
+            const lines = String(d.inputs.description).split("\n");
+            expect(lines[0]).toMatch(/^Connected devices on IoT Hub /);
+            expect(lines.at(-1)).toBe(`Triage workbook (disconnects by result code, intervals, top devices, 401003 share, 500xxx, connected devices): ${links.fleet}`);
+        }
+        for (const d of under(R, T.metricAlert, "off-")) expect(String(d.inputs.description)).not.toContain("Triage workbook");
     });
     it("shows a stand-in line in the resolved rules, for reports before deployment", () => {
         expect(resolvedDescriptions.length).toBeGreaterThan(0);
