@@ -32,7 +32,8 @@ export {
     type WorkbookContent,
     type WorkbookItem,
 } from "./workbook";
-export { WORKBOOK_QUERIES, CONNECTED_DEVICES_METRIC_ITEM, type WorkbookQueryDefinition, type WorkbookMetricDefinition } from "../queries/workbook/catalog";
+export { WORKBOOK_QUERIES, CONNECTED_DEVICES_METRIC_ITEM } from "../queries/catalog";
+export type { WorkbookQueryDefinition, WorkbookMetricDefinition, SharedDetectionParameter } from "../queries/workbook/items";
 export { HubAlerts, DEPLOYMENT_TIME_LINE, type HubAlertsArgs, type ConnectedDevicesAlertOptions, type DetectionSettingsMap, type HubDiagnosticsOptions } from "./hubAlerts";
 export { MonitoringWorkspace, type MonitoringWorkspaceArgs, type WorkspaceSku } from "./workspace";
 export { HubDiagnostics, IOT_HUB_LOG_CATEGORIES, DEFAULT_DIAGNOSTIC_SETTING_NAME, type HubDiagnosticsArgs, type IotHubLogCategory } from "./hubDiagnostics";

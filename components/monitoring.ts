@@ -111,6 +111,8 @@ function createShared(parent: pulumi.ComponentResource, name: string, args: Moni
                   hubResourceIds: hubIds,
                   displayName: args.workbook?.displayName,
                   tags: args.tags,
+                  detections: args.detections,
+                  detectionsErrorPath: `${field}.detections`,
                   errorPath: `${field}.workbook`,
               },
               { parent },

@@ -7,16 +7,16 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as applicationinsights from "@pulumi/azure-native/applicationinsights";
 import { createHash } from "crypto";
+import { CONNECTED_DEVICES_METRIC_ITEM, WORKBOOK_QUERIES } from "../queries/catalog";
 import {
-    CONNECTED_DEVICES_METRIC_ITEM,
     WORKBOOK_METRIC_AGGREGATION_CODES,
-    WORKBOOK_QUERIES,
     type WorkbookItemSize,
     type WorkbookMetricDefinition,
     type WorkbookQueryDefinition,
     type WorkbookVisualization,
-} from "../queries/workbook/catalog";
-import { renderWorkbookQuery } from "../queries/workbook/render";
+} from "../queries/workbook/items";
+import { renderWorkbookQuery, type SharedParameterValues } from "../queries/workbook/render";
+import type { DetectionSettingsMap } from "./hubAlerts";
 import { hubNameFromId, TYPE_PREFIX } from "./naming";
 import { requireGuid, requireIotHubId, requireNonEmptyString, requireUnique, ValidationError } from "./validation";
 
@@ -174,6 +174,12 @@ export interface TriageWorkbookContentOptions {
     readonly hubResourceIds: readonly string[];
     /** The heading of the workbook. Default: {@link DEFAULT_WORKBOOK_DISPLAY_NAME}. */
     readonly displayName?: string;
+    /**
+     * Values of the detection parameters the items share (`sharedParameters` of their catalog
+     * entries: the follow window, the mass-disconnect bin), with where they came from for errors.
+     * Default: the detections' defaults.
+     */
+    readonly shared?: SharedParameterValues;
 }
 
 /** A GUID derived from a text (SHA-1, shaped as a version 5 UUID): the same text always gives the same GUID. */
@@ -187,14 +193,14 @@ function symptomText(symptoms: readonly number[]): string {
     return symptoms.length === 1 ? `symptom ${symptoms[0]}` : `symptoms ${symptoms.join(", ")}`;
 }
 
-function kqlItem(def: WorkbookQueryDefinition, workspaceId: string): WorkbookKqlItem {
+function kqlItem(def: WorkbookQueryDefinition, workspaceId: string, shared: SharedParameterValues | undefined): WorkbookKqlItem {
     return {
         type: 3,
         name: def.id,
         ...(def.customWidth === undefined ? {} : { customWidth: String(def.customWidth) }),
         content: {
             version: "KqlItem/1.0",
-            query: renderWorkbookQuery(def),
+            query: renderWorkbookQuery(def, undefined, shared),
             size: def.size,
             title: `${def.title} (${symptomText(def.symptoms)})`,
             noDataMessage: `No rows: no matching Connections logs from the picked hubs in this time range. ${def.hint}`,
@@ -297,7 +303,7 @@ export function triageWorkbookContent(options: TriageWorkbookContentOptions): Wo
                 name: "parameters",
                 content: { version: "KqlParameterItem/1.0", parameters: [hubParameter, timeParameter], style: "pills", queryType: 0, resourceType: WORKSPACE_RESOURCE_TYPE },
             },
-            ...WORKBOOK_QUERIES.map((q) => kqlItem(q, options.workspaceId)),
+            ...WORKBOOK_QUERIES.map((q) => kqlItem(q, options.workspaceId, options.shared)),
             metricsItem(CONNECTED_DEVICES_METRIC_ITEM),
         ],
         fallbackResourceIds: [options.workspaceId],
@@ -342,6 +348,15 @@ export interface TriageWorkbookArgs {
     resourceName?: string;
     /** Tags of the workbook. Default: none. */
     tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
+    /**
+     * Detection overrides whose parameters the workbook's items share (the 401003 follow window of
+     * `periodic-disconnect`, the bin width of `mass-disconnect`), so the pictures count what the
+     * alerts count; the umbrellas pass their own `detections` (not a single hub's overrides).
+     * Default: the catalog's defaults.
+     */
+    detections?: DetectionSettingsMap;
+    /** Prefix of error paths of `detections`, so messages name the caller's config key. Default: `TriageWorkbookArgs.detections`. */
+    detectionsErrorPath?: string;
     /** Prefix of error paths, so messages name the caller's config key. Default: `TriageWorkbookArgs`. */
     errorPath?: string;
 }
@@ -375,6 +390,9 @@ export class TriageWorkbook extends pulumi.ComponentResource {
         this.displayName = requireNonEmptyString(`${field}.displayName`, args.displayName ?? DEFAULT_WORKBOOK_DISPLAY_NAME);
         this.resourceName =
             args.resourceName === undefined ? deterministicGuid(`triage-workbook:${pulumi.getProject()}:${pulumi.getStack()}:${name}`) : requireGuid(`${field}.resourceName`, args.resourceName).toLowerCase();
+        const shared: SharedParameterValues = { detections: args.detections, field: args.detectionsErrorPath ?? `${field}.detections` };
+        // Rendered now, so a bad shared value is refused before anything is sent to Azure (not inside an apply).
+        for (const def of WORKBOOK_QUERIES) renderWorkbookQuery(def, undefined, shared);
         const workspaceId = pulumi.output(args.workspaceId);
         this.workbook = new applicationinsights.Workbook(
             name,
@@ -388,7 +406,7 @@ export class TriageWorkbook extends pulumi.ComponentResource {
                 description: "Triage of IoT Hub error 404104 DeviceConnectionClosedRemotely (iothub-404104-monitoring).",
                 sourceId: workspaceId.apply((id) => id.toLowerCase()),
                 version: "Notebook/1.0",
-                serializedData: workspaceId.apply((id) => JSON.stringify(triageWorkbookContent({ workspaceId: id, hubResourceIds: hubs, displayName: this.displayName }))),
+                serializedData: workspaceId.apply((id) => JSON.stringify(triageWorkbookContent({ workspaceId: id, hubResourceIds: hubs, displayName: this.displayName, shared }))),
                 tags: args.tags,
             },
             { parent: this },

@@ -1,7 +1,9 @@
 /**
- * The detection catalog: one entry per `.kql` file in this folder, with everything its log
- * search alert needs beside the query. A reviewer reads a detection here and in its `.kql` file,
- * without reading any other TypeScript.
+ * The query catalog: every query the package ships, each a `.kql` file with its typed entry here.
+ * First the detections, one per `.kql` file in this folder, with everything its log search alert
+ * needs beside the query; then the items of the triage workbook, one per `.kql` file in
+ * `workbook/`, with how the workbook shows it. A reviewer reads a query here and in its `.kql`
+ * file, without reading any other TypeScript.
  *
  * Every detection filters with its typed parameters inside the query and returns one row per hub
  * only when the hub breaches, so every condition is "the measure column is greater than 0" on that
@@ -10,6 +12,7 @@
  */
 import type { IntParameter, RealParameter, TimespanParameter } from "../kql/literals";
 import { monitoredHubsParameter, type DetectionDefinition } from "./detection";
+import type { WorkbookMetricDefinition, WorkbookQueryDefinition } from "./workbook/items";
 
 /** The column every detection carries the hub's resource id in (Log Analytics stores it lower-case). */
 const RESOURCE_ID_COLUMN = "_ResourceId";
@@ -362,4 +365,91 @@ export function detectionById(id: string): DetectionDefinition | undefined {
 /** The detection whose query is in this file (base name, e.g. `mass-disconnect.kql`), or `undefined`. */
 export function detectionForFile(fileName: string): DetectionDefinition | undefined {
     return DETECTIONS.find((d) => d.file === fileName);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The triage workbook's items (queries/workbook/*.kql). Their `let` lines follow the detections'
+// convention; `Hub` and `TimeRange` bind the lines named in WORKBOOK_LET_BINDINGS, and a line in
+// `sharedParameters` takes a detection's parameter, so the picture counts what the alert counts.
+
+/** The KQL items of the triage workbook, in the order the workbook shows them. */
+export const WORKBOOK_QUERIES: readonly WorkbookQueryDefinition[] = [
+    {
+        id: "disconnects-by-result",
+        file: "disconnects-by-result.kql",
+        title: "Disconnects and connection errors over time, by result code",
+        hint: "404104 with 401003 beside it: expired SAS tokens (symptom 1). 404104 with 500xxx: IoT Hub itself (symptom 3). Normal disconnects are healthy renewals.",
+        visualization: "timechart",
+        size: 0,
+        parameters: ["Hub", "TimeRange"],
+        symptoms: [1, 2, 3],
+    },
+    {
+        id: "disconnect-intervals",
+        file: "disconnect-intervals.kql",
+        title: "Minutes between one device's disconnects",
+        hint: "A tall 404104 bar at one interval (the article's example: 65 minutes) is symptom 1. Tall bars of other disconnects at 48 or 51 minutes are healthy token renewals.",
+        visualization: "barchart",
+        size: 0,
+        parameters: ["Hub", "TimeRange"],
+        symptoms: [1],
+    },
+    {
+        id: "top-devices-404104",
+        file: "top-devices-404104.kql",
+        title: "Devices with the most 404104 disconnects",
+        hint: "One SDK version or protocol dominating points at an old SDK or a keep-alive problem (symptom 2); FollowedBy401003 close to Disconnects404104 points at tokens (symptom 1).",
+        visualization: "table",
+        size: 0,
+        parameters: ["Hub", "TimeRange"],
+        symptoms: [1, 2],
+        sharedParameters: { followWindow: { detection: periodicDisconnect, parameter: "followWindow" } },
+    },
+    {
+        id: "followed-by-401003",
+        file: "followed-by-401003.kql",
+        title: "Share of 404104 followed by 401003 within a minute",
+        hint: "A high share confirms symptom 1: the SAS token expired before the device renewed it.",
+        visualization: "table",
+        size: 1,
+        customWidth: 50,
+        parameters: ["Hub", "TimeRange"],
+        symptoms: [1],
+        sharedParameters: { followWindow: { detection: periodicDisconnect, parameter: "followWindow" } },
+    },
+    {
+        id: "mass-disconnect-bins",
+        file: "mass-disconnect-bins.kql",
+        title: "Devices disconnected with 404104 per 5 minutes, beside 500xxx errors",
+        hint: "Both rising in the same bins, with connected devices dropping below, is symptom 3: a transient IoT Hub problem.",
+        visualization: "timechart",
+        size: 1,
+        customWidth: 50,
+        parameters: ["Hub", "TimeRange"],
+        symptoms: [3],
+        sharedParameters: { binSize: { detection: massDisconnect, parameter: "binSize" } },
+    },
+];
+
+
+/**
+ * `connectedDeviceCount` of the picked hubs (namespace `Microsoft.Devices/IotHubs`): a snapshot
+ * metric with Average, Minimum and Maximum only, which diagnostic settings cannot export, so only a
+ * metrics item can show it. Minimum shows a drop that Average smooths over.
+ */
+export const CONNECTED_DEVICES_METRIC_ITEM: WorkbookMetricDefinition = {
+    id: "connected-devices",
+    title: "Connected devices (connectedDeviceCount)",
+    hint: "A sudden drop across the fleet at the time of a 404104 and 500xxx rise is symptom 3. The metric never reaches Log Analytics; it is read from Azure Monitor metrics.",
+    namespace: "microsoft.devices/iothubs",
+    metric: "connectedDeviceCount",
+    aggregations: ["Average", "Minimum"],
+    size: 0,
+    parameters: ["Hub", "TimeRange"],
+    symptoms: [3],
+};
+
+/** The catalog entry of a workbook query file, by file name. */
+export function workbookQueryForFile(fileName: string): WorkbookQueryDefinition | undefined {
+    return WORKBOOK_QUERIES.find((q) => q.file === fileName);
 }

@@ -12,9 +12,9 @@
 import * as fs from "fs";
 import * as path from "path";
 import { checkDetection, checkQuery, type KqlProblem } from "../kql/check";
-import { DETECTIONS, detectionForFile } from "../queries/catalog";
+import { DETECTIONS, detectionForFile, WORKBOOK_QUERIES, workbookQueryForFile } from "../queries/catalog";
 import { ENVIRONMENT_PROFILES } from "../queries/detection";
-import { WORKBOOK_QUERIES, workbookQueryForFile, type WorkbookQueryDefinition } from "../queries/workbook/catalog";
+import type { WorkbookQueryDefinition } from "../queries/workbook/items";
 import { checkWorkbookQuery } from "../queries/workbook/render";
 
 const QUERIES_DIR = path.join(__dirname, "..", "queries");

@@ -2,7 +2,7 @@ import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { describe, expect, it } from "vitest";
-import { WORKBOOK_QUERIES } from "../queries/workbook/catalog";
+import { WORKBOOK_QUERIES } from "../queries/catalog";
 import { ROOT } from "./support/runStack";
 
 describe("npm run build (the library other Pulumi programs import)", () => {

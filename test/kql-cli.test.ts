@@ -58,8 +58,7 @@ describe("npm run kql:check", () => {
     });
 
     it("checks every query of queries/ and queries/workbook/ by default, each with its own catalog entry, and exits 0", async () => {
-        const { DETECTIONS } = await import("../queries/catalog");
-        const { WORKBOOK_QUERIES } = await import("../queries/workbook/catalog");
+        const { DETECTIONS, WORKBOOK_QUERIES } = await import("../queries/catalog");
         const run = kqlCheck();
         const all = DETECTIONS.length + WORKBOOK_QUERIES.length;
         expect(run.stdout).toContain(`kql-check: ${all} file(s) checked (${DETECTIONS.length} from the catalog, each for dev, staging, prod; ${WORKBOOK_QUERIES.length} from the workbook catalog, with its tokens): no problems`);

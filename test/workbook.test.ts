@@ -16,7 +16,8 @@ import { ValidationError } from "../components/validation";
 import { checkQuery } from "../kql/check";
 import { compileKql, type EvalRow } from "../kql/eval";
 import { parseStackConfig } from "../program/config";
-import { CONNECTED_DEVICES_METRIC_ITEM, WORKBOOK_LET_BINDINGS, WORKBOOK_QUERIES, workbookQueryForFile, type WorkbookQueryDefinition } from "../queries/workbook/catalog";
+import { CONNECTED_DEVICES_METRIC_ITEM, WORKBOOK_QUERIES, workbookQueryForFile } from "../queries/catalog";
+import { WORKBOOK_LET_BINDINGS, type WorkbookQueryDefinition } from "../queries/workbook/items";
 import { checkWorkbookQuery, readWorkbookQueryFile, renderWorkbookQuery, substituteWorkbookTokens } from "../queries/workbook/render";
 import { generateFleet, healthyFleet, massDisconnectFleet, periodicTokenExpiryFleet, rowsOf, type FleetSpec } from "../synthetic";
 import { HUB_A, HUB_B, WORKSPACE_ID } from "./support/fixtures";
@@ -140,6 +141,40 @@ describe("the workbook's queries", () => {
         expect(tokensOf(sampled)).toEqual([]);
     });
 });
+
+describe("parameters shared with the detections", () => {
+    const byId = (id: string): WorkbookQueryDefinition => WORKBOOK_QUERIES.find((q) => q.id === id) as WorkbookQueryDefinition;
+    const letLine = (query: string, name: string): string | undefined => query.split("\n").find((l) => l.startsWith(`let ${name} = `));
+    it("are declared by the catalog: the 401003 follow window of periodic-disconnect, the bin of mass-disconnect", () => {
+        const shared = WORKBOOK_QUERIES.flatMap((q) => Object.entries(q.sharedParameters ?? {}).map(([name, s]) => `${q.id}.${name} <- ${s.detection.id}.${s.parameter}`));
+        expect(shared.sort()).toEqual(["followed-by-401003.followWindow <- periodic-disconnect.followWindow", "mass-disconnect-bins.binSize <- mass-disconnect.binSize", "top-devices-404104.followWindow <- periodic-disconnect.followWindow"]);
+    });
+    it("take the detection's default literal, as the detection renders it", () => {
+        expect(letLine(renderWorkbookQuery(byId("mass-disconnect-bins")), "binSize")).toBe(`let binSize = 5m; // width of the bins, as the mass-disconnect detection counts them`);
+        expect(letLine(renderWorkbookQuery(byId("followed-by-401003")), "followWindow")).toMatch(/^let followWindow = 1m;/);
+    });
+    it("take the umbrella's override of the detection parameter", () => {
+        const shared = { detections: { "mass-disconnect": { parameters: { binSize: "PT10M" } }, "periodic-disconnect": { parameters: { followWindow: "PT2M" } } } };
+        expect(letLine(renderWorkbookQuery(byId("mass-disconnect-bins"), undefined, shared), "binSize")).toMatch(/^let binSize = 10m;/);
+        expect(letLine(renderWorkbookQuery(byId("top-devices-404104"), undefined, shared), "followWindow")).toMatch(/^let followWindow = 2m;/);
+        const built = triageWorkbookContent({ workspaceId: WORKSPACE_ID, hubResourceIds: [HUB_A], shared });
+        const bins = built.items.find((i) => i.name === "mass-disconnect-bins") as WorkbookKqlItem;
+        expect(letLine(bins.content.query, "binSize")).toMatch(/^let binSize = 10m;/);
+    });
+    it("refuse a bad override as the detection does, naming where it came from", () => {
+        const shared = { detections: { "mass-disconnect": { parameters: { binSize: "PT1H" } } }, field: "iothub-404104:detections" };
+        expect(() => renderWorkbookQuery(byId("mass-disconnect-bins"), undefined, shared)).toThrow('iothub-404104:detections.mass-disconnect.parameters.binSize: "PT1H" is not valid; allowed: an ISO 8601 duration from PT1M to PT15M');
+    });
+    it("refuse an entry that shares a let line the file does not declare", () => {
+        const def = byId("mass-disconnect-bins");
+        const bad = { ...def, sharedParameters: { binWidth: def.sharedParameters?.binSize ?? fail() } };
+        expect(() => renderWorkbookQuery(bad)).toThrow(/shares "binWidth" with parameter "binSize" of detection "mass-disconnect", but the file does not declare "let binWidth = <literal>;"/);
+    });
+});
+
+function fail(): never {
+    throw new Error("no shared binSize in the catalog");
+}
 
 describe("the query checks refuse", () => {
     const def: WorkbookQueryDefinition = WORKBOOK_QUERIES[0];

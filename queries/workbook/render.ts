@@ -12,8 +12,9 @@
 import * as fs from "fs";
 import * as path from "path";
 import { checkQuery, type KqlProblem } from "../../kql/check";
+import { renderKqlLiteral, validateParameterValue } from "../../kql/literals";
 import { MONITORED_HUBS_PARAMETER, parameterLines } from "../detection";
-import { WORKBOOK_LET_BINDINGS, type WorkbookParameterName, type WorkbookQueryDefinition } from "./catalog";
+import { WORKBOOK_LET_BINDINGS, type WorkbookParameterName, type WorkbookQueryDefinition } from "./items";
 
 const WORKBOOK_QUERY_DIR = __dirname;
 
@@ -33,11 +34,24 @@ export function boundParameters(text: string): WorkbookParameterName[] {
 }
 
 /**
- * The query of a workbook item: every bound `let` line of the file gets its workbook token (a
- * trailing `//` comment is kept). Throws when the parameters the file binds differ from the
- * catalog entry's `parameters`, or when the file does not use `monitoredHubs`.
+ * Detection parameter values for the workbook's shared `let` lines, by detection id and parameter
+ * name, as the umbrellas' `detections` overrides give them; where it names the values, so an error
+ * points at the config key.
  */
-export function renderWorkbookQuery(def: WorkbookQueryDefinition, text: string = readWorkbookQueryFile(def)): string {
+export interface SharedParameterValues {
+    readonly detections?: Readonly<Record<string, { readonly parameters?: Readonly<Record<string, unknown>> } | undefined>>;
+    /** Prefix of error paths, e.g. `iothub-404104:detections`. Default: `detections`. */
+    readonly field?: string;
+}
+
+/**
+ * The query of a workbook item: every bound `let` line of the file gets its workbook token, and
+ * every line of the entry's `sharedParameters` the detection's parameter (the value in `shared`,
+ * validated as the detection validates it, else the detection's default); a trailing `//` comment
+ * is kept. Throws when the parameters the file binds differ from the catalog entry's `parameters`,
+ * when the file does not use `monitoredHubs` or lacks a shared `let` line, or when a value is bad.
+ */
+export function renderWorkbookQuery(def: WorkbookQueryDefinition, text: string = readWorkbookQueryFile(def), shared: SharedParameterValues = {}): string {
     const bound = boundParameters(text);
     const listed = [...def.parameters];
     if (bound.length !== listed.length || bound.some((p) => !listed.includes(p))) {
@@ -47,11 +61,25 @@ export function renderWorkbookQuery(def: WorkbookQueryDefinition, text: string =
         throw new Error(`queries/workbook/${def.file} does not declare "let ${MONITORED_HUBS_PARAMETER} = <literal>;", so the item would read every hub in the workspace`);
     }
     const lines = text.split("\n");
-    for (const [name, index] of parameterLines(text)) {
-        const binding = WORKBOOK_LET_BINDINGS[name];
-        if (!binding) continue;
+    const declared = parameterLines(text);
+    const setLine = (name: string, index: number, value: string): void => {
         const comment = /;\s*(\/\/.*)$/.exec(lines[index])?.[1];
-        lines[index] = `let ${name} = ${binding.token};${comment ? ` ${comment}` : ""}`;
+        lines[index] = `let ${name} = ${value};${comment ? ` ${comment}` : ""}`;
+    };
+    for (const [name, index] of declared) {
+        const binding = WORKBOOK_LET_BINDINGS[name];
+        if (binding) setLine(name, index, binding.token);
+    }
+    for (const [name, { detection, parameter }] of Object.entries(def.sharedParameters ?? {})) {
+        const index = declared.get(name);
+        const param = detection.parameters[parameter];
+        if (index === undefined || param === undefined) {
+            throw new Error(`queries/workbook/${def.file}: catalog entry "${def.id}" shares "${name}" with parameter "${parameter}" of detection "${detection.id}", but ${index === undefined ? `the file does not declare "let ${name} = <literal>;"` : "the detection has no such parameter"}`);
+        }
+        const given = shared.detections?.[detection.id]?.parameters;
+        const raw = given !== undefined && parameter in given ? given[parameter] : param.default;
+        const value = validateParameterValue(`${shared.field ?? "detections"}.${detection.id}.parameters.${parameter}`, param, raw);
+        setLine(name, index, renderKqlLiteral(param, value));
     }
     return lines.join("\n");
 }

@@ -1,8 +1,7 @@
 /**
- * The query catalog of the 404104 triage workbook: one entry per `.kql` file in this folder, with
- * how the workbook shows it, plus the one metrics item (`connectedDeviceCount`, which never reaches
- * Log Analytics). A reviewer reads an item here and in its `.kql` file, without reading the
- * workbook builder (`components/workbook.ts`).
+ * What an item of the 404104 triage workbook is: the types of its catalog entries (the entries are
+ * in `queries/catalog.ts`, beside the detections), the workbook parameters and the `let` lines
+ * they bind.
  *
  * The files follow the convention of the detections (`queries/detection.ts`): they run as they are
  * in Log Analytics, and their parameters are `let name = literal;` lines at the top. When the
@@ -10,7 +9,7 @@
  * workbook token it stands for (`let startTime = {TimeRange:start};`), the form Microsoft's own
  * workbooks use; other `let` lines are constants of the query and stay as they are.
  */
-import type { Symptom } from "../detection";
+import type { DetectionDefinition, Symptom } from "../detection";
 
 /** The workbook parameters the items use: the monitored hubs picked (`Hub`) and the time range (`TimeRange`). */
 export type WorkbookParameterName = "Hub" | "TimeRange";
@@ -73,63 +72,21 @@ export interface WorkbookQueryDefinition {
     readonly parameters: readonly WorkbookParameterName[];
     /** The symptoms of the article the item helps tell apart. */
     readonly symptoms: readonly Symptom[];
+    /**
+     * `let` lines of the file that take a detection's parameter, by `let` name: the item then shows
+     * what the detection counts (the same follow window, the same bin width), with the umbrella's
+     * overrides of that parameter when it has any. Default: none.
+     */
+    readonly sharedParameters?: Readonly<Record<string, SharedDetectionParameter>>;
 }
 
-/** The KQL items of the triage workbook, in the order the workbook shows them. */
-export const WORKBOOK_QUERIES: readonly WorkbookQueryDefinition[] = [
-    {
-        id: "disconnects-by-result",
-        file: "disconnects-by-result.kql",
-        title: "Disconnects and connection errors over time, by result code",
-        hint: "404104 with 401003 beside it: expired SAS tokens (symptom 1). 404104 with 500xxx: IoT Hub itself (symptom 3). Normal disconnects are healthy renewals.",
-        visualization: "timechart",
-        size: 0,
-        parameters: ["Hub", "TimeRange"],
-        symptoms: [1, 2, 3],
-    },
-    {
-        id: "disconnect-intervals",
-        file: "disconnect-intervals.kql",
-        title: "Minutes between one device's disconnects",
-        hint: "A tall 404104 bar at one interval (the article's example: 65 minutes) is symptom 1. Tall bars of other disconnects at 48 or 51 minutes are healthy token renewals.",
-        visualization: "barchart",
-        size: 0,
-        parameters: ["Hub", "TimeRange"],
-        symptoms: [1],
-    },
-    {
-        id: "top-devices-404104",
-        file: "top-devices-404104.kql",
-        title: "Devices with the most 404104 disconnects",
-        hint: "One SDK version or protocol dominating points at an old SDK or a keep-alive problem (symptom 2); FollowedBy401003 close to Disconnects404104 points at tokens (symptom 1).",
-        visualization: "table",
-        size: 0,
-        parameters: ["Hub", "TimeRange"],
-        symptoms: [1, 2],
-    },
-    {
-        id: "followed-by-401003",
-        file: "followed-by-401003.kql",
-        title: "Share of 404104 followed by 401003 within a minute",
-        hint: "A high share confirms symptom 1: the SAS token expired before the device renewed it.",
-        visualization: "table",
-        size: 1,
-        customWidth: 50,
-        parameters: ["Hub", "TimeRange"],
-        symptoms: [1],
-    },
-    {
-        id: "mass-disconnect-bins",
-        file: "mass-disconnect-bins.kql",
-        title: "Devices disconnected with 404104 per 5 minutes, beside 500xxx errors",
-        hint: "Both rising in the same bins, with connected devices dropping below, is symptom 3: a transient IoT Hub problem.",
-        visualization: "timechart",
-        size: 1,
-        customWidth: 50,
-        parameters: ["Hub", "TimeRange"],
-        symptoms: [3],
-    },
-];
+/** A detection parameter a workbook query shares: the detection's catalog entry and the parameter's name there. */
+export interface SharedDetectionParameter {
+    /** The detection whose parameter the `let` line takes. */
+    readonly detection: DetectionDefinition;
+    /** The parameter's name in the detection's `parameters`. */
+    readonly parameter: string;
+}
 
 /** Aggregations of a workbook metrics item, by the portal's codes (1 Sum, 2 Minimum, 3 Maximum, 4 Average, 7 Count). */
 export type WorkbookMetricAggregation = "Minimum" | "Maximum" | "Average";
@@ -157,26 +114,4 @@ export interface WorkbookMetricDefinition {
     readonly parameters: readonly WorkbookParameterName[];
     /** The symptoms of the article the item helps tell apart. */
     readonly symptoms: readonly Symptom[];
-}
-
-/**
- * `connectedDeviceCount` of the picked hubs (namespace `Microsoft.Devices/IotHubs`): a snapshot
- * metric with Average, Minimum and Maximum only, which diagnostic settings cannot export, so only a
- * metrics item can show it. Minimum shows a drop that Average smooths over.
- */
-export const CONNECTED_DEVICES_METRIC_ITEM: WorkbookMetricDefinition = {
-    id: "connected-devices",
-    title: "Connected devices (connectedDeviceCount)",
-    hint: "A sudden drop across the fleet at the time of a 404104 and 500xxx rise is symptom 3. The metric never reaches Log Analytics; it is read from Azure Monitor metrics.",
-    namespace: "microsoft.devices/iothubs",
-    metric: "connectedDeviceCount",
-    aggregations: ["Average", "Minimum"],
-    size: 0,
-    parameters: ["Hub", "TimeRange"],
-    symptoms: [3],
-};
-
-/** The catalog entry of a workbook query file, by file name. */
-export function workbookQueryForFile(fileName: string): WorkbookQueryDefinition | undefined {
-    return WORKBOOK_QUERIES.find((q) => q.file === fileName);
 }
