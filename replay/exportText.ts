@@ -68,6 +68,11 @@ export function* textLines(chunks: Iterable<string>): Generator<{ line: number; 
     if (rest.length > 0) yield { line, text: rest };
 }
 
+/** Says which lines a malformed record took in: a stray quote can join the lines after it into one record. */
+function spanNote(first: number, last: number): string {
+    return ` (lines ${first} to ${last} were read as this one record)`;
+}
+
 const QUOTE = 34;
 const COMMA = 44;
 const LF = 10;
@@ -77,7 +82,8 @@ const CR = 13;
  * Splits CSV into records (RFC 4180: quotes, doubled quotes, newlines in quoted fields), with the line
  * each record starts on; blank lines are skipped. Takes the whole text or its chunks: a quote, a
  * doubled quote or a CRLF split across two chunks reads the same as in one. A record with a quote
- * inside an unquoted field, or a quoted field not closed by the end, carries an `error`.
+ * inside an unquoted field (kept as a character, so the next lines are still read as records), text
+ * after a closing quote, or a quoted field not closed by the end of the file carries an `error`.
  */
 export function* csvRecords(text: string | Iterable<string>): Generator<{ line: number; fields: string[]; error?: string }> {
     let line = 1;
@@ -102,12 +108,14 @@ export function* csvRecords(text: string | Iterable<string>): Generator<{ line: 
             }
             if (quoteInQuotes) {
                 quoteInQuotes = false;
-                if (chunk.charCodeAt(i) === QUOTE) {
+                const next = chunk.charCodeAt(i);
+                if (next === QUOTE) {
                     field += '"';
                     i++;
                     continue;
                 }
                 inQuotes = false;
+                if (next !== COMMA && next !== LF && next !== CR) error ??= `text after the closing quote of a quoted field (column ${fields.length + 1})`;
             }
             if (inQuotes) {
                 let j = i;
@@ -122,8 +130,11 @@ export function* csvRecords(text: string | Iterable<string>): Generator<{ line: 
             }
             const c = chunk.charCodeAt(i);
             if (c === QUOTE) {
-                if (field.length > 0) error ??= `a quote inside an unquoted field (column ${fields.length + 1})`;
-                inQuotes = true;
+                if (field.length > 0) {
+                    // Not the start of a quoted field: read as a character, so the rest of the file is not swallowed into this field.
+                    error ??= `a quote inside an unquoted field (column ${fields.length + 1})`;
+                    field += '"';
+                } else inQuotes = true;
                 i++;
             } else if (c === COMMA) {
                 fields.push(field);
@@ -131,6 +142,7 @@ export function* csvRecords(text: string | Iterable<string>): Generator<{ line: 
                 i++;
             } else if (c === LF || c === CR) {
                 fields.push(field);
+                if (error !== undefined && line > start) error += spanNote(start, line);
                 if (!isBlank()) yield { line: start, fields, error };
                 fields = [];
                 field = "";
@@ -148,6 +160,7 @@ export function* csvRecords(text: string | Iterable<string>): Generator<{ line: 
     }
     if (fields.length === 0 && field === "" && !inQuotes && !quoteInQuotes && error === undefined) return; // ended with a line end
     if (inQuotes && !quoteInQuotes) error ??= "a quoted field is not closed before the end of the file";
+    if (error !== undefined && line > start) error += spanNote(start, line);
     fields.push(field);
     if (!isBlank()) yield { line: start, fields, error };
 }

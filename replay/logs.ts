@@ -43,22 +43,39 @@ export { LogFileError };
 
 const PORTAL_TIME = /^(\d{1,2})\/(\d{1,2})\/(\d{4}),? (\d{1,2}):(\d{2}):(\d{2})(?:\.(\d{1,7}))? ?(AM|PM)?$/i;
 
-/** Parses a time as exports write it: ISO 8601 (no zone means UTC) or the portal's `M/D/YYYY, h:mm:ss.fff AM`. Returns epoch ms or `undefined`. */
+const ISO_TIME = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?([zZ]|[+-]\d{2}:?\d{2})?$/;
+
+/** Whether the parts name a real calendar time: `Date.UTC` would roll 2026-02-30 over to March 2, or month 20 into the next year. */
+function isCalendarTime(year: number, month: number, day: number, hour: number, minute: number, second: number): boolean {
+    const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate();
+    return month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth && hour <= 23 && minute <= 59 && second <= 59;
+}
+
+/**
+ * Parses a time as exports write it: ISO 8601 (no zone means UTC) or the portal's
+ * `M/D/YYYY, h:mm:ss.fff AM` (month first, as the en-US portal writes it). Returns epoch ms, or
+ * `undefined` for anything else, including times that do not exist (February 30, hour 25, month 13:
+ * a day-first export such as `20/11/2026` is refused rather than read as a later date).
+ */
 export function parseExportTime(text: string): number | undefined {
     const t = text.trim();
     const m = PORTAL_TIME.exec(t);
     if (m) {
         let hour = Number(m[4]);
         const ampm = m[8]?.toUpperCase();
+        if (ampm !== undefined && (hour < 1 || hour > 12)) return undefined;
         if (ampm === "PM" && hour < 12) hour += 12;
         if (ampm === "AM" && hour === 12) hour = 0;
-        const ms = m[7] ? Math.round(Number(`0.${m[7]}`) * 1000) : 0;
-        const value = Date.UTC(Number(m[3]), Number(m[1]) - 1, Number(m[2]), hour, Number(m[5]), Number(m[6]), ms);
-        return Number.isNaN(value) ? undefined : value;
+        const [month, day, year, minute, second] = [m[1], m[2], m[3], m[5], m[6]].map(Number);
+        if (!isCalendarTime(year, month, day, hour, minute, second)) return undefined;
+        const ms = m[7] ? Math.floor(Number(`0.${m[7]}`) * 1000) : 0;
+        return Date.UTC(year, month - 1, day, hour, minute, second, ms);
     }
-    if (!/^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}/.test(t)) return undefined;
-    const withZone = /([zZ]|[+-]\d{2}:?\d{2})$/.test(t) ? t : `${t}Z`;
-    const value = Date.parse(withZone.replace(" ", "T"));
+    const iso = ISO_TIME.exec(t);
+    if (!iso) return undefined;
+    const [year, month, day, hour, minute] = [iso[1], iso[2], iso[3], iso[4], iso[5]].map(Number);
+    if (!isCalendarTime(year, month, day, hour, minute, Number(iso[6] ?? 0))) return undefined;
+    const value = Date.parse((iso[7] ? t : `${t}Z`).replace(" ", "T"));
     return Number.isNaN(value) ? undefined : value;
 }
 
@@ -80,7 +97,9 @@ export interface ReadLogOptions {
 
 const SCHEMA = new Map(AZURE_DIAGNOSTICS_COLUMNS.map(([name, type]) => [name, type]));
 /** Columns a Connections row must have for the detections to read it. */
-export const REQUIRED_LOG_COLUMNS = ["TimeGenerated", "_ResourceId", "Category", "OperationName", "ResultType", "properties_s"] as const;
+export const REQUIRED_LOG_COLUMNS = ["TimeGenerated", "_ResourceId", "ResourceProvider", "ResourceType", "Category", "OperationName", "ResultType", "properties_s"] as const;
+/** Required columns that must also hold text (`ResultType` is empty on a successful connect, `properties_s` may be). */
+const NON_EMPTY_LOG_COLUMNS: ReadonlySet<string> = new Set(["TimeGenerated", "_ResourceId", "ResourceProvider", "ResourceType", "Category", "OperationName"]);
 /** Columns of a `connectedDeviceCount` sample. */
 export const METRIC_COLUMNS = ["TimeGenerated", "_ResourceId", "Minimum", "Average", "Maximum"] as const;
 
@@ -157,14 +176,15 @@ export function readLogRows(file: string, options: ReadLogOptions = {}): { rows:
     const hubs = options.hubs ? new Set(options.hubs.map((h) => h.toLowerCase())) : undefined;
     const rows: ReplayRow[] = [];
     for (const { line, values } of rawRecords(file, report, REQUIRED_LOG_COLUMNS)) {
-        const missing = REQUIRED_LOG_COLUMNS.filter((c) => values[c] === undefined || values[c] === null);
+        // Every detection filters on ResourceProvider and ResourceType: a row without them would be kept and never match.
+        const missing = REQUIRED_LOG_COLUMNS.filter((c) => values[c] === undefined || values[c] === null || (NON_EMPTY_LOG_COLUMNS.has(c) && values[c] === ""));
         if (missing.length > 0) {
             report.malformed.push({ line, message: `missing ${missing.join(", ")}` });
             continue;
         }
         const time = parseExportTime(String(values.TimeGenerated));
         if (time === undefined) {
-            report.malformed.push({ line, message: `TimeGenerated ${JSON.stringify(values.TimeGenerated)} is not a time (ISO 8601 or the portal's M/D/YYYY, h:mm:ss AM)` });
+            report.malformed.push({ line, message: `TimeGenerated ${JSON.stringify(values.TimeGenerated)} is not a time (ISO 8601, or the portal's month-first M/D/YYYY, h:mm:ss AM; a date that exists)` });
             continue;
         }
         const receivedText = values._TimeReceived ?? values.ingestedAt;
@@ -180,7 +200,7 @@ export function readLogRows(file: string, options: ReadLogOptions = {}): { rows:
             else if (type === "long" || type === "int" || type === "real") row[name] = v === undefined || v === null || v === "" || !Number.isFinite(Number(v)) ? null : Number(v);
             else row[name] = v === undefined || v === null ? "" : typeof v === "string" ? v : JSON.stringify(v);
         }
-        if (String(row.Category) !== "Connections" || (row.ResourceType !== "" && String(row.ResourceType).toUpperCase() !== "IOTHUBS")) {
+        if (String(row.Category) !== "Connections" || row.ResourceType !== "IOTHUBS" || row.ResourceProvider !== "MICROSOFT.DEVICES") {
             count(report, "not an IoT Hub Connections row");
             continue;
         }
@@ -189,7 +209,7 @@ export function readLogRows(file: string, options: ReadLogOptions = {}): { rows:
             continue;
         }
         if ((options.from !== undefined && time < options.from) || (options.to !== undefined && time >= options.to)) {
-            count(report, "outside --from/--to");
+            count(report, "outside the span read (--from less the rules' lookback, --to)");
             continue;
         }
         rows.push({ row, time, visibleAt: received ?? time + (options.assumedIngestionDelayMs ?? 0) });

@@ -30,11 +30,26 @@ function hubParts(id: string): HubParts {
     return { subscriptionId: m[1], resourceGroup: m[2], name: m[3] };
 }
 
-/** Generates a scenario's fleet on the given hubs (the preset's hubs, in order, become these hubs). */
+/**
+ * The parts of the `mixed` preset a stack with fewer hubs than parts gets, most telling first: a
+ * hub with two symptoms, a mass disconnect, then one symptom each, then a healthy hub.
+ */
+export const MIXED_PARTS_BY_PRIORITY: readonly string[] = ["hub-mixed", "hub-mass", "hub-periodic", "hub-random", "hub-healthy"];
+
+/**
+ * Generates a scenario's fleet on the given hubs (the preset's hubs, in order, become these hubs).
+ * `mixed` takes as many of its parts as the stack has hubs (at least 2, by
+ * {@link MIXED_PARTS_BY_PRIORITY}); the other scenarios need one hub each of theirs.
+ */
 export function generateForHubs(scenario: string, hubIds: readonly string[], options: PresetOptions): SyntheticFleet {
     const preset = SCENARIOS[scenario];
     if (!preset) throw new ValidationError("--scenario", scenario, `allowed: ${Object.keys(SCENARIOS).join(", ")}`);
-    const spec = preset(options);
+    let spec = preset(options);
+    if (scenario === "mixed" && spec.hubs.length > hubIds.length) {
+        if (hubIds.length < 2) throw new ValidationError("--scenario", scenario, `a mixture across hubs needs a stack of at least 2 hubs; the stack has ${hubIds.length} (try symptom1, symptom2 or symptom3)`);
+        const kept = new Set(MIXED_PARTS_BY_PRIORITY.slice(0, hubIds.length));
+        spec = { ...spec, hubs: spec.hubs.filter((h) => kept.has(h.name)) };
+    }
     if (spec.hubs.length > hubIds.length) {
         throw new ValidationError("--scenario", scenario, `needs ${spec.hubs.length} hubs; the stack has ${hubIds.length}`);
     }

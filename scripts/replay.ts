@@ -8,7 +8,7 @@ import * as path from "path";
 import { parseStackConfig } from "../program/config";
 import { readStackFile } from "../program/stackFile";
 import { parseIsoDuration } from "../components/durations";
-import { planReplay, replaySpan } from "../replay/engine";
+import { maxOf, planReplay, replaySpan, ruleLookbackMs } from "../replay/engine";
 import { replayParallel } from "../replay/parallel";
 import { parseExportTime, readLogRows, readMetricSamples, type ReadReport } from "../replay/logs";
 import { writeTimeline } from "../charts/timeline";
@@ -50,7 +50,10 @@ runCli(USAGE, async () => {
     const to = time("to", a.to);
     if (from !== undefined && to !== undefined && to <= from) throw new UsageError(`--to (${a.to}) must be after --from (${a.from})`);
 
-    const { rows, report } = readLogRows(a.logs, { from, to, hubs: plan.hubs, assumedIngestionDelayMs: delaySeconds * 1000 });
+    // Rows before --from are read as far back as the longest rule looks (window x periods), as Azure's first evaluations after --from would see them.
+    const lookbackMs = plan.rules.length > 0 ? maxOf(plan.rules.map(ruleLookbackMs)) : 0;
+    const readFrom = from === undefined ? undefined : from - lookbackMs;
+    const { rows, report } = readLogRows(a.logs, { from: readFrom, to, hubs: plan.hubs, assumedIngestionDelayMs: delaySeconds * 1000 });
     const metrics = a.metrics ? readMetricSamples(a.metrics) : undefined;
     const { start, end } = replaySpan(rows, from, to);
     // On every core when there are many rows (replayParallel's defaults); the same result as replay().
@@ -60,6 +63,7 @@ runCli(USAGE, async () => {
 
     const summary = [
         `replay of stack "${stack}" (profile ${settings.profile}): ${plan.rules.length} log alert rules${metrics ? `, ${plan.metricAlerts.length} metric alerts` : ""}, span ${new Date(start).toISOString()} .. ${new Date(end).toISOString()}`,
+        ...(readFrom === undefined ? [] : [`rows read from ${new Date(readFrom).toISOString()}: --from less the longest rule lookback (${Math.round(lookbackMs / 3_600_000)} h), which the first evaluations read`]),
         ...describe(report),
         ...(metrics ? describe(metrics.report) : []),
         `firings per rule (${result.firings.length} in all):`,

@@ -21,7 +21,7 @@ describe("CSV records across chunks", () => {
             { line: 2, fields: ["1", 'x,"y"'], error: undefined },
             { line: 3, fields: ["2", "multi\nline"], error: undefined },
             { line: 6, fields: ["3", "ok"], error: undefined },
-            { line: 7, fields: ["open,4\n"], error: "a quoted field is not closed before the end of the file" },
+            { line: 7, fields: ["open,4\n"], error: "a quoted field is not closed before the end of the file (lines 7 to 8 were read as this one record)" },
         ]);
     });
     it("reads the same records wherever one cut falls: inside a doubled quote, between \\r and \\n, inside a quoted newline", () => {
@@ -30,8 +30,15 @@ describe("CSV records across chunks", () => {
     it("reads the same records from one-character chunks", () => {
         expect([...csvRecords(text.split(""))]).toEqual(whole);
     });
-    it("flags a quote inside an unquoted field", () => {
-        expect([...csvRecords('a,b"c\n')][0].error).toBe("a quote inside an unquoted field (column 2)");
+    it("flags a quote inside an unquoted field, keeps it as a character, and reads the next lines as records", () => {
+        expect([...csvRecords('a,b"c\n1,2\n3,4\n')]).toEqual([
+            { line: 1, fields: ["a", 'b"c'], error: "a quote inside an unquoted field (column 2)" },
+            { line: 2, fields: ["1", "2"], error: undefined },
+            { line: 3, fields: ["3", "4"], error: undefined },
+        ]);
+    });
+    it("flags text after a closing quote", () => {
+        expect([...csvRecords('"a"b,c\n')][0].error).toBe("text after the closing quote of a quoted field (column 1)");
     });
 });
 

@@ -26,22 +26,32 @@ describe("reading exports", () => {
         expect(parseExportTime("11/20/2026, 6:05:09.123 PM")).toBe(Date.UTC(2026, 10, 20, 18, 5, 9, 123));
         expect(parseExportTime("11/20/2026, 12:00:00.000 AM")).toBe(Date.UTC(2026, 10, 20, 0, 0, 0));
         expect(parseExportTime("yesterday")).toBeUndefined();
+        expect(parseExportTime("2026-11-20T07:05:09+01:00")).toBe(Date.UTC(2026, 10, 20, 6, 5, 9));
+    });
+    it("refuses times that do not exist instead of rolling them over, and day-first portal times", () => {
+        for (const t of ["2026-02-30T00:00:00Z", "2026-13-01 00:00:00", "2026-11-20T24:00:00Z", "2026-11-20T23:60:00Z", "13/45/2026, 12:01:00.000 AM", "11/20/2026, 25:99:99 PM", "11/20/2026, 0:10:00 AM", "20/11/2026, 06:05:09.123", "2/29/2026, 1:00:00 AM"]) {
+            expect(parseExportTime(t), t).toBeUndefined();
+        }
+        expect(parseExportTime("2/29/2028, 1:00:00 AM")).toBe(Date.UTC(2028, 1, 29, 1));
     });
     it("reports each malformed row with its line number, counts skips by reason, and keeps the rest", () => {
         const good = (t: string, hub = HUB_A.toLowerCase(), category = "Connections") =>
-            JSON.stringify({ TimeGenerated: t, _ResourceId: hub, Category: category, ResourceType: "IOTHUBS", OperationName: "deviceDisconnect", ResultType: "404104", properties_s: '{"deviceId":"d1"}', TenantId: "x", Type: "AzureDiagnostics" });
+            JSON.stringify({ TimeGenerated: t, _ResourceId: hub, Category: category, ResourceProvider: "MICROSOFT.DEVICES", ResourceType: "IOTHUBS", OperationName: "deviceDisconnect", ResultType: "404104", properties_s: '{"deviceId":"d1"}', TenantId: "x", Type: "AzureDiagnostics" });
+        const withoutProvider = JSON.stringify({ ...JSON.parse(good("2026-11-20T00:04:00Z")), ResourceProvider: "" });
         const file = path.join(tmp, "mixed.jsonl");
         fs.writeFileSync(
             file,
-            [good("2026-11-20T00:00:00Z"), "{not json", good("2026-11-20T00:01:00Z", HUB_A.toLowerCase(), "Routes"), JSON.stringify({ TimeGenerated: "2026-11-20T00:02:00Z" }), good("soon"), good("2026-11-20T00:03:00Z", "/subscriptions/x/other")].join("\n"),
+            [good("2026-11-20T00:00:00Z"), "{not json", good("2026-11-20T00:01:00Z", HUB_A.toLowerCase(), "Routes"), JSON.stringify({ TimeGenerated: "2026-11-20T00:02:00Z" }), good("soon"), good("2026-11-20T00:03:00Z", "/subscriptions/x/other"), withoutProvider].join("\n"),
         );
         const { rows, report } = readLogRows(file, { hubs: [HUB_A] });
         expect(rows).toHaveLength(1);
-        expect(report.rowsRead).toBe(6);
-        expect(report.malformed.map((m) => m.line)).toEqual([2, 4, 5]);
+        expect(report.rowsRead).toBe(7);
+        expect(report.malformed.map((m) => m.line)).toEqual([2, 4, 5, 7]);
         expect(report.malformed[0].message).toMatch(/not valid JSON/);
-        expect(report.malformed[1].message).toMatch(/missing _ResourceId, Category, OperationName, ResultType, properties_s/);
+        expect(report.malformed[1].message).toMatch(/missing _ResourceId, ResourceProvider, ResourceType, Category, OperationName, ResultType, properties_s/);
         expect(report.malformed[2].message).toMatch(/TimeGenerated "soon" is not a time/);
+        // Every detection filters on ResourceProvider: a row without it is reported, not kept to match nothing.
+        expect(report.malformed[3].message).toBe("missing ResourceProvider");
         expect([...report.skipped]).toEqual([
             ["not an IoT Hub Connections row", 1],
             ["hub not monitored by the stack", 1],
@@ -50,7 +60,7 @@ describe("reading exports", () => {
     it("refuses a CSV whose header lacks a column the detections read", () => {
         const file = path.join(tmp, "short.csv");
         fs.writeFileSync(file, "TimeGenerated [UTC],_ResourceId\n2026-11-20T00:00:00Z,x\n");
-        expect(() => readLogRows(file)).toThrow(/short\.csv: the header lacks column\(s\) Category, OperationName, ResultType, properties_s/);
+        expect(() => readLogRows(file)).toThrow(/short\.csv: the header lacks column\(s\) ResourceProvider, ResourceType, Category, OperationName, ResultType, properties_s/);
     });
     it("reads metric samples and reports bad ones", () => {
         const file = path.join(tmp, "metrics.csv");
@@ -151,19 +161,38 @@ describe("npm run replay", () => {
         expect(r.err).toMatch(/iothub-404104-contoso-iot-dev-random-disconnect: 0/);
         expect(r.err).toContain(`chart: ${chart} (svg, ${firings.length} firing marks)`);
         expect(fs.readFileSync(chart, "utf8")).toMatch(/<svg[\s>]/);
+
+        // --from starts the evaluations, not the history: the rules still read the rows of their lookback before it, as Azure would.
+        const from = "2026-11-20T06:00:00.000Z";
+        const to = "2026-11-20T12:00:00.000Z";
+        const later = firings.filter((f) => f.evaluatedAt >= from && f.evaluatedAt <= to);
+        expect(later.length).toBeGreaterThan(0);
+        const bounded = run("replay.ts", "--logs", logs, "--from", from, "--to", to);
+        expect(bounded.code).toBe(0);
+        expect(bounded.out.trim().split("\n").map((l) => JSON.parse(l))).toEqual(later);
+        expect(bounded.err).toContain("rows read from 2026-11-18T06:00:00.000Z: --from less the longest rule lookback (48 h)");
     });
     it("reads the portal's CSV export and names each malformed row by file and line", () => {
         const csv = path.join(tmp, "portal.csv");
         expect(run("synth.ts", "--scenario", "healthy", "--hours", "2", "--devices", "20", "--out", csv).code).toBe(0);
         const lines = fs.readFileSync(csv, "utf8").split("\n");
         expect(lines[0]).toMatch(/^TimeGenerated \[UTC\],/);
+        const dataRows = lines.filter((l) => l !== "").length - 1;
+        // A stray quote opening a field on line 4: it joins line 5 (whose first field is quoted) into one malformed record, and no more.
         lines.splice(3, 0, '"broken,row');
-        fs.writeFileSync(csv, lines.slice(0, 6).join("\n") + "\n" + lines.slice(6).join("\n"));
+        // A stray quote inside a field: kept as a character, the row is malformed, the lines after it are read.
+        lines[8] = lines[8].replace(",deviceDisconnect,", ',device"Disconnect,').replace(",deviceConnect,", ',device"Connect,');
+        fs.writeFileSync(csv, lines.join("\n"));
         const r = run("replay.ts", "--logs", csv);
         expect(r.code).toBe(0);
         expect(r.out).toBe("");
-        expect(r.err).toMatch(new RegExp(`${csv.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")}:4: malformed row: `));
-        expect(r.err).toMatch(/, 1 malformed/);
+        const at = (line: number) => new RegExp(`${csv.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")}:${line}: malformed row: `);
+        expect(r.err).toMatch(at(4));
+        expect(r.err).toContain("(lines 4 to 5 were read as this one record)");
+        expect(r.err).toMatch(at(9));
+        expect(r.err).toContain("a quote inside an unquoted field");
+        // Every data row is read: the broken line and the line it swallowed count once, as one malformed record.
+        expect(r.err).toContain(`${dataRows} rows read, ${dataRows - 2} kept, 0 skipped, 2 malformed`);
     });
     it("refuses bad arguments with one line", () => {
         const r = run("replay.ts", "--logs", "x.jsonl", "--from", "monday");

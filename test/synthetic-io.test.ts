@@ -7,6 +7,8 @@ import * as os from "os";
 import * as path from "path";
 import { describe, expect, it } from "vitest";
 import { evaluateKql } from "../kql/eval";
+import { generateForHubs } from "../replay/synthetic";
+import { HUB_A, HUB_B } from "./support/fixtures";
 import {
     arrivalOrder,
     CONNECTIONS_COLUMNS,
@@ -143,5 +145,24 @@ describe("the evaluator reads generated rows", () => {
             .sort(([a], [b]) => (a < b ? -1 : 1))
             .map(([k, v]) => ({ Hub: k.split("|")[0], ResultType: k.split("|")[1], Errors: v.Errors, Devices: v.Devices.size }));
         expect(result).toEqual(want);
+    });
+});
+
+describe("synthetic logs for a stack's hubs (npm run synth)", () => {
+    const options = { seed: 3, start: "2026-11-20T00:00:00Z", durationMinutes: 120, devicesPerHub: 20 };
+    const scenariosOf = (fleet: ReturnType<typeof generateForHubs>): string[] => fleet.hubs.map((h) => h.name);
+    it("gives a stack with fewer hubs than the mixture's parts the most telling parts, on its own hubs", () => {
+        const fleet = generateForHubs("mixed", [HUB_A, HUB_B], options);
+        expect(scenariosOf(fleet)).toEqual(["hub-a", "hub-b"]);
+        const hubsWithRows = new Set(fleet.records.map((r) => r.row._ResourceId.split("/").at(-1)));
+        expect(hubsWithRows).toEqual(new Set(["hub-a", "hub-b"]));
+        // hub-mass (a mass disconnect) and hub-mixed (periodic and random) are the two parts kept, in the preset's order.
+        const massDrops = (hub: string) => fleet.records.filter((r) => r.row._ResourceId.endsWith(hub) && r.row.ResultType === "404104").length;
+        expect(massDrops("hub-a")).toBeGreaterThan(0);
+        expect(massDrops("hub-b")).toBeGreaterThan(0);
+    });
+    it("refuses a mixture on one hub, and a scenario it does not know, naming --scenario", () => {
+        expect(() => generateForHubs("mixed", [HUB_A], options)).toThrow('--scenario: "mixed" is not valid; a mixture across hubs needs a stack of at least 2 hubs; the stack has 1');
+        expect(() => generateForHubs("symptom4", [HUB_A], options)).toThrow(/--scenario: "symptom4" is not valid; allowed: healthy, symptom1, symptom2, symptom3, mixed/);
     });
 });
