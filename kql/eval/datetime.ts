@@ -2,7 +2,7 @@
  * Calendar arithmetic on datetimes held as epoch milliseconds (UTC): `datetime_diff`,
  * `datetime_add`, `startof*` and the parts functions. Weeks start on Sunday, as in Kusto.
  */
-import { MS_PER_DAY } from "./values";
+import { inDateTimeRange, MS_PER_DAY, utcDateTime } from "./values";
 
 const MS_PER_WEEK = 7 * MS_PER_DAY;
 /** 1970-01-04, the first Sunday after the epoch: week boundaries are Sundays at 00:00 UTC. */
@@ -56,17 +56,23 @@ export function datetimeDiff(period: (typeof DATETIME_PERIODS)[number], a: numbe
 /** Adds whole months, keeping the time of day and clamping the day to the target month's last day (as .NET `AddMonths` does). */
 function addMonths(ms: number, months: number): number {
     const d = new Date(ms);
-    const dayMs = ms - Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate());
+    const dayMs = ms - utcDateTime(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate());
     const target = d.getUTCFullYear() * 12 + d.getUTCMonth() + months;
     const year = Math.floor(target / 12);
     const month = target - year * 12;
-    const lastDay = new Date(Date.UTC(year, month + 1, 0)).getUTCDate();
-    return Date.UTC(year, month, Math.min(d.getUTCDate(), lastDay)) + dayMs;
+    const lastDay = new Date(utcDateTime(year, month + 1, 0)).getUTCDate();
+    return utcDateTime(year, month, Math.min(d.getUTCDate(), lastDay)) + dayMs;
 }
 
-/** `datetime_add(period, amount, dt)`: calendar addition for months, quarters and years; fixed-length addition for the rest. */
-export function datetimeAdd(period: (typeof DATETIME_PERIODS)[number], amount: number, ms: number): number {
-    const n = Math.trunc(amount);
+/**
+ * `datetime_add(period, amount, dt)`: calendar addition for months, quarters and years; fixed-length
+ * addition for the rest. `null` when the result falls outside Kusto's datetime range.
+ */
+export function datetimeAdd(period: (typeof DATETIME_PERIODS)[number], amount: number, ms: number): number | null {
+    return inDateTimeRange(addPeriod(period, Math.trunc(amount), ms));
+}
+
+function addPeriod(period: (typeof DATETIME_PERIODS)[number], n: number, ms: number): number {
     switch (period) {
         case "year":
             return addMonths(ms, 12 * n);
@@ -81,8 +87,12 @@ export function datetimeAdd(period: (typeof DATETIME_PERIODS)[number], amount: n
     }
 }
 
-/** Start of the UTC day, week (Sunday), month or year holding `ms`, moved by `offset` such units. */
-export function startOf(unit: "day" | "week" | "month" | "year", ms: number, offset: number): number {
+/** Start of the UTC day, week (Sunday), month or year holding `ms`, moved by `offset` such units; `null` outside Kusto's datetime range. */
+export function startOf(unit: "day" | "week" | "month" | "year", ms: number, offset: number): number | null {
+    return inDateTimeRange(startOfUnit(unit, ms, offset));
+}
+
+function startOfUnit(unit: "day" | "week" | "month" | "year", ms: number, offset: number): number {
     switch (unit) {
         case "day":
             return (Math.floor(ms / MS_PER_DAY) + offset) * MS_PER_DAY;
@@ -90,14 +100,14 @@ export function startOf(unit: "day" | "week" | "month" | "year", ms: number, off
             return (Math.floor((ms - FIRST_SUNDAY) / MS_PER_WEEK) + offset) * MS_PER_WEEK + FIRST_SUNDAY;
         case "month": {
             const d = new Date(ms);
-            return Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + offset, 1);
+            return utcDateTime(d.getUTCFullYear(), d.getUTCMonth() + offset, 1);
         }
         case "year":
-            return Date.UTC(new Date(ms).getUTCFullYear() + offset, 0, 1);
+            return utcDateTime(new Date(ms).getUTCFullYear() + offset, 0, 1);
     }
 }
 
 /** `dayofweek(dt)`: the time since the preceding Sunday 00:00 as whole days (a timespan in ms). */
 export function dayOfWeek(ms: number): number {
-    return Math.floor((ms - startOf("week", ms, 0)) / MS_PER_DAY) * MS_PER_DAY;
+    return Math.floor((ms - startOfUnit("week", ms, 0)) / MS_PER_DAY) * MS_PER_DAY;
 }

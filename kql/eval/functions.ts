@@ -15,6 +15,7 @@ import {
     formatDateTime,
     formatTimespan,
     hashKey,
+    inDateTimeRange,
     nullOf,
     stringifier,
     toBoolConverter,
@@ -260,12 +261,21 @@ function substring(c: CallSite): Compiled {
     });
 }
 
+/** Where `indexof`/`array_index_of` start searching: a negative `start` counts back from the end (`-3` of 7 is 4), clamped to 0. */
+function searchStart(start: number, length: number): number {
+    const k = Math.trunc(start);
+    return k < 0 ? Math.max(0, length + k) : k;
+}
+
 function indexOf(c: CallSite): Compiled {
     if (c.args.length > 3) throw c.fail("indexof() with length or occurrence is not implemented");
     const args = allArgs(c);
     const s0 = stringifier(args[0].type);
     const s1 = stringifier(args[1].type);
-    return mapN(args, "long", ([text, lookup, start]) => s0(text).indexOf(s1(lookup), Number(start ?? 0)));
+    return mapN(args, "long", ([text, lookup, start]) => {
+        const t = s0(text);
+        return t.indexOf(s1(lookup), searchStart(Number(start ?? 0), t.length));
+    });
 }
 
 function extract(c: CallSite): Compiled {
@@ -282,9 +292,9 @@ function extract(c: CallSite): Compiled {
 
 function trimFn(where: "both" | "start" | "end"): ScalarFunction {
     return (c) => {
-        const re = String(constantArg(c, 0, "the regular expression"));
-        const start = new RegExp(`^(?:${re})+`, "u");
-        const end = new RegExp(`(?:${re})+$`, "u");
+        const re = kustoRegex(String(constantArg(c, 0, "the regular expression")));
+        const start = new RegExp(`^(?:${re.source})+`, re.flags);
+        const end = new RegExp(`(?:${re.source})+$`, re.flags);
         const source = c.arg(1);
         const s = stringifier(source.type);
         return map1(source, "string", (v) => {
@@ -321,13 +331,30 @@ function bagPack(c: CallSite): Compiled {
     });
 }
 
+/**
+ * `array_index_of(array, value [, start [, length [, occurrence]]])`: the index of the
+ * `occurrence`-th element equal to `value` among the `length` elements from `start` (a negative
+ * start counts back from the end, length -1 is to the end), -1 when there is none; null when the
+ * array is not an array or for occurrence < 0 or length < -1 (Kusto's "irrelevant inputs").
+ */
 function arrayIndexOf(c: CallSite): Compiled {
     const value = c.arg(1);
     const d = toDynamic(value.type);
-    return map2(c.arg(0), value, c.type, (arr, v) => {
+    const find = (arr: EvalValue, v: EvalValue, start: number, length: number, occurrence: number): EvalValue => {
         if (!Array.isArray(arr)) return null;
+        if (occurrence < 0 || length < -1) return null;
+        const items = arr as readonly EvalValue[];
+        const from = searchStart(start, items.length);
+        const to = length === -1 ? items.length : Math.min(items.length, from + length);
         const key = hashKey(d(v));
-        return (arr as readonly EvalValue[]).findIndex((e) => hashKey(e) === key);
+        let seen = 0;
+        for (let k = from; k < to; k++) if (hashKey(items[k]) === key && ++seen >= Math.max(1, occurrence)) return k;
+        return -1;
+    };
+    if (c.args.length === 2) return map2(c.arg(0), value, c.type, (arr, v) => find(arr, v, 0, -1, 1));
+    return mapN(allArgs(c), c.type, ([arr, v, start, length, occurrence]) => {
+        if (start === null || (c.args.length > 3 && length === null) || (c.args.length > 4 && occurrence === null)) return null;
+        return find(arr, v, Number(start), c.args.length > 3 ? Math.trunc(Number(length)) : -1, c.args.length > 4 ? Math.trunc(Number(occurrence)) : 1);
     });
 }
 
@@ -446,8 +473,8 @@ export const SCALAR_FUNCTIONS: Readonly<Record<string, ScalarFunction>> = {
     dayofmonth: datePart((d) => d.getUTCDate()),
     getmonth: datePart((d) => d.getUTCMonth() + 1),
     getyear: datePart((d) => d.getUTCFullYear()),
-    unixtime_seconds_todatetime: (c) => strict1(c.arg(0), "datetime", (v) => (v as number) * 1000),
-    unixtime_milliseconds_todatetime: (c) => strict1(c.arg(0), "datetime", (v) => v as number),
+    unixtime_seconds_todatetime: (c) => strict1(c.arg(0), "datetime", (v) => inDateTimeRange((v as number) * 1000)),
+    unixtime_milliseconds_todatetime: (c) => strict1(c.arg(0), "datetime", (v) => inDateTimeRange(v as number)),
     // dynamic
     array_length: (c) => map1(c.arg(0), "long", (v) => (Array.isArray(v) ? v.length : null)),
     pack_array: packArray,

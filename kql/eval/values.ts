@@ -86,32 +86,50 @@ const MS_PER_HOUR = 60 * MS_PER_MINUTE;
 /** Milliseconds in a day. */
 export const MS_PER_DAY = 24 * MS_PER_HOUR;
 
+/** The earliest datetime Kusto represents, 0001-01-01T00:00:00Z, as epoch milliseconds. */
+export const MIN_DATETIME_MS = -62_135_596_800_000;
+/** The first instant past Kusto's last datetime (9999-12-31T23:59:59.9999999Z), 10000-01-01T00:00:00Z, as epoch milliseconds. */
+export const END_DATETIME_MS = 253_402_300_800_000;
+
+/** `ms` when it lies in Kusto's datetime range (0001-01-01 to 9999-12-31), otherwise (or when not a number) `null`. */
+export function inDateTimeRange(ms: number): number | null {
+    return ms >= MIN_DATETIME_MS && ms < END_DATETIME_MS ? ms : null;
+}
+
+/**
+ * Epoch milliseconds of a UTC calendar date and time, like `Date.UTC` (months from 0, out-of-range
+ * parts carry over) but keeping years 0 to 99 as written: `Date.UTC` maps them to 1900 to 1999.
+ */
+export function utcDateTime(year: number, month: number, day: number, hours = 0, minutes = 0, seconds = 0, ms = 0): number {
+    const d = new Date(0);
+    d.setUTCFullYear(year, month, day);
+    return d.setUTCHours(hours, minutes, seconds, ms);
+}
+
 const ISO_DATETIME = /^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?)?\s*(Z|UTC|GMT|[+-]\d{2}:?\d{2})?$/i;
 
 /**
  * Parses datetime text as Kusto's `datetime(...)` literal and `todatetime()` accept it in ISO 8601
  * form (`2024-01-02`, `2024-01-02 03:04`, `2024-01-02T03:04:05.1234567Z`, with an optional offset);
  * text without an offset is UTC. Other text falls back to `Date.parse` when it names a zone
- * (RFC 1123, e.g. `Tue, 02 Jan 2024 03:04:05 GMT`). Returns epoch milliseconds, or `null`.
+ * (RFC 1123, e.g. `Tue, 02 Jan 2024 03:04:05 GMT`). Returns epoch milliseconds, or `null`
+ * (also for a time outside Kusto's range, 0001-01-01 to 9999-12-31).
  */
 export function parseDateTime(text: string): number | null {
     const t = text.trim();
     const m = ISO_DATETIME.exec(t);
     if (m) {
         const [, y, mo, d, h, mi, s, frac, zone] = m;
-        let ms = Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h ?? 0), Number(mi ?? 0), Number(s ?? 0));
+        let ms = utcDateTime(Number(y), Number(mo) - 1, Number(d), Number(h ?? 0), Number(mi ?? 0), Number(s ?? 0));
         if (frac) ms += Number(`0.${frac}`) * 1000;
         if (zone && /^[+-]/.test(zone)) {
             const z = zone.replace(":", "");
             const offset = (Number(z.slice(1, 3)) * 60 + Number(z.slice(3, 5))) * MS_PER_MINUTE;
             ms += zone.startsWith("+") ? -offset : offset;
         }
-        return Number.isNaN(ms) ? null : ms;
+        return inDateTimeRange(ms);
     }
-    if (/(GMT|UTC|Z|[+-]\d{4})$/i.test(t)) {
-        const ms = Date.parse(t);
-        return Number.isNaN(ms) ? null : ms;
-    }
+    if (/(GMT|UTC|Z|[+-]\d{4})$/i.test(t)) return inDateTimeRange(Date.parse(t));
     return null;
 }
 
