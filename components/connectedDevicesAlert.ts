@@ -56,13 +56,21 @@ export interface ConnectedDevicesDropAlertArgs extends ConnectedDevicesAlertSett
 
 /** The resolved condition of a drop alert, for tables and reports. */
 export interface DropAlertCondition {
+    /** The metric watched: `connectedDeviceCount`. */
     readonly metricName: string;
+    /** Always `LessThan`: the alert fires on a drop. */
     readonly operator: "LessThan";
+    /** How the metric is aggregated over the window. */
     readonly timeAggregation: DropAggregation;
+    /** Devices below which the alert fires. */
     readonly threshold: number;
+    /** The window of the metric each evaluation looks at. */
     readonly windowSize: IsoDuration;
+    /** How often the alert is evaluated. */
     readonly evaluationFrequency: IsoDuration;
+    /** Severity 0..4. */
     readonly severity: Severity;
+    /** Whether Azure resolves the alert when the count recovers. */
     readonly autoMitigate: boolean;
 }
 

@@ -5,7 +5,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import type * as monitor from "@pulumi/azure-native/monitor";
-import { MONITORED_HUBS_PARAMETER, renderDetectionQuery, type DetectionDefinition, type EnvironmentProfile, type FailingPeriods } from "../queries/detection";
+import { MAX_LOG_LATENESS, MONITORED_HUBS_PARAMETER, renderDetectionQuery, type DetectionDefinition, type EnvironmentProfile, type FailingPeriods } from "../queries/detection";
 import type { KqlValue } from "../kql/literals";
 import {
     LOG_ALERT_FREQUENCIES,
@@ -45,21 +45,33 @@ export interface DetectionSettings {
 
 /** A detection resolved for one hub and profile: everything its alert rule will carry. */
 export interface ResolvedDetectionRule {
+    /** The detection's catalog entry. */
     readonly detection: DetectionDefinition;
+    /** Resource id of the hub the rule watches. */
     readonly hubResourceId: string;
+    /** Name of the hub. */
     readonly hubName: string;
+    /** The rule's display name in the portal. */
     readonly displayName: string;
+    /** The alert description: the runbook text (likely cause, what to check, what fixes it) and any extra lines. */
     readonly description: string;
     /** The rendered KQL, parameters bound. */
     readonly query: string;
+    /** The values of the query's parameters, defaults applied and `monitoredHubs` bound to the hub. */
     readonly parameters: Readonly<Record<string, KqlValue>>;
+    /** Severity 0..4. */
     readonly severity: Severity;
+    /** How often the rule runs. */
     readonly evaluationFrequency: IsoDuration;
+    /** The window of logs each run reads. */
     readonly windowSize: IsoDuration;
+    /** The measure column is compared with this. */
     readonly threshold: number;
+    /** Evaluation periods looked at and how many must breach. */
     readonly failingPeriods: FailingPeriods;
     /** Mute after firing; `undefined` for auto-resolving rules, which notify once per firing. */
     readonly muteActionsDuration?: IsoDuration;
+    /** Whether the alert resolves itself when the condition clears. */
     readonly autoMitigate: boolean;
 }
 
@@ -101,6 +113,15 @@ export function resolveDetectionRule(
     const evaluationFrequency = requireDuration(`${field}.evaluationFrequency`, settings.evaluationFrequency ?? detection.evaluationFrequency, LOG_ALERT_FREQUENCIES);
     const windowSize = requireDuration(`${field}.windowSize`, settings.windowSize ?? detection.windowSize, LOG_ALERT_WINDOWS);
     requireWindowCoversFrequency(`${field}.windowSize`, windowSize, evaluationFrequency);
+    // The catalog's own windows keep this margin (kql/check.ts checkDefinition); an override must too, or rows that arrive late fall between two runs.
+    const lateness = parseIsoDuration(MAX_LOG_LATENESS) ?? 0;
+    if ((parseIsoDuration(windowSize) ?? 0) < (parseIsoDuration(evaluationFrequency) ?? 0) + lateness) {
+        throw new ValidationError(
+            `${field}.windowSize`,
+            windowSize,
+            `allowed: a window of at least the evaluation frequency ${evaluationFrequency} plus ${MAX_LOG_LATENESS} (IoT Hub logs arrive up to 10 minutes late; a shorter window never sees rows that arrive after their run)`,
+        );
+    }
     const severity = requireSeverity(`${field}.severity`, settings.severity ?? detection.severity[profile]);
     const threshold = requireNumber(`${field}.threshold`, settings.threshold ?? detection.threshold, 0, 1_000_000_000);
     const autoMitigate = requireBoolean(`${field}.autoMitigate`, settings.autoMitigate ?? detection.autoMitigate);
@@ -157,11 +178,15 @@ export function resolveDetectionRule(
 
 /** Where a resolved rule is created and whom it notifies. */
 export interface DetectionRuleTarget {
+    /** Resource group of the alert rule. Required. */
     resourceGroupName: pulumi.Input<string>;
+    /** Region of the alert rule (normally the workspace's). Required. */
     location: pulumi.Input<string>;
-    /** Resource id of the Log Analytics workspace the rule queries (its scope). */
+    /** Resource id of the Log Analytics workspace the rule queries (its scope). Required. */
     workspaceId: pulumi.Input<string>;
+    /** Action groups the rule notifies; a plain list lets a preview see each one before its id is known. Required (may be empty). */
     actionGroupIds: pulumi.Input<pulumi.Input<string>[]>;
+    /** Tags of the alert rule. Default: none. */
     tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
 }
 

@@ -4,7 +4,7 @@ import { DETECTIONS } from "../queries/catalog";
 import type { EnvironmentProfile } from "../queries/detection";
 import { ConnectedDevicesDropAlert, resolveDropAlertCondition, type ConnectedDevicesAlertSettings } from "./connectedDevicesAlert";
 import { detectionDescription, resolveDetectionRule, scheduledQueryRuleArgs, type DetectionSettings, type ResolvedDetectionRule } from "./detectionRule";
-import { HubDiagnostics, type HubDiagnosticsArgs } from "./hubDiagnostics";
+import { HubDiagnostics, validateDiagnosticsOptions, type HubDiagnosticsArgs } from "./hubDiagnostics";
 import { hubNameFromId, TYPE_PREFIX } from "./naming";
 import { PROFILE_DEFAULTS } from "./profiles";
 import { requireBoolean, requireIotHubId, ValidationError } from "./validation";
@@ -71,6 +71,59 @@ export interface HubAlertsArgs {
     errorPath?: string;
 }
 
+/** What one hub's settings resolve to, before any resource is made: see {@link planHubAlerts}. */
+export interface HubAlertsPlan {
+    /** The hub's resource id, as validated. */
+    readonly hubResourceId: string;
+    /** The environment profile. */
+    readonly profile: EnvironmentProfile;
+    /** The drop alert's settings with the profile's defaults, unless the alert is disabled. */
+    readonly dropAlert?: ConnectedDevicesAlertSettings;
+    /** The enabled detections' rules, in catalog order, with {@link DEPLOYMENT_TIME_LINE} for description lines known only at deployment. */
+    readonly rules: readonly ResolvedDetectionRule[];
+    /** Ids of detections turned off by settings. */
+    readonly disabledDetections: readonly string[];
+}
+
+/**
+ * Validates every setting of one hub (hub id, profile, diagnostic setting, drop alert, each
+ * detection's overrides) and resolves its rules, without making a resource: the umbrellas call it
+ * for every hub before they make anything, so a bad setting of the last hub is refused before the
+ * workspace of the first is registered. Throws a named error (prefixed with `errorPath`).
+ */
+export function planHubAlerts(args: Omit<HubAlertsArgs, "resourceGroupName" | "location" | "workspaceId" | "actionGroupIds" | "tags">): HubAlertsPlan {
+    const field = args.errorPath ?? "HubAlertsArgs";
+    const hub = requireIotHubId(`${field}.hubResourceId`, args.hubResourceId);
+    const profile = args.profile ?? "prod";
+    if (!PROFILE_DEFAULTS[profile]) throw new ValidationError(`${field}.profile`, profile, "allowed: dev, staging, prod");
+    const settings = args.detections ?? {};
+    for (const id of Object.keys(settings)) {
+        if (!DETECTIONS.some((d) => d.id === id)) {
+            throw new ValidationError(`${field}.detections.${id}`, id, `unknown detection; allowed: ${DETECTIONS.map((d) => d.id).join(", ")}`);
+        }
+    }
+    validateDiagnosticsOptions(`${field}.diagnostics`, args.diagnostics ?? {});
+
+    const drop = args.connectedDevicesAlert ?? {};
+    let dropAlert: ConnectedDevicesAlertSettings | undefined;
+    if (requireBoolean(`${field}.connectedDevicesAlert.enabled`, drop.enabled ?? true)) {
+        dropAlert = dropAlertSettingsForProfile(drop, profile);
+        // Validated under the caller's path, so an error names the config key rather than the component's argument.
+        resolveDropAlertCondition(`${field}.connectedDevicesAlert`, dropAlert);
+    }
+
+    const plainLines = (args.descriptionExtraLines ?? []).map((line) => (typeof line === "string" ? line : DEPLOYMENT_TIME_LINE));
+    const rules: ResolvedDetectionRule[] = [];
+    const disabledDetections: string[] = [];
+    for (const detection of DETECTIONS) {
+        const { enabled, ...ruleSettings } = settings[detection.id] ?? {};
+        const ruleField = `${field}.detections.${detection.id}`;
+        if (!requireBoolean(`${ruleField}.enabled`, enabled ?? true)) disabledDetections.push(detection.id);
+        else rules.push(resolveDetectionRule(ruleField, detection, hub.id, profile, ruleSettings, plainLines));
+    }
+    return { hubResourceId: hub.id, profile, dropAlert, rules, disabledDetections };
+}
+
 /**
  * Everything one hub needs: its diagnostic setting to the workspace, the connected-devices drop
  * alert on its metric, and one log search alert per enabled detection of the catalog.
@@ -99,33 +152,20 @@ export class HubAlerts extends pulumi.ComponentResource {
 
     constructor(name: string, args: HubAlertsArgs, opts?: pulumi.ComponentResourceOptions) {
         super(`${TYPE_PREFIX}:HubAlerts`, name, {}, opts);
-        const field = args.errorPath ?? "HubAlertsArgs";
-        const hub = requireIotHubId(`${field}.hubResourceId`, args.hubResourceId);
-        const profile = args.profile ?? "prod";
-        const defaults = PROFILE_DEFAULTS[profile];
-        if (!defaults) throw new ValidationError(`${field}.profile`, profile, "allowed: dev, staging, prod");
+        // Everything is validated before the first child is registered.
+        const plan = planHubAlerts(args);
+        const hub = { id: plan.hubResourceId };
         this.hubResourceId = hub.id;
         this.hubName = hubNameFromId(hub.id);
-
-        const settings = args.detections ?? {};
-        for (const id of Object.keys(settings)) {
-            if (!DETECTIONS.some((d) => d.id === id)) {
-                throw new ValidationError(`${field}.detections.${id}`, id, `unknown detection; allowed: ${DETECTIONS.map((d) => d.id).join(", ")}`);
-            }
-        }
 
         this.diagnostics = new HubDiagnostics(`${name}-diagnostics`, { ...args.diagnostics, hubResourceId: hub.id, workspaceId: args.workspaceId }, { parent: this });
         this.diagnosticSettingId = this.diagnostics.settingId;
         const actionGroupIds = args.actionGroupIds ?? [];
 
-        const drop = args.connectedDevicesAlert ?? {};
-        if (requireBoolean(`${field}.connectedDevicesAlert.enabled`, drop.enabled ?? true)) {
-            const withProfile = dropAlertSettingsForProfile(drop, profile);
-            // Validate under the caller's path first, so an error names the config key rather than the component's argument.
-            resolveDropAlertCondition(`${field}.connectedDevicesAlert`, withProfile);
+        if (plan.dropAlert) {
             this.connectedDevicesAlert = new ConnectedDevicesDropAlert(
                 `${name}-connected-devices-drop`,
-                { ...withProfile, resourceGroupName: args.resourceGroupName, hubResourceId: hub.id, actionGroupIds, tags: args.tags, descriptionExtraLines: args.descriptionExtraLines },
+                { ...plan.dropAlert, resourceGroupName: args.resourceGroupName, hubResourceId: hub.id, actionGroupIds, tags: args.tags, descriptionExtraLines: args.descriptionExtraLines },
                 { parent: this },
             );
             this.connectedDevicesAlertId = this.connectedDevicesAlert.alertId;
@@ -133,20 +173,10 @@ export class HubAlerts extends pulumi.ComponentResource {
 
         const rules: Record<string, monitor.ScheduledQueryRule> = {};
         const ruleIds: Record<string, pulumi.Output<string>> = {};
-        const resolved: ResolvedDetectionRule[] = [];
-        const disabled: string[] = [];
         const extraLines = args.descriptionExtraLines ?? [];
-        const plainLines = extraLines.map((line) => (typeof line === "string" ? line : DEPLOYMENT_TIME_LINE));
         const deploymentTimeLines = extraLines.some((line) => typeof line !== "string");
-        for (const detection of DETECTIONS) {
-            const { enabled, ...ruleSettings } = settings[detection.id] ?? {};
-            const ruleField = `${field}.detections.${detection.id}`;
-            if (!requireBoolean(`${ruleField}.enabled`, enabled ?? true)) {
-                disabled.push(detection.id);
-                continue;
-            }
-            const rule = resolveDetectionRule(ruleField, detection, hub.id, profile, ruleSettings, plainLines);
-            resolved.push(rule);
+        for (const rule of plan.rules) {
+            const detection = rule.detection;
             const ruleArgs = scheduledQueryRuleArgs(rule, {
                 resourceGroupName: args.resourceGroupName,
                 location: args.location,
@@ -163,8 +193,8 @@ export class HubAlerts extends pulumi.ComponentResource {
         }
         this.rules = rules;
         this.ruleIds = ruleIds;
-        this.resolvedRules = resolved;
-        this.disabledDetections = disabled;
+        this.resolvedRules = plan.rules;
+        this.disabledDetections = plan.disabledDetections;
         this.registerOutputs({ diagnosticSettingId: this.diagnosticSettingId, connectedDevicesAlertId: this.connectedDevicesAlertId, ruleIds });
     }
 }

@@ -6,7 +6,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { createHash } from "crypto";
 import type { EnvironmentProfile } from "../queries/detection";
 import { AlertNotifications, type AlertNotificationsArgs } from "./notifications";
-import { HubAlerts, type HubAlertsArgs, type ConnectedDevicesAlertOptions, type DetectionSettingsMap, type HubDiagnosticsOptions } from "./hubAlerts";
+import { DEPLOYMENT_TIME_LINE, HubAlerts, planHubAlerts, type HubAlertsArgs, type ConnectedDevicesAlertOptions, type DetectionSettingsMap, type HubDiagnosticsOptions } from "./hubAlerts";
 import { hubNameFromId, TYPE_PREFIX } from "./naming";
 import { ENVIRONMENT_PROFILES, PROFILE_DEFAULTS } from "./profiles";
 import { MonitoringWorkspace, type MonitoringWorkspaceArgs } from "./workspace";
@@ -67,9 +67,13 @@ export interface MonitoringSharedArgs {
 
 /** The resources an umbrella shares across its hubs. */
 export interface SharedResources {
+    /** The environment profile. */
     readonly profile: EnvironmentProfile;
+    /** The workspace component. */
     readonly workspace: MonitoringWorkspace;
+    /** The notification component, when receivers were given. */
     readonly notifications?: AlertNotifications;
+    /** Action groups every alert notifies, as one output. */
     readonly actionGroupIds: pulumi.Output<string[]>;
     /** The action group ids as a list of outputs, for the alert rules (see {@link AlertNotifications.actionGroupIdList}). */
     readonly actionGroupIdList: pulumi.Output<string>[];
@@ -79,13 +83,19 @@ export interface SharedResources {
     readonly descriptionExtraLines: readonly pulumi.Input<string>[];
 }
 
-function createShared(parent: pulumi.ComponentResource, name: string, args: MonitoringSharedArgs, field: string, hubIds: readonly string[]): SharedResources {
+/** Validates the umbrella's own settings that decide what it makes (profile, workbook, receivers the profile requires); `field` prefixes error paths. */
+function validateSharedArgs(args: MonitoringSharedArgs, field: string): { profile: EnvironmentProfile; workbookEnabled: boolean } {
     const profile = requireOneOf(`${field}.profile`, args.profile ?? "prod", ENVIRONMENT_PROFILES);
     const workbookEnabled = validateWorkbookOptions(`${field}.workbook`, args.workbook);
-    const defaults = PROFILE_DEFAULTS[profile];
-    if (defaults.requireReceivers && args.notifications === undefined) {
+    if (PROFILE_DEFAULTS[profile].requireReceivers && args.notifications === undefined) {
         throw new ValidationError(`${field}.notifications`, undefined, `the "${profile}" profile requires at least one receiver (emails, webhooks, secureWebhook) or existingActionGroupIds`);
     }
+    return { profile, workbookEnabled };
+}
+
+function createShared(parent: pulumi.ComponentResource, name: string, args: MonitoringSharedArgs, field: string, hubIds: readonly string[]): SharedResources {
+    const { profile, workbookEnabled } = validateSharedArgs(args, field);
+    const defaults = PROFILE_DEFAULTS[profile];
     const workspaceOptions = args.workspace ?? {};
     const workspace = new MonitoringWorkspace(
         `${name}-workspace`,
@@ -149,9 +159,14 @@ export abstract class MonitoringUmbrella extends pulumi.ComponentResource {
     /** The shared resources and settings the hubs are built with. */
     protected readonly shared: SharedResources;
 
-    protected constructor(type: string, name: string, args: MonitoringSharedArgs, field: string, hubIds: readonly string[], opts?: pulumi.ComponentResourceOptions) {
+    protected constructor(type: string, name: string, args: MonitoringSharedArgs, field: string, hubs: readonly HubSettings[], opts?: pulumi.ComponentResourceOptions) {
+        // Every hub's settings are checked before the umbrella registers anything: a bad value of the last
+        // hub must not leave the workspace, action group or Entra ID application of a half-made stack behind.
+        const { profile, workbookEnabled } = validateSharedArgs(args, field);
+        const extraLines = workbookEnabled ? [DEPLOYMENT_TIME_LINE] : [];
+        for (const hub of hubs) planHubAlerts({ ...hub, profile, descriptionExtraLines: extraLines });
         super(type, name, {}, opts);
-        this.shared = createShared(this, name, args, field, hubIds);
+        this.shared = createShared(this, name, args, field, hubs.map((h) => h.hubResourceId));
         this.workbook = this.shared.workbook;
         this.workbookLink = this.shared.workbook?.portalLink;
         this.workspace = this.shared.workspace;
@@ -173,6 +188,9 @@ export abstract class MonitoringUmbrella extends pulumi.ComponentResource {
         };
     }
 }
+
+/** One hub's own settings as an umbrella passes them to its {@link HubAlerts}. */
+export type HubSettings = Pick<HubAlertsArgs, "hubResourceId" | "detections" | "connectedDevicesAlert" | "diagnostics" | "errorPath">;
 
 /** Arguments of {@link HubMonitoring}: one hub plus the shared arguments. */
 export interface HubMonitoringArgs extends MonitoringSharedArgs {
@@ -197,19 +215,15 @@ export class HubMonitoring extends MonitoringUmbrella {
 
     constructor(name: string, args: HubMonitoringArgs, opts?: pulumi.ComponentResourceOptions) {
         const field = "HubMonitoringArgs";
-        super(`${TYPE_PREFIX}:HubMonitoring`, name, args, field, [requireIotHubId(`${field}.hubResourceId`, args.hubResourceId).id], opts);
-        this.hub = new HubAlerts(
-            `${name}-hub`,
-            {
-                ...this.hubAlertsArgs(args),
-                hubResourceId: args.hubResourceId,
-                detections: args.detections,
-                connectedDevicesAlert: args.connectedDevicesAlert,
-                diagnostics: args.diagnostics,
-                errorPath: field,
-            },
-            { parent: this },
-        );
+        const hub: HubSettings = {
+            hubResourceId: requireIotHubId(`${field}.hubResourceId`, args.hubResourceId).id,
+            detections: args.detections,
+            connectedDevicesAlert: args.connectedDevicesAlert,
+            diagnostics: args.diagnostics,
+            errorPath: field,
+        };
+        super(`${TYPE_PREFIX}:HubMonitoring`, name, args, field, [hub], opts);
+        this.hub = new HubAlerts(`${name}-hub`, { ...this.hubAlertsArgs(args), ...hub }, { parent: this });
         this.diagnosticSettingId = this.hub.diagnosticSettingId;
         this.connectedDevicesAlertId = this.hub.connectedDevicesAlertId;
         this.ruleIds = this.hub.ruleIds;
@@ -279,9 +293,13 @@ export function hubKeys(hubIds: readonly string[]): string[] {
 export interface FleetHubPlan {
     /** Child-name key of the hub (its name, disambiguated when two hubs share one). */
     readonly key: string;
+    /** Resource id of the hub, as validated. */
     readonly hubResourceId: string;
+    /** The fleet's detection settings with the hub's merged over them. */
     readonly detections: DetectionSettingsMap;
+    /** The fleet's drop-alert settings with the hub's merged over them. */
     readonly connectedDevicesAlert: ConnectedDevicesAlertOptions;
+    /** The fleet's diagnostic-setting options with the hub's merged over them. */
     readonly diagnostics: HubDiagnosticsOptions;
     /** Prefix of error paths for this hub (`<field>.hubs[i]`). */
     readonly errorPath: string;
@@ -326,7 +344,7 @@ export class FleetMonitoring extends MonitoringUmbrella {
 
     constructor(name: string, args: FleetMonitoringArgs, opts?: pulumi.ComponentResourceOptions) {
         const plans = fleetHubPlans(args, "FleetMonitoringArgs");
-        super(`${TYPE_PREFIX}:FleetMonitoring`, name, args, "FleetMonitoringArgs", plans.map((p) => p.hubResourceId), opts);
+        super(`${TYPE_PREFIX}:FleetMonitoring`, name, args, "FleetMonitoringArgs", plans, opts);
 
         const hubs: Record<string, HubAlerts> = {};
         for (const plan of plans) {

@@ -158,11 +158,15 @@ export type WorkbookItem = WorkbookTextItem | WorkbookParametersItem | WorkbookK
 
 /** The workbook's JSON (`serializedData`, parsed). */
 export interface WorkbookContent {
+    /** The workbook format: `Notebook/1.0`. */
     readonly version: "Notebook/1.0";
+    /** The items top to bottom: the guide, the parameters, the KQL items, the metrics item. */
     readonly items: readonly WorkbookItem[];
     /** Resources the workbook opens with when it is loaded from a link: the workspace. */
     readonly fallbackResourceIds: readonly string[];
+    /** Whether the portal locks editing: never. */
     readonly isLocked: false;
+    /** The JSON schema of workbook content. */
     readonly $schema: string;
 }
 

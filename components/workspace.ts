@@ -1,10 +1,13 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as operationalinsights from "@pulumi/azure-native/operationalinsights";
 import { TYPE_PREFIX } from "./naming";
-import { requireNumber, requireInteger, requireOneOf, requireWorkspaceId, requireNonEmptyString, requireBoolean } from "./validation";
+import { requireNumber, requireInteger, requireOneOf, requireWorkspaceId, requireNonEmptyString, requireBoolean, ValidationError } from "./validation";
 
-/** Workspace pricing tiers this package creates; `PerGB2018` is pay-as-you-go. */
+/** Workspace pricing tiers this package creates; `PerGB2018` is pay-as-you-go, `CapacityReservation` a commitment tier. */
 export type WorkspaceSku = "PerGB2018" | "CapacityReservation";
+
+/** The commitment tiers (GB per day) a `CapacityReservation` workspace may reserve, as the workspace API lists them. */
+export const CAPACITY_RESERVATION_LEVELS: readonly number[] = [100, 200, 300, 400, 500, 1000, 2000, 5000, 10000, 25000, 50000];
 
 /**
  * Arguments of {@link MonitoringWorkspace}: either create a Log Analytics workspace (the default)
@@ -21,6 +24,8 @@ export interface MonitoringWorkspaceArgs {
     workspaceName?: string;
     /** Pricing tier of a created workspace. Default: `PerGB2018`. */
     sku?: WorkspaceSku;
+    /** GB per day reserved by a `CapacityReservation` workspace (one of {@link CAPACITY_RESERVATION_LEVELS}); required with that SKU, refused with another. Default: none. */
+    capacityReservationLevel?: number;
     /** Days a created workspace keeps logs, 30 to 730. Default: 30. */
     retentionInDays?: number;
     /** Daily ingestion cap in GB (ingestion stops for the day when reached). Default: no cap. */
@@ -36,17 +41,33 @@ export interface MonitoringWorkspaceArgs {
 
 /** The validated options of a created workspace, defaults applied. */
 export interface ResolvedWorkspaceOptions {
+    /** The pricing tier. */
     readonly sku: WorkspaceSku;
+    /** GB per day reserved, with the `CapacityReservation` SKU only. */
+    readonly capacityReservationLevel?: number;
+    /** Days the workspace keeps logs. */
     readonly retentionInDays: number;
+    /** Daily ingestion cap in GB, if any. */
     readonly dailyQuotaGb?: number;
+    /** Whether the workspace stays in Azure when deleted from the stack. */
     readonly retainOnDelete: boolean;
+    /** The workspace's name, if given. */
     readonly workspaceName?: string;
 }
 
-/** Validates the options of a created workspace (SKU, retention 30..730 days, daily cap, name); `field` prefixes error paths. */
+/** Validates the options of a created workspace (SKU and its reservation, retention 30..730 days, daily cap, name); `field` prefixes error paths. */
 export function validateWorkspaceOptions(field: string, args: Omit<MonitoringWorkspaceArgs, "resourceGroupName" | "location" | "existingWorkspaceId" | "tags">): ResolvedWorkspaceOptions {
+    const sku = requireOneOf(`${field}.sku`, args.sku ?? "PerGB2018", ["PerGB2018", "CapacityReservation"] as const);
+    const level = args.capacityReservationLevel;
+    if (sku === "CapacityReservation" && (level === undefined || !CAPACITY_RESERVATION_LEVELS.includes(level))) {
+        throw new ValidationError(`${field}.capacityReservationLevel`, level, `allowed with sku CapacityReservation: one of ${CAPACITY_RESERVATION_LEVELS.join(", ")} (GB per day)`);
+    }
+    if (sku !== "CapacityReservation" && level !== undefined) {
+        throw new ValidationError(`${field}.capacityReservationLevel`, level, "applies only with sku CapacityReservation; remove it or set the sku");
+    }
     return {
-        sku: requireOneOf(`${field}.sku`, args.sku ?? "PerGB2018", ["PerGB2018", "CapacityReservation"] as const),
+        sku,
+        capacityReservationLevel: level,
         retentionInDays: requireInteger(`${field}.retentionInDays`, args.retentionInDays ?? 30, 30, 730),
         dailyQuotaGb: args.dailyQuotaGb === undefined ? undefined : requireNumber(`${field}.dailyQuotaGb`, args.dailyQuotaGb, 0.1, 100_000),
         retainOnDelete: requireBoolean(`${field}.retainOnDelete`, args.retainOnDelete ?? true),
@@ -73,7 +94,7 @@ export class MonitoringWorkspace extends pulumi.ComponentResource {
         const field = "MonitoringWorkspaceArgs";
         if (args.existingWorkspaceId !== undefined) {
             const existing = requireWorkspaceId(`${field}.existingWorkspaceId`, args.existingWorkspaceId);
-            for (const key of ["workspaceName", "sku", "retentionInDays", "dailyQuotaGb"] as const) {
+            for (const key of ["workspaceName", "sku", "capacityReservationLevel", "retentionInDays", "dailyQuotaGb"] as const) {
                 if (args[key] !== undefined) {
                     throw new Error(`${field}.${key}: only applies to a created workspace; remove it or remove existingWorkspaceId`);
                 }
@@ -82,14 +103,14 @@ export class MonitoringWorkspace extends pulumi.ComponentResource {
         } else {
             if (args.resourceGroupName === undefined) throw new Error(`${field}.resourceGroupName: required when no existingWorkspaceId is given`);
             if (args.location === undefined) throw new Error(`${field}.location: required when no existingWorkspaceId is given`);
-            const { sku, retentionInDays, dailyQuotaGb, retainOnDelete, workspaceName } = validateWorkspaceOptions(field, args);
+            const { sku, capacityReservationLevel, retentionInDays, dailyQuotaGb, retainOnDelete, workspaceName } = validateWorkspaceOptions(field, args);
             this.workspace = new operationalinsights.Workspace(
                 name,
                 {
                     resourceGroupName: args.resourceGroupName,
                     location: args.location,
                     workspaceName,
-                    sku: { name: sku },
+                    sku: capacityReservationLevel === undefined ? { name: sku } : { name: sku, capacityReservationLevel },
                     retentionInDays,
                     workspaceCapping: dailyQuotaGb === undefined ? undefined : { dailyQuotaGb },
                     tags: args.tags,

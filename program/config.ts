@@ -46,7 +46,7 @@ export const CONFIG_KEYS: readonly ConfigKeyDoc[] = [
     { key: "resourceGroupName", required: true, default: "-", description: "Resource group of the workspace, action group and alert rules (must exist)." },
     { key: "location", required: false, default: "`azure-native:location`", description: "Region of the workspace and log search alert rules." },
     { key: "profile", required: false, default: "the stack name when it is dev, staging or prod", description: "Environment profile: `dev`, `staging` or `prod`; sets severities, drop percent, retention and whether receivers are required." },
-    { key: "workspace", required: false, default: "created, PerGB2018, profile retention (dev/staging 30 d, prod 90 d), retained on delete", description: "`{existingId}` to use an existing workspace, or `{name?, sku?, retentionInDays?, dailyQuotaGb?, retainOnDelete?}` for the created one." },
+    { key: "workspace", required: false, default: "created, PerGB2018, profile retention (dev/staging 30 d, prod 90 d), retained on delete", description: "`{existingId}` to use an existing workspace, or `{name?, sku?, capacityReservationLevel?, retentionInDays?, dailyQuotaGb?, retainOnDelete?}` for the created one (`capacityReservationLevel`, GB per day, with `sku: CapacityReservation` only)." },
     { key: "receivers", required: false, default: "none (refused by staging and prod)", description: "`{emails?: [{name, address}], webhooks?: [{name, url}], secureWebhook?: {name, url, applicationDisplayName?}, existingActionGroupIds?: [], shortName?}`; set URLs with `pulumi config set --secret --path`." },
     { key: "connectedDevicesAlert", required: false, default: "enabled, Minimum < threshold over PT5M every PT1M, profile severity and drop percent", description: "`{enabled?, threshold?, expectedConnectedDevices?, maxDropPercent?, timeAggregation?, windowSize?, evaluationFrequency?, severity?, autoMitigate?}`." },
     { key: "detections", required: false, default: "every detection enabled with catalog settings", description: "Per detection id: `{enabled?, severity?, threshold?, parameters?, evaluationFrequency?, windowSize?, muteActionsDuration?, failingPeriods?, autoMitigate?}`." },
@@ -199,7 +199,7 @@ export function parseStackConfig(
 
     let workspace: FleetMonitoringArgs["workspace"];
     if (values.workspace !== undefined) {
-        const w = requireKnownKeys(k("workspace"), values.workspace, ["existingId", "name", "sku", "retentionInDays", "dailyQuotaGb", "retainOnDelete"]);
+        const w = requireKnownKeys(k("workspace"), values.workspace, ["existingId", "name", "sku", "capacityReservationLevel", "retentionInDays", "dailyQuotaGb", "retainOnDelete"]);
         if (w.existingId !== undefined) {
             const extra = Object.keys(w).filter((x) => x !== "existingId");
             if (extra.length > 0) throw new ValidationError(`${k("workspace")}.${extra[0]}`, w[extra[0]], "only applies to a created workspace; remove it or remove existingId");
@@ -208,6 +208,7 @@ export function parseStackConfig(
             workspace = {
                 workspaceName: w.name as string | undefined,
                 sku: w.sku as WorkspaceSku | undefined,
+                capacityReservationLevel: w.capacityReservationLevel as number | undefined,
                 retentionInDays: (w.retentionInDays ?? PROFILE_DEFAULTS[profile].retentionInDays) as number,
                 dailyQuotaGb: w.dailyQuotaGb as number | undefined,
                 retainOnDelete: w.retainOnDelete as boolean | undefined,

@@ -30,6 +30,7 @@ beforeAll(async () => {
     new C.MonitoringWorkspace("ws-created", { resourceGroupName: "rg-mon", location: "westeurope", retentionInDays: 60, dailyQuotaGb: 5 }, opts);
     new C.MonitoringWorkspace("ws-deletable", { resourceGroupName: "rg-mon", location: "westeurope", retainOnDelete: false }, opts);
     new C.MonitoringWorkspace("ws-existing", { existingWorkspaceId: WORKSPACE_ID }, opts);
+    new C.MonitoringWorkspace("ws-commitment", { resourceGroupName: "rg-mon", location: "westeurope", sku: "CapacityReservation", capacityReservationLevel: 100 }, opts);
     new C.HubDiagnostics("diag-default", { hubResourceId: HUB_A, workspaceId: WORKSPACE_ID }, opts);
     new C.HubDiagnostics("diag-extra", { hubResourceId: HUB_B, workspaceId: WORKSPACE_ID, additionalCategories: ["DeviceTelemetry"], sendAllMetrics: false, settingName: "from-portal", adoptExisting: true }, opts);
     notifyListLength = new C.AlertNotifications(
@@ -101,6 +102,15 @@ describe("MonitoringWorkspace", () => {
     it("lets Pulumi delete the workspace only when retainOnDelete is false", () => {
         expect(one(R, T.workspace, "ws-deletable").retainOnDelete).toBe(false);
         expect(one(R, T.workspace, "ws-deletable").inputs.retentionInDays).toBe(30);
+    });
+    it("reserves the commitment tier given with the CapacityReservation SKU, and refuses the SKU without a tier Azure offers", () => {
+        expect(one(R, T.workspace, "ws-commitment").inputs.sku).toEqual({ name: "CapacityReservation", capacityReservationLevel: 100 });
+        const base = { resourceGroupName: "rg", location: "westeurope" };
+        expect(() => new C.MonitoringWorkspace("bad-tier", { ...base, sku: "CapacityReservation" })).toThrow(
+            "MonitoringWorkspaceArgs.capacityReservationLevel: (missing) is not valid; allowed with sku CapacityReservation: one of 100, 200, 300, 400, 500, 1000, 2000, 5000, 10000, 25000, 50000 (GB per day)",
+        );
+        expect(() => new C.MonitoringWorkspace("bad-tier-2", { ...base, sku: "CapacityReservation", capacityReservationLevel: 150 })).toThrow(/capacityReservationLevel: 150 is not valid/);
+        expect(() => new C.MonitoringWorkspace("bad-tier-3", { ...base, capacityReservationLevel: 100 })).toThrow(/capacityReservationLevel: 100 is not valid; applies only with sku CapacityReservation/);
     });
     it("creates nothing for an existing workspace", () => {
         expect(under(R, T.workspace, "ws-existing")).toHaveLength(0);
@@ -292,6 +302,22 @@ describe("FleetMonitoring", () => {
         expect(() => new C.FleetMonitoring("empty", { ...base, hubs: [] })).toThrow(/FleetMonitoringArgs\.hubs: \[\] is not valid/);
         expect(() => new C.FleetMonitoring("dup", { ...base, hubs: [HUB_A, HUB_A.toLowerCase()] })).toThrow(/FleetMonitoringArgs\.hubs\[1\]: .* it repeats FleetMonitoringArgs\.hubs\[0\]/);
         expect(() => new C.FleetMonitoring("typo", { ...base, hubs: [HUB_A], detections: { "mass-disconect": {} } })).toThrow(/detections\.mass-disconect: "mass-disconect" is not valid; unknown detection/);
+    });
+    it("checks every hub's settings before it registers anything: a bad value on the last hub leaves no workspace, action group or Entra ID app behind", async () => {
+        const opts = { transformations: [engine.transformation] };
+        const args = {
+            resourceGroupName: "rg",
+            location: "westeurope",
+            profile: "prod" as const,
+            notifications: { secureWebhook: { name: "incident", url: "https://incident.contoso.com/api" } },
+            connectedDevicesAlert: { threshold: 1 },
+        };
+        expect(() => new C.FleetMonitoring("late-typo", { ...args, hubs: [HUB_A, { hubResourceId: HUB_B, detections: { "random-disconnect": { severity: 9 as never } } }] }, opts)).toThrow(
+            /FleetMonitoringArgs\.hubs\[1\]\.detections\.random-disconnect\.severity: 9 is not valid/,
+        );
+        expect(() => new C.HubMonitoring("late-drop", { ...args, hubResourceId: HUB_A, connectedDevicesAlert: { threshold: 1, windowSize: "PT7M" as never } }, opts)).toThrow(/HubMonitoringArgs\.connectedDevicesAlert\.windowSize: "PT7M"/);
+        await engine.settle();
+        expect(engine.resources.filter((r) => r.name.startsWith("late-"))).toEqual([]);
     });
 });
 

@@ -40,10 +40,16 @@ describe("resolveDetectionRule", () => {
             /numberOfEvaluationPeriods: 3 is not valid; allowed: window P1D x periods may not exceed 2 days/,
         );
     });
+    it("refuses a window shorter than the frequency plus the 10 minutes logs may arrive late, as the catalog's own windows are", () => {
+        expect(() => resolveDetectionRule("detections.periodic-disconnect", first, HUB_A, "prod", { evaluationFrequency: "PT5M", windowSize: "PT10M" })).toThrow(
+            'detections.periodic-disconnect.windowSize: "PT10M" is not valid; allowed: a window of at least the evaluation frequency PT5M plus PT10M',
+        );
+        expect(() => resolveDetectionRule("d", first, HUB_A, "prod", { evaluationFrequency: "PT5M", windowSize: "PT15M" })).not.toThrow();
+    });
     it("refuses a 1-minute frequency for a query that uses what Azure forbids at that frequency", () => {
         const takeDetection: DetectionDefinition = { ...first, file: "../test/support/take-at-one-minute.kql", parameters: { monitoredHubs: monitoredHubsParameter } };
-        expect(() => resolveDetectionRule("d", takeDetection, HUB_A, "prod", { evaluationFrequency: "PT5M", windowSize: "PT5M" })).not.toThrow();
-        expect(() => resolveDetectionRule("d", takeDetection, HUB_A, "prod", { evaluationFrequency: "PT1M", windowSize: "PT5M" })).toThrow(
+        expect(() => resolveDetectionRule("d", takeDetection, HUB_A, "prod", { evaluationFrequency: "PT5M", windowSize: "PT15M" })).not.toThrow();
+        expect(() => resolveDetectionRule("d", takeDetection, HUB_A, "prod", { evaluationFrequency: "PT1M", windowSize: "PT15M" })).toThrow(
             /d\.evaluationFrequency: "PT1M" is not valid; allowed: a frequency above PT1M .*line 5: .*take/,
         );
     });
