@@ -113,9 +113,10 @@ export function resolveDetectionRule(
     const evaluationFrequency = requireDuration(`${field}.evaluationFrequency`, settings.evaluationFrequency ?? detection.evaluationFrequency, LOG_ALERT_FREQUENCIES);
     const windowSize = requireDuration(`${field}.windowSize`, settings.windowSize ?? detection.windowSize, LOG_ALERT_WINDOWS);
     requireWindowCoversFrequency(`${field}.windowSize`, windowSize, evaluationFrequency);
-    // The catalog's own windows keep this margin (kql/check.ts checkDefinition); an override must too, or rows that arrive late fall between two runs.
+    // The catalog's own windows keep this margin (kql/check.ts checkDefinition checks them); an override must too, or rows that arrive late fall between two runs.
+    const overridden = settings.windowSize !== undefined || settings.evaluationFrequency !== undefined;
     const lateness = parseIsoDuration(MAX_LOG_LATENESS) ?? 0;
-    if ((parseIsoDuration(windowSize) ?? 0) < (parseIsoDuration(evaluationFrequency) ?? 0) + lateness) {
+    if (overridden && (parseIsoDuration(windowSize) ?? 0) < (parseIsoDuration(evaluationFrequency) ?? 0) + lateness) {
         throw new ValidationError(
             `${field}.windowSize`,
             windowSize,
