@@ -24,6 +24,7 @@ export {
 export {
     TriageWorkbook,
     triageWorkbookContent,
+    renderWorkbookQueries,
     workbookPortalLink,
     deterministicGuid,
     DEFAULT_WORKBOOK_DISPLAY_NAME,

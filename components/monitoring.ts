@@ -93,8 +93,16 @@ function validateSharedArgs(args: MonitoringSharedArgs, field: string): { profil
     return { profile, workbookEnabled };
 }
 
-function createShared(parent: pulumi.ComponentResource, name: string, args: MonitoringSharedArgs, field: string, hubIds: readonly string[]): SharedResources {
-    const { profile, workbookEnabled } = validateSharedArgs(args, field);
+/** Makes what the hubs share; `validated` is what {@link validateSharedArgs} returned for `args`. */
+function createShared(
+    parent: pulumi.ComponentResource,
+    name: string,
+    args: MonitoringSharedArgs,
+    field: string,
+    hubIds: readonly string[],
+    validated: { profile: EnvironmentProfile; workbookEnabled: boolean },
+): SharedResources {
+    const { profile, workbookEnabled } = validated;
     const defaults = PROFILE_DEFAULTS[profile];
     const workspaceOptions = args.workspace ?? {};
     const workspace = new MonitoringWorkspace(
@@ -162,11 +170,11 @@ export abstract class MonitoringUmbrella extends pulumi.ComponentResource {
     protected constructor(type: string, name: string, args: MonitoringSharedArgs, field: string, hubs: readonly HubSettings[], opts?: pulumi.ComponentResourceOptions) {
         // Every hub's settings are checked before the umbrella registers anything: a bad value of the last
         // hub must not leave the workspace, action group or Entra ID application of a half-made stack behind.
-        const { profile, workbookEnabled } = validateSharedArgs(args, field);
-        const extraLines = workbookEnabled ? [DEPLOYMENT_TIME_LINE] : [];
-        for (const hub of hubs) planHubAlerts({ ...hub, profile, descriptionExtraLines: extraLines });
+        const validated = validateSharedArgs(args, field);
+        const extraLines = validated.workbookEnabled ? [DEPLOYMENT_TIME_LINE] : [];
+        for (const hub of hubs) planHubAlerts({ ...hub, profile: validated.profile, descriptionExtraLines: extraLines });
         super(type, name, {}, opts);
-        this.shared = createShared(this, name, args, field, hubs.map((h) => h.hubResourceId));
+        this.shared = createShared(this, name, args, field, hubs.map((h) => h.hubResourceId), validated);
         this.workbook = this.shared.workbook;
         this.workbookLink = this.shared.workbook?.portalLink;
         this.workspace = this.shared.workspace;

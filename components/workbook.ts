@@ -179,11 +179,19 @@ export interface TriageWorkbookContentOptions {
     /** The heading of the workbook. Default: {@link DEFAULT_WORKBOOK_DISPLAY_NAME}. */
     readonly displayName?: string;
     /**
-     * Values of the detection parameters the items share (`sharedParameters` of their catalog
-     * entries: the follow window, the mass-disconnect bin), with where they came from for errors.
-     * Default: the detections' defaults.
+     * The KQL of each item by item id, as {@link renderWorkbookQueries} renders it (with the umbrella's
+     * detection overrides for the parameters the items share). Default: rendered with the detections' defaults.
      */
-    readonly shared?: SharedParameterValues;
+    readonly queries?: Readonly<Record<string, string>>;
+}
+
+/**
+ * The KQL of every item of the workbook by item id: each catalog query with its workbook tokens and
+ * the detection parameters it shares (`shared`, validated; default: the detections' defaults).
+ * Throws a named error for a bad shared value.
+ */
+export function renderWorkbookQueries(shared: SharedParameterValues = {}): Readonly<Record<string, string>> {
+    return Object.fromEntries(WORKBOOK_QUERIES.map((def) => [def.id, renderWorkbookQuery(def, undefined, shared)]));
 }
 
 /** A GUID derived from a text (SHA-1, shaped as a version 5 UUID): the same text always gives the same GUID. */
@@ -197,14 +205,14 @@ function symptomText(symptoms: readonly number[]): string {
     return symptoms.length === 1 ? `symptom ${symptoms[0]}` : `symptoms ${symptoms.join(", ")}`;
 }
 
-function kqlItem(def: WorkbookQueryDefinition, workspaceId: string, shared: SharedParameterValues | undefined): WorkbookKqlItem {
+function kqlItem(def: WorkbookQueryDefinition, workspaceId: string, query: string): WorkbookKqlItem {
     return {
         type: 3,
         name: def.id,
         ...(def.customWidth === undefined ? {} : { customWidth: String(def.customWidth) }),
         content: {
             version: "KqlItem/1.0",
-            query: renderWorkbookQuery(def, undefined, shared),
+            query,
             size: def.size,
             title: `${def.title} (${symptomText(def.symptoms)})`,
             noDataMessage: `No rows: no matching Connections logs from the picked hubs in this time range. ${def.hint}`,
@@ -272,6 +280,7 @@ function guide(displayName: string): string {
 export function triageWorkbookContent(options: TriageWorkbookContentOptions): WorkbookContent {
     const displayName = options.displayName ?? DEFAULT_WORKBOOK_DISPLAY_NAME;
     const hubs = options.hubResourceIds;
+    const queries = options.queries ?? renderWorkbookQueries();
     const hubParameter: WorkbookResourceParameter = {
         id: deterministicGuid("parameter:Hub"),
         version: "KqlParameterItem/1.0",
@@ -307,7 +316,7 @@ export function triageWorkbookContent(options: TriageWorkbookContentOptions): Wo
                 name: "parameters",
                 content: { version: "KqlParameterItem/1.0", parameters: [hubParameter, timeParameter], style: "pills", queryType: 0, resourceType: WORKSPACE_RESOURCE_TYPE },
             },
-            ...WORKBOOK_QUERIES.map((q) => kqlItem(q, options.workspaceId, options.shared)),
+            ...WORKBOOK_QUERIES.map((q) => kqlItem(q, options.workspaceId, queries[q.id])),
             metricsItem(CONNECTED_DEVICES_METRIC_ITEM),
         ],
         fallbackResourceIds: [options.workspaceId],
@@ -394,9 +403,8 @@ export class TriageWorkbook extends pulumi.ComponentResource {
         this.displayName = requireNonEmptyString(`${field}.displayName`, args.displayName ?? DEFAULT_WORKBOOK_DISPLAY_NAME);
         this.resourceName =
             args.resourceName === undefined ? deterministicGuid(`triage-workbook:${pulumi.getProject()}:${pulumi.getStack()}:${name}`) : requireGuid(`${field}.resourceName`, args.resourceName).toLowerCase();
-        const shared: SharedParameterValues = { detections: args.detections, field: args.detectionsErrorPath ?? `${field}.detections` };
         // Rendered now, so a bad shared value is refused before anything is sent to Azure (not inside an apply).
-        for (const def of WORKBOOK_QUERIES) renderWorkbookQuery(def, undefined, shared);
+        const queries = renderWorkbookQueries({ detections: args.detections, field: args.detectionsErrorPath ?? `${field}.detections` });
         const workspaceId = pulumi.output(args.workspaceId);
         this.workbook = new applicationinsights.Workbook(
             name,
@@ -410,7 +418,7 @@ export class TriageWorkbook extends pulumi.ComponentResource {
                 description: "Triage of IoT Hub error 404104 DeviceConnectionClosedRemotely (iothub-404104-monitoring).",
                 sourceId: workspaceId.apply((id) => id.toLowerCase()),
                 version: "Notebook/1.0",
-                serializedData: workspaceId.apply((id) => JSON.stringify(triageWorkbookContent({ workspaceId: id, hubResourceIds: hubs, displayName: this.displayName, shared }))),
+                serializedData: workspaceId.apply((id) => JSON.stringify(triageWorkbookContent({ workspaceId: id, hubResourceIds: hubs, displayName: this.displayName, queries }))),
                 tags: args.tags,
             },
             { parent: this },

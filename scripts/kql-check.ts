@@ -70,15 +70,13 @@ function main(args: readonly string[]): number {
         }
     }
     if (defaultRun) {
-        for (const def of DETECTIONS) {
-            if (!fs.existsSync(path.join(QUERIES_DIR, def.file))) {
-                console.log(`${path.relative(process.cwd(), path.join(QUERIES_DIR, def.file))}:1:1: catalog entry "${def.id}" names this file, which does not exist [catalog]`);
-                count++;
-            }
-        }
-        for (const item of WORKBOOK_QUERIES) {
-            if (!fs.existsSync(path.join(WORKBOOK_DIR, item.file))) {
-                console.log(`${path.relative(process.cwd(), path.join(WORKBOOK_DIR, item.file))}:1:1: workbook catalog entry "${item.id}" names this file, which does not exist [catalog]`);
+        const entries = [
+            ...DETECTIONS.map((d) => ({ file: path.join(QUERIES_DIR, d.file), entry: `catalog entry "${d.id}"` })),
+            ...WORKBOOK_QUERIES.map((q) => ({ file: path.join(WORKBOOK_DIR, q.file), entry: `workbook catalog entry "${q.id}"` })),
+        ];
+        for (const { file, entry } of entries) {
+            if (!fs.existsSync(file)) {
+                console.log(`${path.relative(process.cwd(), file)}:1:1: ${entry} names this file, which does not exist [catalog]`);
                 count++;
             }
         }

@@ -3,6 +3,7 @@ import * as path from "path";
 import { describe, expect, it } from "vitest";
 import {
     deterministicGuid,
+    renderWorkbookQueries,
     triageWorkbookContent,
     workbookPortalLink,
     type WorkbookContent,
@@ -157,7 +158,7 @@ describe("parameters shared with the detections", () => {
         const shared = { detections: { "mass-disconnect": { parameters: { binSize: "PT10M" } }, "periodic-disconnect": { parameters: { followWindow: "PT2M" } } } };
         expect(letLine(renderWorkbookQuery(byId("mass-disconnect-bins"), undefined, shared), "binSize")).toMatch(/^let binSize = 10m;/);
         expect(letLine(renderWorkbookQuery(byId("top-devices-404104"), undefined, shared), "followWindow")).toMatch(/^let followWindow = 2m;/);
-        const built = triageWorkbookContent({ workspaceId: WORKSPACE_ID, hubResourceIds: [HUB_A], shared });
+        const built = triageWorkbookContent({ workspaceId: WORKSPACE_ID, hubResourceIds: [HUB_A], queries: renderWorkbookQueries(shared) });
         const bins = built.items.find((i) => i.name === "mass-disconnect-bins") as WorkbookKqlItem;
         expect(letLine(bins.content.query, "binSize")).toMatch(/^let binSize = 10m;/);
     });
