@@ -1,8 +1,10 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as monitor from "@pulumi/azure-native/monitor";
-import { METRIC_ALERT_FREQUENCIES, METRIC_ALERT_WINDOWS, requireDuration, requireWindowCoversFrequency, type IsoDuration } from "./durations";
+import { requireDuration, requireWindowCoversFrequency, type IsoDuration } from "../azure/durations";
 import { hubNameFromId, TYPE_PREFIX } from "./naming";
-import { requireBoolean, requireInteger, requireIotHubId, requireOneOf, requirePercent, requireSeverity, ValidationError, type Severity } from "./validation";
+import { requireTagsInput } from "./tags";
+import { LIMITS } from "../azure/limits";
+import { requireBoolean, requireInLimit, requireIotHubId, requireOneOf, requireSeverity, ValidationError, type Severity } from "../azure/validation";
 
 /** Name of the IoT Hub platform metric counting connected devices. */
 export const CONNECTED_DEVICES_METRIC = "connectedDeviceCount";
@@ -79,21 +81,21 @@ export interface DropAlertCondition {
  * a partial set (e.g. fleet-wide defaults that hubs complete). `field` prefixes error paths.
  */
 export function validateDropAlertFields(field: string, s: ConnectedDevicesAlertSettings): void {
-    if (s.evaluationFrequency !== undefined) requireDuration(`${field}.evaluationFrequency`, s.evaluationFrequency, METRIC_ALERT_FREQUENCIES);
-    if (s.windowSize !== undefined) requireDuration(`${field}.windowSize`, s.windowSize, METRIC_ALERT_WINDOWS);
+    if (s.evaluationFrequency !== undefined) requireDuration(`${field}.evaluationFrequency`, s.evaluationFrequency, LIMITS.metricAlertFrequency);
+    if (s.windowSize !== undefined) requireDuration(`${field}.windowSize`, s.windowSize, LIMITS.metricAlertWindow);
     if (s.timeAggregation !== undefined) requireOneOf(`${field}.timeAggregation`, s.timeAggregation, ["Minimum", "Average"] as const);
     if (s.severity !== undefined) requireSeverity(`${field}.severity`, s.severity);
     if (s.autoMitigate !== undefined) requireBoolean(`${field}.autoMitigate`, s.autoMitigate);
-    if (s.threshold !== undefined) requireInteger(`${field}.threshold`, s.threshold, 1, 1_000_000_000);
-    if (s.expectedConnectedDevices !== undefined) requireInteger(`${field}.expectedConnectedDevices`, s.expectedConnectedDevices, 1, 1_000_000_000);
-    if (s.maxDropPercent !== undefined) requirePercent(`${field}.maxDropPercent`, s.maxDropPercent);
+    if (s.threshold !== undefined) requireInLimit(`${field}.threshold`, s.threshold, LIMITS.connectedDevicesThreshold);
+    if (s.expectedConnectedDevices !== undefined) requireInLimit(`${field}.expectedConnectedDevices`, s.expectedConnectedDevices, LIMITS.connectedDevicesThreshold);
+    if (s.maxDropPercent !== undefined) requireInLimit(`${field}.maxDropPercent`, s.maxDropPercent, LIMITS.dropPercent);
 }
 
 /** Validates drop-alert settings and resolves the threshold; throws a named error for bad input. `field` prefixes error paths. */
 export function resolveDropAlertCondition(field: string, s: ConnectedDevicesAlertSettings): DropAlertCondition {
     validateDropAlertFields(field, s);
-    const evaluationFrequency = requireDuration(`${field}.evaluationFrequency`, s.evaluationFrequency ?? "PT1M", METRIC_ALERT_FREQUENCIES);
-    const windowSize = requireDuration(`${field}.windowSize`, s.windowSize ?? "PT5M", METRIC_ALERT_WINDOWS);
+    const evaluationFrequency = requireDuration(`${field}.evaluationFrequency`, s.evaluationFrequency ?? "PT1M", LIMITS.metricAlertFrequency);
+    const windowSize = requireDuration(`${field}.windowSize`, s.windowSize ?? "PT5M", LIMITS.metricAlertWindow);
     requireWindowCoversFrequency(`${field}.windowSize`, windowSize, evaluationFrequency);
     const timeAggregation = s.timeAggregation ?? "Minimum";
     const severity = s.severity ?? 2;
@@ -148,6 +150,7 @@ export class ConnectedDevicesDropAlert extends pulumi.ComponentResource {
 
     constructor(name: string, args: ConnectedDevicesDropAlertArgs, opts?: pulumi.ComponentResourceOptions) {
         super(`${TYPE_PREFIX}:ConnectedDevicesDropAlert`, name, {}, opts);
+        requireTagsInput("ConnectedDevicesDropAlertArgs.tags", args.tags);
         const field = "ConnectedDevicesDropAlertArgs";
         const hub = requireIotHubId(`${field}.hubResourceId`, args.hubResourceId);
         this.condition = resolveDropAlertCondition(field, args);

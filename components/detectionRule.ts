@@ -7,19 +7,11 @@ import * as pulumi from "@pulumi/pulumi";
 import type * as monitor from "@pulumi/azure-native/monitor";
 import { MAX_LOG_LATENESS, MONITORED_HUBS_PARAMETER, renderDetectionQuery, type DetectionDefinition, type EnvironmentProfile, type FailingPeriods } from "../queries/detection";
 import type { KqlValue } from "../kql/literals";
-import {
-    LOG_ALERT_FREQUENCIES,
-    LOG_ALERT_MAX_QUERY_RANGE_SECONDS,
-    LOG_ALERT_MUTE_DURATIONS,
-    LOG_ALERT_WINDOWS,
-    parseIsoDuration,
-    requireDuration,
-    requireWindowCoversFrequency,
-    type IsoDuration,
-} from "./durations";
+import { LOG_ALERT_MAX_QUERY_RANGE_SECONDS, LOG_ALERT_STATEFUL_MAX_FREQUENCY_SECONDS, formatIsoDuration, parseIsoDuration, requireDuration, requireWindowCoversFrequency, type IsoDuration } from "../azure/durations";
+import { citeLimit, LIMITS } from "../azure/limits";
 import { checkQuery, checkRuleSize, isOneMinuteRule } from "../kql/check";
 import { hubNameFromId } from "./naming";
-import { requireBoolean, requireInteger, requireNumber, requireSeverity, ValidationError, type Severity } from "./validation";
+import { requireBoolean, requireInLimit, requireInteger, requireSeverity, ValidationError, type Severity } from "../azure/validation";
 
 /** Per-detection settings a stack or caller can override; every field defaults to the catalog entry. */
 export interface DetectionSettings {
@@ -110,10 +102,10 @@ export function resolveDetectionRule(
     for (const key of Object.keys(settings)) {
         if (!SETTINGS_KEYS.includes(key)) throw new ValidationError(`${field}.${key}`, key, `unknown setting; allowed: ${SETTINGS_KEYS.join(", ")}`);
     }
-    const evaluationFrequency = requireDuration(`${field}.evaluationFrequency`, settings.evaluationFrequency ?? detection.evaluationFrequency, LOG_ALERT_FREQUENCIES);
-    const windowSize = requireDuration(`${field}.windowSize`, settings.windowSize ?? detection.windowSize, LOG_ALERT_WINDOWS);
+    const evaluationFrequency = requireDuration(`${field}.evaluationFrequency`, settings.evaluationFrequency ?? detection.evaluationFrequency, LIMITS.logAlertFrequency);
+    const windowSize = requireDuration(`${field}.windowSize`, settings.windowSize ?? detection.windowSize, LIMITS.logAlertWindow);
     requireWindowCoversFrequency(`${field}.windowSize`, windowSize, evaluationFrequency);
-    // The catalog's own windows keep this margin (kql/check.ts checkDefinition checks them); an override must too, or rows that arrive late fall between two runs.
+    // The catalog's own windows keep this margin (queries/checkDetection.ts checkDefinition checks them); an override must too, or rows that arrive late fall between two runs.
     const overridden = settings.windowSize !== undefined || settings.evaluationFrequency !== undefined;
     const lateness = parseIsoDuration(MAX_LOG_LATENESS) ?? 0;
     if (overridden && (parseIsoDuration(windowSize) ?? 0) < (parseIsoDuration(evaluationFrequency) ?? 0) + lateness) {
@@ -124,18 +116,33 @@ export function resolveDetectionRule(
         );
     }
     const severity = requireSeverity(`${field}.severity`, settings.severity ?? detection.severity[profile]);
-    const threshold = requireNumber(`${field}.threshold`, settings.threshold ?? detection.threshold, 0, 1_000_000_000);
+    const threshold = requireInLimit(`${field}.threshold`, settings.threshold ?? detection.threshold, LIMITS.detectionThreshold);
     const autoMitigate = requireBoolean(`${field}.autoMitigate`, settings.autoMitigate ?? detection.autoMitigate);
+    const frequencySeconds = parseIsoDuration(evaluationFrequency) ?? 0;
+    if (autoMitigate && frequencySeconds > LOG_ALERT_STATEFUL_MAX_FREQUENCY_SECONDS) {
+        throw new ValidationError(
+            `${field}.evaluationFrequency`,
+            evaluationFrequency,
+            `allowed with autoMitigate true: at most ${formatIsoDuration(LOG_ALERT_STATEFUL_MAX_FREQUENCY_SECONDS)} (Azure: "Stateful alert rules with a frequency of more than 12 hours are not supported"); set autoMitigate: false or a shorter frequency ${citeLimit(LIMITS.logAlertStatefulFrequency)}`,
+        );
+    }
     if (autoMitigate && settings.muteActionsDuration !== undefined) {
         throw new ValidationError(`${field}.muteActionsDuration`, settings.muteActionsDuration, "applies only when autoMitigate is false (an auto-resolving rule notifies once per firing); set autoMitigate: false or remove it");
     }
     const mute = autoMitigate ? undefined : (settings.muteActionsDuration ?? detection.muteActionsDuration);
-    const muteActionsDuration = mute === undefined ? undefined : requireDuration(`${field}.muteActionsDuration`, mute, LOG_ALERT_MUTE_DURATIONS);
+    const muteActionsDuration = mute === undefined ? undefined : requireDuration(`${field}.muteActionsDuration`, mute, LIMITS.logAlertMute);
+    if (muteActionsDuration !== undefined && (parseIsoDuration(muteActionsDuration) ?? 0) < frequencySeconds) {
+        throw new ValidationError(
+            `${field}.muteActionsDuration`,
+            muteActionsDuration,
+            `allowed: at least the evaluation frequency ${evaluationFrequency} (Azure: "EvaluationFrequency cannot be greater than MuteActionsDuration") ${citeLimit(LIMITS.logAlertMuteCoversFrequency)}`,
+        );
+    }
     const fp = settings.failingPeriods ?? detection.failingPeriods;
-    const periods = requireInteger(`${field}.failingPeriods.numberOfEvaluationPeriods`, fp.numberOfEvaluationPeriods, 1, 6);
+    const periods = requireInLimit(`${field}.failingPeriods.numberOfEvaluationPeriods`, fp.numberOfEvaluationPeriods, LIMITS.logAlertFailingPeriods);
     const minFailing = requireInteger(`${field}.failingPeriods.minFailingPeriodsToAlert`, fp.minFailingPeriodsToAlert, 1, periods);
     if ((parseIsoDuration(windowSize) ?? 0) * periods > LOG_ALERT_MAX_QUERY_RANGE_SECONDS) {
-        throw new ValidationError(`${field}.failingPeriods.numberOfEvaluationPeriods`, periods, `allowed: window ${windowSize} x periods may not exceed 2 days`);
+        throw new ValidationError(`${field}.failingPeriods.numberOfEvaluationPeriods`, periods, `allowed: window ${windowSize} x periods may not exceed 2 days ${citeLimit(LIMITS.logAlertQueryRange)}`);
     }
     const userParameters = settings.parameters ?? {};
     if (MONITORED_HUBS_PARAMETER in userParameters) {
@@ -191,6 +198,16 @@ export interface DetectionRuleTarget {
     tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
 }
 
+/**
+ * Whether the log search alerts ask Azure to skip its validation of the query at creation
+ * (`skipQueryValidation`): always `true`. A workspace created in the same deployment, and an
+ * existing workspace that has not yet received IoT Hub logs, has no `AzureDiagnostics` table or
+ * none of the IoT Hub columns until the first diagnostic rows land, so Azure's check fails the
+ * first `pulumi up` with a semantic error (SEM0100). The package checks every query itself with
+ * Microsoft's KQL parser against the `AzureDiagnostics` schema before anything is sent.
+ */
+export const SKIP_AZURE_QUERY_VALIDATION = true;
+
 /** The `monitor.ScheduledQueryRule` arguments of a resolved rule. */
 export function scheduledQueryRuleArgs(rule: ResolvedDetectionRule, target: DetectionRuleTarget): monitor.ScheduledQueryRuleArgs {
     const d = rule.detection;
@@ -207,7 +224,12 @@ export function scheduledQueryRuleArgs(rule: ResolvedDetectionRule, target: Dete
         windowSize: rule.windowSize,
         muteActionsDuration: rule.muteActionsDuration,
         autoMitigate: rule.autoMitigate,
-        skipQueryValidation: false,
+        // Azure's own check of the query at creation cannot pass on a first `pulumi up`: a workspace created in the same
+        // deployment (and an existing one that has never received IoT Hub logs) has no AzureDiagnostics table, nor its
+        // properties_s, ResultType or OperationName columns, until the first diagnostic rows land minutes after the
+        // diagnostic setting exists (Azure/bicep#11378, SEM0100). Every query was checked by Microsoft's parser against
+        // that schema when the rule was resolved (resolveDetectionRule, kql/check.ts), so the check is skipped always.
+        skipQueryValidation: SKIP_AZURE_QUERY_VALIDATION,
         criteria: {
             allOf: [
                 {

@@ -6,8 +6,9 @@ import { ConnectedDevicesDropAlert, resolveDropAlertCondition, type ConnectedDev
 import { detectionDescription, resolveDetectionRule, scheduledQueryRuleArgs, type DetectionSettings, type ResolvedDetectionRule } from "./detectionRule";
 import { HubDiagnostics, validateDiagnosticsOptions, type HubDiagnosticsArgs } from "./hubDiagnostics";
 import { hubNameFromId, TYPE_PREFIX } from "./naming";
+import { requireTagsInput } from "./tags";
 import { PROFILE_DEFAULTS } from "./profiles";
-import { requireBoolean, requireIotHubId, ValidationError } from "./validation";
+import { requireBoolean, requireIotHubId, ValidationError } from "../azure/validation";
 
 /** Settings of the connected-devices drop alert as the umbrellas take them: the alert's settings plus an on/off switch. */
 export interface ConnectedDevicesAlertOptions extends ConnectedDevicesAlertSettings {
@@ -152,6 +153,7 @@ export class HubAlerts extends pulumi.ComponentResource {
 
     constructor(name: string, args: HubAlertsArgs, opts?: pulumi.ComponentResourceOptions) {
         super(`${TYPE_PREFIX}:HubAlerts`, name, {}, opts);
+        requireTagsInput("HubAlertsArgs.tags", args.tags);
         // Everything is validated before the first child is registered.
         const plan = planHubAlerts(args);
         const hub = { id: plan.hubResourceId };

@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as monitor from "@pulumi/azure-native/monitor";
 import { TYPE_PREFIX } from "./naming";
-import { requireBoolean, requireIotHubId, requireNonEmptyString, requireUnique, ValidationError } from "./validation";
+import { requireBoolean, requireIotHubId, requireNonEmptyString, requireUnique, ValidationError } from "../azure/validation";
 
 /** IoT Hub resource-log categories a diagnostic setting can send (Microsoft.Devices/IotHubs). */
 export const IOT_HUB_LOG_CATEGORIES = [

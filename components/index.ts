@@ -51,7 +51,7 @@ export {
 } from "./connectedDevicesAlert";
 export { resolveDetectionRule, scheduledQueryRuleArgs, detectionDescription, type DetectionSettings, type ResolvedDetectionRule, type DetectionRuleTarget } from "./detectionRule";
 export { PROFILE_DEFAULTS, ENVIRONMENT_PROFILES, type EnvironmentProfile, type ProfileDefaults } from "./profiles";
-export { ValidationError, type Severity } from "./validation";
-export type { IsoDuration } from "./durations";
+export { ValidationError, type Severity } from "../azure/validation";
+export type { IsoDuration } from "../azure/durations";
 export { DETECTIONS, detectionById } from "../queries/catalog";
 export type { DetectionDefinition, Symptom, Runbook, FailingPeriods } from "../queries/detection";

@@ -10,7 +10,8 @@ import { DEPLOYMENT_TIME_LINE, HubAlerts, planHubAlerts, type HubAlertsArgs, typ
 import { hubNameFromId, TYPE_PREFIX } from "./naming";
 import { ENVIRONMENT_PROFILES, PROFILE_DEFAULTS } from "./profiles";
 import { MonitoringWorkspace, type MonitoringWorkspaceArgs } from "./workspace";
-import { requireBoolean, requireIotHubId, requireKnownKeys, requireNonEmptyString, requireOneOf, requireUnique, ValidationError } from "./validation";
+import { requireBoolean, requireIotHubId, requireKnownKeys, requireNonEmptyString, requireOneOf, requireUnique, ValidationError } from "../azure/validation";
+import { requireTagsInput } from "./tags";
 import { TriageWorkbook, workbookDescriptionLine } from "./workbook";
 
 /** Workspace options as the umbrellas take them: create one (the default) or give `existingWorkspaceId`. */
@@ -87,6 +88,9 @@ export interface SharedResources {
 function validateSharedArgs(args: MonitoringSharedArgs, field: string): { profile: EnvironmentProfile; workbookEnabled: boolean } {
     const profile = requireOneOf(`${field}.profile`, args.profile ?? "prod", ENVIRONMENT_PROFILES);
     const workbookEnabled = validateWorkbookOptions(`${field}.workbook`, args.workbook);
+    requireTagsInput(`${field}.tags`, args.tags);
+    requireTagsInput(`${field}.workspace.tags`, args.workspace?.tags);
+    requireTagsInput(`${field}.notifications.tags`, args.notifications?.tags);
     if (PROFILE_DEFAULTS[profile].requireReceivers && args.notifications === undefined) {
         throw new ValidationError(`${field}.notifications`, undefined, `the "${profile}" profile requires at least one receiver (emails, webhooks, secureWebhook) or existingActionGroupIds`);
     }

@@ -2,7 +2,7 @@
  * Names shared by the components: the Pulumi type-token prefix and the derivation of short,
  * stable resource names from hub resource ids.
  */
-import { ValidationError } from "./validation";
+import { ValidationError } from "../azure/validation";
 
 /** Type-token prefix of every component: `iothub404104:monitoring:<Name>`. */
 export const TYPE_PREFIX = "iothub404104:monitoring";

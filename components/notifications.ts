@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as monitor from "@pulumi/azure-native/monitor";
 import { TYPE_PREFIX } from "./naming";
+import { requireTagsInput } from "./tags";
 import { SecureWebhookApplication } from "./secureWebhook";
 import {
     requireActionGroupId,
@@ -10,7 +11,7 @@ import {
     requireNonEmptyString,
     requireUnique,
     ValidationError,
-} from "./validation";
+} from "../azure/validation";
 
 /** An email receiver of the action group. */
 export interface EmailReceiver {
@@ -87,6 +88,7 @@ export class AlertNotifications extends pulumi.ComponentResource {
 
     constructor(name: string, args: AlertNotificationsArgs, opts?: pulumi.ComponentResourceOptions) {
         super(`${TYPE_PREFIX}:AlertNotifications`, name, {}, opts);
+        requireTagsInput("AlertNotificationsArgs.tags", args.tags);
         const field = "AlertNotificationsArgs";
         const emails = args.emails ?? [];
         const webhooks = args.webhooks ?? [];

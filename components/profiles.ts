@@ -4,7 +4,7 @@
  * rest of the per-profile defaults live here.
  */
 import type { EnvironmentProfile } from "../queries/detection";
-import type { Severity } from "./validation";
+import type { Severity } from "../azure/validation";
 
 export type { EnvironmentProfile } from "../queries/detection";
 export { ENVIRONMENT_PROFILES } from "../queries/detection";

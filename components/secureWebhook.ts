@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as azuread from "@pulumi/azuread";
 import { TYPE_PREFIX } from "./naming";
-import { requireNonEmptyString } from "./validation";
+import { requireNonEmptyString } from "../azure/validation";
 
 /** Application (client) id of Microsoft's "Azure Monitor Action Group" service principal, which calls secure webhooks. */
 export const AZURE_MONITOR_ACTION_GROUP_APP_ID = "461e8683-5575-4561-ac7f-899cc907d62a";

@@ -18,7 +18,8 @@ import {
 import { renderWorkbookQuery, type SharedParameterValues } from "../queries/workbook/render";
 import type { DetectionSettingsMap } from "./hubAlerts";
 import { hubNameFromId, TYPE_PREFIX } from "./naming";
-import { requireGuid, requireIotHubId, requireNonEmptyString, requireUnique, ValidationError } from "./validation";
+import { requireTagsInput } from "./tags";
+import { requireGuid, requireIotHubId, requireNonEmptyString, requireUnique, ValidationError } from "../azure/validation";
 
 /** Display name of the workbook when none is given. */
 export const DEFAULT_WORKBOOK_DISPLAY_NAME = "IoT Hub 404104 triage";
@@ -394,6 +395,7 @@ export class TriageWorkbook extends pulumi.ComponentResource {
 
     constructor(name: string, args: TriageWorkbookArgs, opts?: pulumi.ComponentResourceOptions) {
         super(`${TYPE_PREFIX}:TriageWorkbook`, name, {}, opts);
+        requireTagsInput("TriageWorkbookArgs.tags", args.tags);
         const field = args.errorPath ?? "TriageWorkbookArgs";
         if (!Array.isArray(args.hubResourceIds) || args.hubResourceIds.length === 0) {
             throw new ValidationError(`${field}.hubResourceIds`, args.hubResourceIds, "allowed: a list of at least one IoT Hub resource id");

@@ -1,13 +1,34 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as operationalinsights from "@pulumi/azure-native/operationalinsights";
 import { TYPE_PREFIX } from "./naming";
-import { requireNumber, requireInteger, requireOneOf, requireWorkspaceId, requireNonEmptyString, requireBoolean, ValidationError } from "./validation";
+import { citeLimit, LIMITS } from "../azure/limits";
+import { requireBoolean, requireInLimit, requireName, requireOneOf, requireWorkspaceId, ValidationError } from "../azure/validation";
+import { requireTagsInput } from "./tags";
 
 /** Workspace pricing tiers this package creates; `PerGB2018` is pay-as-you-go, `CapacityReservation` a commitment tier. */
 export type WorkspaceSku = "PerGB2018" | "CapacityReservation";
 
-/** The commitment tiers (GB per day) a `CapacityReservation` workspace may reserve, as the workspace API lists them. */
-export const CAPACITY_RESERVATION_LEVELS: readonly number[] = [100, 200, 300, 400, 500, 1000, 2000, 5000, 10000, 25000, 50000];
+/** The commitment tiers (GB per day) a `CapacityReservation` workspace may reserve, as the workspace API lists them ({@link LIMITS}.workspaceCapacityReservation). */
+export const CAPACITY_RESERVATION_LEVELS = LIMITS.workspaceCapacityReservation.rule.values as readonly number[];
+
+/**
+ * The most characters Pulumi's auto-naming may append to a logical name (a random suffix, with
+ * or without a hyphen): a created workspace without `workspaceName` gets its logical name plus
+ * this suffix, which must still fit the workspace name limit.
+ */
+export const AUTONAME_SUFFIX_MAX = 9;
+
+/** Requires a logical name whose Pulumi auto-name (the name plus a random suffix of letters and digits) fits the workspace name limit. */
+export function requireAutoNamedWorkspace(field: string, logicalName: string): void {
+    const { maxLength, description } = LIMITS.workspaceName.rule;
+    if (!/^[A-Za-z0-9][A-Za-z0-9-]*$/.test(logicalName) || logicalName.length + AUTONAME_SUFFIX_MAX > maxLength) {
+        throw new ValidationError(
+            field,
+            logicalName,
+            `a created workspace without workspaceName is auto-named from this name plus up to ${AUTONAME_SUFFIX_MAX} random characters, which must fit the workspace name (${description}); allowed: a name of at most ${maxLength - AUTONAME_SUFFIX_MAX} letters, digits or hyphens starting with a letter or digit, or set workspaceName ${citeLimit(LIMITS.workspaceName)}`,
+        );
+    }
+}
 
 /**
  * Arguments of {@link MonitoringWorkspace}: either create a Log Analytics workspace (the default)
@@ -20,7 +41,7 @@ export interface MonitoringWorkspaceArgs {
     location?: pulumi.Input<string>;
     /** Resource id of an existing workspace to use instead of creating one. Default: none (a workspace is created). */
     existingWorkspaceId?: string;
-    /** Name of a created workspace. Default: Pulumi's auto-name from the component name. */
+    /** Name of a created workspace: 4-63 letters, digits or hyphens, starting and ending with a letter or digit. Default: Pulumi's auto-name, the component name plus a random suffix (the component name must then leave room for the suffix). */
     workspaceName?: string;
     /** Pricing tier of a created workspace. Default: `PerGB2018`. */
     sku?: WorkspaceSku;
@@ -55,12 +76,12 @@ export interface ResolvedWorkspaceOptions {
     readonly workspaceName?: string;
 }
 
-/** Validates the options of a created workspace (SKU and its reservation, retention 30..730 days, daily cap, name); `field` prefixes error paths. */
+/** Validates the options of a created workspace (SKU and its reservation, retention, daily cap, name: the limits of {@link LIMITS}); `field` prefixes error paths. */
 export function validateWorkspaceOptions(field: string, args: Omit<MonitoringWorkspaceArgs, "resourceGroupName" | "location" | "existingWorkspaceId" | "tags">): ResolvedWorkspaceOptions {
     const sku = requireOneOf(`${field}.sku`, args.sku ?? "PerGB2018", ["PerGB2018", "CapacityReservation"] as const);
     const level = args.capacityReservationLevel;
     if (sku === "CapacityReservation" && (level === undefined || !CAPACITY_RESERVATION_LEVELS.includes(level))) {
-        throw new ValidationError(`${field}.capacityReservationLevel`, level, `allowed with sku CapacityReservation: one of ${CAPACITY_RESERVATION_LEVELS.join(", ")} (GB per day)`);
+        throw new ValidationError(`${field}.capacityReservationLevel`, level, `allowed with sku CapacityReservation: one of ${CAPACITY_RESERVATION_LEVELS.join(", ")} (GB per day) ${citeLimit(LIMITS.workspaceCapacityReservation)}`);
     }
     if (sku !== "CapacityReservation" && level !== undefined) {
         throw new ValidationError(`${field}.capacityReservationLevel`, level, "applies only with sku CapacityReservation; remove it or set the sku");
@@ -68,10 +89,10 @@ export function validateWorkspaceOptions(field: string, args: Omit<MonitoringWor
     return {
         sku,
         capacityReservationLevel: level,
-        retentionInDays: requireInteger(`${field}.retentionInDays`, args.retentionInDays ?? 30, 30, 730),
-        dailyQuotaGb: args.dailyQuotaGb === undefined ? undefined : requireNumber(`${field}.dailyQuotaGb`, args.dailyQuotaGb, 0.1, 100_000),
+        retentionInDays: requireInLimit(`${field}.retentionInDays`, args.retentionInDays ?? 30, LIMITS.workspaceRetention),
+        dailyQuotaGb: args.dailyQuotaGb === undefined ? undefined : requireInLimit(`${field}.dailyQuotaGb`, args.dailyQuotaGb, LIMITS.workspaceDailyQuota),
         retainOnDelete: requireBoolean(`${field}.retainOnDelete`, args.retainOnDelete ?? true),
-        workspaceName: args.workspaceName === undefined ? undefined : requireNonEmptyString(`${field}.workspaceName`, args.workspaceName),
+        workspaceName: args.workspaceName === undefined ? undefined : requireName(`${field}.workspaceName`, args.workspaceName, LIMITS.workspaceName),
     };
 }
 
@@ -104,6 +125,8 @@ export class MonitoringWorkspace extends pulumi.ComponentResource {
             if (args.resourceGroupName === undefined) throw new Error(`${field}.resourceGroupName: required when no existingWorkspaceId is given`);
             if (args.location === undefined) throw new Error(`${field}.location: required when no existingWorkspaceId is given`);
             const { sku, capacityReservationLevel, retentionInDays, dailyQuotaGb, retainOnDelete, workspaceName } = validateWorkspaceOptions(field, args);
+            if (workspaceName === undefined) requireAutoNamedWorkspace(`${field}.workspaceName`, name);
+            requireTagsInput(`${field}.tags`, args.tags);
             this.workspace = new operationalinsights.Workspace(
                 name,
                 {

@@ -3,8 +3,8 @@
  * rendered into its query as `let name = <literal>;` statements; every value is checked against
  * its parameter's type and range first and then encoded, never pasted as raw text.
  */
-import { formatIsoDuration, parseIsoDuration, type IsoDuration } from "../components/durations";
-import { ValidationError } from "../components/validation";
+import { formatIsoDuration, parseIsoDuration, type IsoDuration } from "../azure/durations";
+import { ValidationError } from "../azure/validation";
 
 interface ParameterBase {
     /** What the parameter controls, in one sentence a reviewer can read. */

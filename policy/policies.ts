@@ -438,9 +438,10 @@ export const logAlertQueryValid: ResourceValidationPolicy = {
 /**
  * `connected-devices-drop-alert` (resource, mandatory): a metric alert on `connectedDeviceCount`
  * (or its deprecated twin) is a drop alert: a static `LessThan` (or `LessThanOrEqual`) on
- * `Minimum` or `Average`. A `GreaterThan` rule, such as Azure Monitor Baseline Alerts' `Average
- * GreaterThan 1`, never catches a drop; dynamic thresholds are not supported on this metric; and a
- * snapshot count is never summed.
+ * `Minimum` or `Average`. A `GreaterThan` rule, such as the `Average GreaterThan 1` over PT1H that
+ * Azure Monitor Baseline Alerts once shipped (AMBA removed it in March 2024, commit 8de35f69),
+ * never catches a drop; dynamic thresholds are not supported on this metric; and a snapshot count
+ * is never summed.
  */
 export const connectedDevicesDropAlert: ResourceValidationPolicy = {
     name: POLICY_NAMES.dropAlert,
@@ -464,7 +465,10 @@ export const connectedDevicesDropAlert: ResourceValidationPolicy = {
         for (const criterion of metricCriteria(props).filter(isConnectedDevicesCriterion)) {
             const problems: string[] = [];
             if (/dynamic/i.test(criterion.criterionType)) problems.push("it uses a dynamic threshold, which connectedDeviceCount does not support");
-            if (!DROP_OPERATORS.includes(criterion.operator)) problems.push(`its operator is ${criterion.operator || "(none)"}, which never catches a drop`);
+            if (!DROP_OPERATORS.includes(criterion.operator)) {
+                const amba = /^greaterthan/i.test(criterion.operator) ? " (like the Average GreaterThan 1 rule that Azure Monitor Baseline Alerts once shipped and removed in March 2024)" : "";
+                problems.push(`its operator is ${criterion.operator || "(none)"}, which never catches a drop${amba}`);
+            }
             if (!aggregations.includes(criterion.timeAggregation)) problems.push(`its aggregation is ${criterion.timeAggregation || "(none)"}`);
             if (problems.length === 0) continue;
             reportViolation(

@@ -23,7 +23,7 @@ import {
     requireUnique,
     requireWorkspaceId,
     ValidationError,
-} from "../components/validation";
+} from "../azure/validation";
 import { DETECTION_SETTINGS_KEYS, resolveDetectionRule } from "../components/detectionRule";
 import { mergeDetectionSettings, mergeDropAlertSettings, validateWorkbookOptions, WORKBOOK_OPTION_KEYS, type WorkbookOptions } from "../components/monitoring";
 import { dropAlertSettingsForProfile } from "../components/hubAlerts";
@@ -31,6 +31,7 @@ import { resolveDropAlertCondition, validateDropAlertFields } from "../component
 import { validateDiagnosticsOptions } from "../components/hubDiagnostics";
 import { validateWorkspaceOptions, type WorkspaceSku } from "../components/workspace";
 import { PROFILE_DEFAULTS } from "../components/profiles";
+import { requireTagsInput } from "../components/tags";
 
 /** One config key of the program: its name, whether it is required, its default and what it does (the README's reference table is this list). */
 export interface ConfigKeyDoc {
@@ -248,6 +249,7 @@ export function parseStackConfig(
     if (values.tags !== undefined) {
         const t = requireKnownKeys(k("tags"), values.tags, Object.keys(values.tags as object));
         tags = Object.fromEntries(Object.entries(t).map(([name, v]) => [name, requireNonEmptyString(`${k("tags")}.${name}`, v)]));
+        requireTagsInput(k("tags"), tags);
     }
 
     const fleet: FleetMonitoringArgs = { resourceGroupName, location: location as string, profile, hubs, workspace, notifications, connectedDevicesAlert, detections, diagnostics, workbook, tags };

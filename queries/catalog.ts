@@ -315,7 +315,8 @@ export const linkConflict: DetectionDefinition = {
     resourceIdColumn: RESOURCE_ID_COLUMN,
     timeColumn: TIME_COLUMN,
     failingPeriods: { numberOfEvaluationPeriods: 1, minFailingPeriodsToAlert: 1 },
-    muteActionsDuration: "PT12H",
+    // PT6H, the rule's window: a new notification comes only when the window holds new conflicts. (PT12H, used before, is not among the durations Azure accepts: limit log-alert-mute.)
+    muteActionsDuration: "PT6H",
     autoMitigate: false,
     parameters: {
         monitoredHubs: monitoredHubsParameter,

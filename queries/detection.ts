@@ -9,8 +9,8 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import type { IsoDuration } from "../components/durations";
-import { ValidationError, type Severity } from "../components/validation";
+import type { IsoDuration } from "../azure/durations";
+import { ValidationError, type Severity } from "../azure/validation";
 import { renderKqlLiteral, validateParameterValue, type KqlParameter, type KqlValue, type StringListParameter } from "../kql/literals";
 
 /** The environment profiles a stack can run under; each sets its own severities and defaults. */

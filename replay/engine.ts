@@ -11,7 +11,7 @@ import { resolveDropAlertCondition, type DropAlertCondition } from "../component
 import { resolveDetectionRule, type ResolvedDetectionRule } from "../components/detectionRule";
 import { dropAlertSettingsForProfile } from "../components/hubAlerts";
 import { fleetHubPlans } from "../components/monitoring";
-import { parseIsoDuration } from "../components/durations";
+import { parseIsoDuration } from "../azure/durations";
 import type { StackSettings } from "../program/config";
 import { FLEET_COMPONENT_NAME } from "../program/stack";
 import { DETECTIONS } from "../queries/catalog";

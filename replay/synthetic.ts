@@ -6,7 +6,7 @@
 import { generateFleet, healthyFleet, massDisconnectFleet, mixedFleet, periodicTokenExpiryFleet, randomDisconnectsFleet, isoTime, type PresetOptions } from "../synthetic";
 import type { FleetSpec, SyntheticFleet, SyntheticRecord } from "../synthetic/fleet";
 import { csvLines } from "../synthetic/writers";
-import { ValidationError } from "../components/validation";
+import { ValidationError } from "../azure/validation";
 
 /** The scenarios the generator offers, by name. */
 export const SCENARIOS: Readonly<Record<string, (o: PresetOptions) => FleetSpec>> = {

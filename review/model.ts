@@ -4,7 +4,7 @@
  * offline engine recorded ({@link CollectedStack}); the alert fields come from the offline
  * preview's own `alertRows` (program/format.ts), so the report and `npm start` agree.
  */
-import { parseIsoDuration } from "../components/durations";
+import { parseIsoDuration } from "../azure/durations";
 import { alertRows, type AlertRow } from "../program/format";
 import type { RecordedResource } from "../program/offline";
 import type { CollectedStack } from "./collect";

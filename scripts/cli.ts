@@ -2,7 +2,7 @@
  * Small helpers shared by the command-line scripts: `--name value` argument parsing and a runner
  * that prints expected errors as one line (exit 1) and unexpected ones with their stack.
  */
-import { ValidationError } from "../components/validation";
+import { ValidationError } from "../azure/validation";
 import { StackFileError } from "../program/stackFile";
 
 /** An error in the command line itself. */

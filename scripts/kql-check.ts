@@ -11,7 +11,8 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { checkDetection, checkQuery, type KqlProblem } from "../kql/check";
+import { checkQuery, type KqlProblem } from "../kql/check";
+import { checkDetection } from "../queries/checkDetection";
 import { DETECTIONS, detectionForFile, WORKBOOK_QUERIES, workbookQueryForFile } from "../queries/catalog";
 import { ENVIRONMENT_PROFILES } from "../queries/detection";
 import type { WorkbookQueryDefinition } from "../queries/workbook/items";

@@ -9,7 +9,7 @@ import { parseStackConfig } from "../program/config";
 import { alertRows, formatResourceTree, formatTable } from "../program/format";
 import { OfflineEngine } from "../program/offline";
 import { readStackFile, StackFileError, type StackFile } from "../program/stackFile";
-import { ValidationError } from "../components/validation";
+import { ValidationError } from "../azure/validation";
 import { workbookPortalLink } from "../components/workbook";
 
 const ROOT = path.resolve(__dirname, "..");

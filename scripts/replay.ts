@@ -7,7 +7,7 @@
 import * as path from "path";
 import { parseStackConfig } from "../program/config";
 import { readStackFile } from "../program/stackFile";
-import { parseIsoDuration } from "../components/durations";
+import { parseIsoDuration } from "../azure/durations";
 import { maxOf, planReplay, replaySpan, ruleLookbackMs } from "../replay/engine";
 import { replayParallel } from "../replay/parallel";
 import { parseExportTime, readLogRows, readMetricSamples, type ReadReport } from "../replay/logs";

@@ -1,8 +1,9 @@
 import * as fs from "fs";
 import * as path from "path";
 import { describe, expect, it } from "vitest";
-import { parseIsoDuration } from "../components/durations";
-import { checkDetection, checkQuery, checkRuleSize } from "../kql/check";
+import { parseIsoDuration } from "../azure/durations";
+import { checkQuery, checkRuleSize } from "../kql/check";
+import { checkDetection } from "../queries/checkDetection";
 import { analyzeKql } from "../kql/kusto";
 import { renderKqlLiteral, validateParameterValue } from "../kql/literals";
 import { DETECTIONS, detectionById, detectionForFile } from "../queries/catalog";

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { checkDefinition, checkQuery, checkRuleSize, isOneMinuteRule, MAX_RULE_PROPERTIES_BYTES, type KqlProblem } from "../kql/check";
+import { checkQuery, checkRuleSize, isOneMinuteRule, MAX_RULE_PROPERTIES_BYTES, type KqlProblem } from "../kql/check";
+import { checkDefinition } from "../queries/checkDetection";
 import { massDisconnect } from "../queries/catalog";
 import type { DetectionDefinition } from "../queries/detection";
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ValidationError } from "../components/validation";
+import { ValidationError } from "../azure/validation";
 import { analyzeKql, kusto } from "../kql/kusto";
 import { kqlReal, kqlString, kqlTimespan, renderKqlLiteral, validateParameterValue, type KqlParameter } from "../kql/literals";
 import { massDisconnect, periodicDisconnect } from "../queries/catalog";

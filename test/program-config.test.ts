@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { CONFIG_KEYS, parseStackConfig } from "../program/config";
-import { ValidationError } from "../components/validation";
+import { ValidationError } from "../azure/validation";
 import { HUB_A, HUB_B, WORKSPACE_ID } from "./support/fixtures";
 
 const P = "iothub-404104";

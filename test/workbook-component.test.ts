@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { OfflineEngine, valueOf, type RecordedResource } from "../program/offline";
-import { ValidationError } from "../components/validation";
+import { ValidationError } from "../azure/validation";
 import { ACTION_GROUP_ID, HUB_A, HUB_B, SUB, WORKSPACE_ID, one, under } from "./support/fixtures";
 
 const T = {

@@ -13,7 +13,7 @@ import {
     type WorkbookResourceParameter,
     type WorkbookTimeRangeParameter,
 } from "../components/workbook";
-import { ValidationError } from "../components/validation";
+import { ValidationError } from "../azure/validation";
 import { checkQuery } from "../kql/check";
 import { compileKql, type EvalRow } from "../kql/eval";
 import { parseStackConfig } from "../program/config";

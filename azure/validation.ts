@@ -1,5 +1,5 @@
 /**
- * Input validation shared by the components and the program. Every check throws a
+ * Input validation shared by the components, the query catalog and the program. Every check throws a
  * {@link ValidationError} that names the field (a config key or an argument path), the bad value
  * and what is allowed, before any resource is registered with Pulumi.
  */
@@ -36,6 +36,8 @@ function describeValue(value: unknown): string {
 /** Azure's alert severities: 0 Critical, 1 Error, 2 Warning, 3 Informational, 4 Verbose. */
 export type Severity = 0 | 1 | 2 | 3 | 4;
 
+import { citeLimit, LIMITS, type AzureLimit, type NameRule, type RangeRule, type SetRule } from "./limits";
+
 /** Requires an integer in `min..max` (inclusive). */
 export function requireInteger(field: string, value: unknown, min: number, max: number): number {
     if (typeof value !== "number" || !Number.isInteger(value) || value < min || value > max) {
@@ -52,10 +54,60 @@ export function requireNumber(field: string, value: unknown, min: number, max: n
     return value;
 }
 
+/** Requires a number within a range limit of the table ({@link LIMITS}); the error cites the limit. */
+export function requireInLimit(field: string, value: unknown, limit: AzureLimit<RangeRule>): number {
+    const { min, max, integer, unit } = limit.rule;
+    const ok = typeof value === "number" && Number.isFinite(value) && value >= min && value <= max && (!integer || Number.isInteger(value));
+    if (!ok) {
+        throw new ValidationError(field, value, `allowed: ${integer ? "an integer" : "a number"} from ${min} to ${max}${unit ? ` ${unit}` : ""} ${citeLimit(limit)}`);
+    }
+    return value as number;
+}
+
+/** Requires one of the values of a set limit of the table; the error cites the limit. */
+export function requireInSet<T extends string | number>(field: string, value: unknown, limit: AzureLimit<SetRule>): T {
+    if (!(limit.rule.values as readonly unknown[]).includes(value)) {
+        throw new ValidationError(field, value, `allowed: one of ${limit.rule.values.join(", ")} ${citeLimit(limit)}`);
+    }
+    return value as T;
+}
+
+/** Whether `value` is a name a name limit of the table allows. */
+export function fitsName(value: string, limit: AzureLimit<NameRule>): boolean {
+    const { minLength, maxLength, pattern } = limit.rule;
+    return value.length >= minLength && value.length <= maxLength && new RegExp(pattern).test(value);
+}
+
+/** Requires a name a name limit of the table allows; the error cites the limit. */
+export function requireName(field: string, value: unknown, limit: AzureLimit<NameRule>): string {
+    if (typeof value !== "string" || !fitsName(value, limit)) {
+        throw new ValidationError(field, value, `allowed: ${limit.rule.description} ${citeLimit(limit)}`);
+    }
+    return value;
+}
+
 /** Requires an alert severity 0..4. */
 export function requireSeverity(field: string, value: unknown): Severity {
-    return requireInteger(field, value, 0, 4) as Severity;
+    return requireInLimit(field, value, LIMITS.alertSeverity) as Severity;
 }
+
+/** The problems of a set of resource tags under Azure's tag limits ({@link LIMITS}.tags), each naming the tag; empty when they fit. */
+export function tagProblems(tags: Readonly<Record<string, unknown>>): { key?: string; message: string }[] {
+    const { maxTags, maxKeyLength, maxValueLength, forbiddenKeyCharacters } = LIMITS.tags.rule;
+    const problems: { key?: string; message: string }[] = [];
+    const keys = Object.keys(tags);
+    if (keys.length > maxTags) problems.push({ message: `${keys.length} tags; allowed: at most ${maxTags}` });
+    for (const key of keys) {
+        const value = tags[key];
+        const bad = [...key].filter((c) => forbiddenKeyCharacters.includes(c));
+        if (key.length === 0 || key.length > maxKeyLength) problems.push({ key, message: `a tag name of ${key.length} characters; allowed: 1 to ${maxKeyLength}` });
+        if (bad.length > 0) problems.push({ key, message: `a tag name with ${[...new Set(bad)].map((c) => JSON.stringify(c)).join(", ")}; tag names may not contain any of ${[...forbiddenKeyCharacters].join(" ")}` });
+        if (typeof value !== "string") problems.push({ key, message: `a tag value of type ${value === null ? "null" : typeof value}; allowed: a string` });
+        else if (value.length > maxValueLength) problems.push({ key, message: `a tag value of ${value.length} characters; allowed: at most ${maxValueLength}` });
+    }
+    return problems;
+}
+
 
 /** Requires a drop percentage 1..100. */
 export function requirePercent(field: string, value: unknown): number {
@@ -85,73 +137,55 @@ export function requireOneOf<T extends string>(field: string, value: unknown, al
 }
 
 const GUID = "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}";
-const RESOURCE_GROUP = "[-\\w._()]{0,89}[-\\w_()]";
+const RESOURCE_GROUP = LIMITS.resourceGroupName.rule.pattern.replace(/^\^/, "").replace(/\$$/, "");
 
 /** The parts of an Azure resource id of one provider type. */
 export interface ParsedResourceId {
     /** The id as given. */
     readonly id: string;
+    /** The subscription GUID. */
     readonly subscriptionId: string;
+    /** The resource group. */
     readonly resourceGroupName: string;
+    /** The resource's own name (the last segment). */
     readonly name: string;
 }
 
 interface ResourceIdKind {
     readonly provider: string;
     readonly type: string;
-    readonly namePattern: string;
-    readonly nameRule: string;
+    /** The limit of the table the resource's name must fit. */
+    readonly name: AzureLimit<NameRule>;
 }
 
 function requireResourceId(field: string, value: unknown, kind: ResourceIdKind): ParsedResourceId {
     const example = `/subscriptions/<subscription guid>/resourceGroups/<group>/providers/${kind.provider}/${kind.type}/<name>`;
-    const re = new RegExp(
-        `^/subscriptions/(${GUID})/resourceGroups/(${RESOURCE_GROUP})/providers/${kind.provider.replace(".", "\\.")}/${kind.type}/(${kind.namePattern})$`,
-        "i",
-    );
+    const re = new RegExp(`^/subscriptions/(${GUID})/resourceGroups/(${RESOURCE_GROUP})/providers/${kind.provider.replace(".", "\\.")}/${kind.type}/([^/]+)$`, "i");
     const m = typeof value === "string" ? re.exec(value) : null;
-    if (!m) {
-        throw new ValidationError(field, value, `allowed: a resource id of the form ${example} (${kind.nameRule})`);
+    if (!m || !fitsName(m[3], kind.name)) {
+        throw new ValidationError(field, value, `allowed: a resource id of the form ${example} (${kind.name.subject}: ${kind.name.rule.description}) ${citeLimit(kind.name)}`);
     }
     return { id: value as string, subscriptionId: m[1], resourceGroupName: m[2], name: m[3] };
 }
 
-/** Requires an IoT Hub resource id (`Microsoft.Devices/IotHubs`, hub name 3-50 letters, digits or hyphens, not ending with a hyphen). */
+/** Requires an IoT Hub resource id (`Microsoft.Devices/IotHubs`, the hub name as {@link LIMITS}.iotHubName allows). */
 export function requireIotHubId(field: string, value: unknown): ParsedResourceId {
-    return requireResourceId(field, value, {
-        provider: "Microsoft.Devices",
-        type: "IotHubs",
-        namePattern: "[A-Za-z0-9][A-Za-z0-9-]{1,48}[A-Za-z0-9]",
-        nameRule: "hub name: 3-50 letters, digits or hyphens, not ending with a hyphen",
-    });
+    return requireResourceId(field, value, { provider: "Microsoft.Devices", type: "IotHubs", name: LIMITS.iotHubName });
 }
 
-/** Requires a Log Analytics workspace resource id (`Microsoft.OperationalInsights/workspaces`). */
+/** Requires a Log Analytics workspace resource id (`Microsoft.OperationalInsights/workspaces`, the name as {@link LIMITS}.workspaceName allows). */
 export function requireWorkspaceId(field: string, value: unknown): ParsedResourceId {
-    return requireResourceId(field, value, {
-        provider: "Microsoft.OperationalInsights",
-        type: "workspaces",
-        namePattern: "[A-Za-z0-9][A-Za-z0-9-]{2,61}[A-Za-z0-9]",
-        nameRule: "workspace name: 4-63 letters, digits or hyphens",
-    });
+    return requireResourceId(field, value, { provider: "Microsoft.OperationalInsights", type: "workspaces", name: LIMITS.workspaceName });
 }
 
-/** Requires an action group resource id (`microsoft.insights/actionGroups`). */
+/** Requires an action group resource id (`microsoft.insights/actionGroups`, the name as {@link LIMITS}.actionGroupName allows). */
 export function requireActionGroupId(field: string, value: unknown): ParsedResourceId {
-    return requireResourceId(field, value, {
-        provider: "microsoft.insights",
-        type: "actionGroups",
-        namePattern: "[-\\w.]{1,260}",
-        nameRule: "action group name: 1-260 letters, digits, hyphens, underscores or periods",
-    });
+    return requireResourceId(field, value, { provider: "microsoft.insights", type: "actionGroups", name: LIMITS.actionGroupName });
 }
 
 /** Requires a resource group name as Azure allows it (1-90 characters, no trailing period). */
 export function requireResourceGroupName(field: string, value: unknown): string {
-    if (typeof value !== "string" || !new RegExp(`^${RESOURCE_GROUP}$`).test(value)) {
-        throw new ValidationError(field, value, "allowed: 1-90 letters, digits, underscores, hyphens, periods or parentheses, not ending with a period");
-    }
-    return value;
+    return requireName(field, value, LIMITS.resourceGroupName);
 }
 
 const EMAIL = /^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$/;
