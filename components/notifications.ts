@@ -2,16 +2,18 @@ import * as pulumi from "@pulumi/pulumi";
 import * as monitor from "@pulumi/azure-native/monitor";
 import { TYPE_PREFIX } from "./naming";
 import { requireTagsInput } from "./tags";
-import { SecureWebhookApplication } from "./secureWebhook";
+import { SecureWebhookApplication, secureWebhookOwners } from "./secureWebhook";
 import {
     requireActionGroupId,
     requireBoolean,
     requireEmail,
     requireHttpsUrl,
+    requireName,
     requireNonEmptyString,
     requireUnique,
     ValidationError,
 } from "../azure/validation";
+import { LIMITS } from "../azure/limits";
 
 /** An email receiver of the action group. */
 export interface EmailReceiver {
@@ -33,6 +35,8 @@ export interface WebhookReceiver {
 export interface SecureWebhookReceiver extends WebhookReceiver {
     /** Display name of the Entra ID application. Default: `iothub-404104-alerts-<component name>`. */
     applicationDisplayName?: string;
+    /** Object ids (GUIDs) of further owners of the Entra ID application, who may edit the secure webhook later. Default: none; the deploying principal always owns it. */
+    owners?: string[];
 }
 
 /**
@@ -106,13 +110,11 @@ export class AlertNotifications extends pulumi.ComponentResource {
             ...(args.secureWebhook ? [requireNonEmptyString(`${field}.secureWebhook.name`, args.secureWebhook.name)] : []),
         ];
         requireUnique(`${field} receiver names`, names);
+        if (args.secureWebhook) secureWebhookOwners(`${field}.secureWebhook.owners`, args.secureWebhook.owners);
 
         if (hasReceivers) {
             if (args.resourceGroupName === undefined) throw new ValidationError(`${field}.resourceGroupName`, undefined, "required when receivers are given");
-            const shortName = args.shortName ?? DEFAULT_ACTION_GROUP_SHORT_NAME;
-            if (typeof shortName !== "string" || shortName.length < 1 || shortName.length > 12) {
-                throw new ValidationError(`${field}.shortName`, shortName, "allowed: 1 to 12 characters");
-            }
+            const shortName = requireName(`${field}.shortName`, args.shortName ?? DEFAULT_ACTION_GROUP_SHORT_NAME, LIMITS.actionGroupShortName);
             const emailReceivers = emails.map((e, i) => ({
                 name: e.name,
                 emailAddress: requireEmail(`${field}.emails[${i}].address`, e.address),
@@ -127,7 +129,7 @@ export class AlertNotifications extends pulumi.ComponentResource {
             if (args.secureWebhook) {
                 const s = args.secureWebhook;
                 const url = httpsSecret(`${field}.secureWebhook.url`, s.url);
-                this.secureWebhookApplication = new SecureWebhookApplication(`${name}-secure-webhook`, { displayName: s.applicationDisplayName }, { parent: this });
+                this.secureWebhookApplication = new SecureWebhookApplication(`${name}-secure-webhook`, { displayName: s.applicationDisplayName, owners: s.owners }, { parent: this });
                 webhookReceivers.push({
                     name: s.name,
                     serviceUri: url,

@@ -32,6 +32,7 @@ import { validateDiagnosticsOptions } from "../components/hubDiagnostics";
 import { validateWorkspaceOptions, type WorkspaceSku } from "../components/workspace";
 import { PROFILE_DEFAULTS } from "../components/profiles";
 import { requireTagsInput } from "../components/tags";
+import { secureWebhookOwners } from "../components/secureWebhook";
 
 /** One config key of the program: its name, whether it is required, its default and what it does (the README's reference table is this list). */
 export interface ConfigKeyDoc {
@@ -48,7 +49,7 @@ export const CONFIG_KEYS: readonly ConfigKeyDoc[] = [
     { key: "location", required: false, default: "`azure-native:location`", description: "Region of the workspace and log search alert rules." },
     { key: "profile", required: false, default: "the stack name when it is dev, staging or prod", description: "Environment profile: `dev`, `staging` or `prod`; sets severities, drop percent, retention and whether receivers are required." },
     { key: "workspace", required: false, default: "created, PerGB2018, profile retention (dev/staging 30 d, prod 90 d), retained on delete", description: "`{existingId}` to use an existing workspace, or `{name?, sku?, capacityReservationLevel?, retentionInDays?, dailyQuotaGb?, retainOnDelete?}` for the created one (`capacityReservationLevel`, GB per day, with `sku: CapacityReservation` only)." },
-    { key: "receivers", required: false, default: "none (refused by staging and prod)", description: "`{emails?: [{name, address}], webhooks?: [{name, url}], secureWebhook?: {name, url, applicationDisplayName?}, existingActionGroupIds?: [], shortName?}`; set URLs with `pulumi config set --secret --path`." },
+    { key: "receivers", required: false, default: "none (refused by staging and prod)", description: "`{emails?: [{name, address}], webhooks?: [{name, url}], secureWebhook?: {name, url, applicationDisplayName?, owners?}, existingActionGroupIds?: [], shortName?}`; set URLs with `pulumi config set --secret --path`." },
     { key: "connectedDevicesAlert", required: false, default: "enabled, Minimum < threshold over PT5M every PT1M, profile severity and drop percent", description: "`{enabled?, threshold?, expectedConnectedDevices?, maxDropPercent?, timeAggregation?, windowSize?, evaluationFrequency?, severity?, autoMitigate?}`." },
     { key: "detections", required: false, default: "every detection enabled with catalog settings", description: "Per detection id: `{enabled?, severity?, threshold?, parameters?, evaluationFrequency?, windowSize?, muteActionsDuration?, failingPeriods?, autoMitigate?}`." },
     { key: "diagnostics", required: false, default: "`Connections` + `AllMetrics` as `iothub-404104-monitoring`", description: "`{additionalCategories?, sendAllMetrics?, settingName?, adoptExisting?}`." },
@@ -131,11 +132,12 @@ function parseReceivers(field: string, value: unknown): ParsedReceivers {
     });
     let secureWebhook: SecureWebhookReceiver | undefined;
     if (r.secureWebhook !== undefined) {
-        const o = requireKnownKeys(`${field}.secureWebhook`, r.secureWebhook, ["name", "url", "applicationDisplayName"]);
+        const o = requireKnownKeys(`${field}.secureWebhook`, r.secureWebhook, ["name", "url", "applicationDisplayName", "owners"]);
         secureWebhook = {
             name: requireNonEmptyString(`${field}.secureWebhook.name`, o.name),
             url: requireHttpsUrl(`${field}.secureWebhook.url`, o.url),
             applicationDisplayName: o.applicationDisplayName === undefined ? undefined : requireNonEmptyString(`${field}.secureWebhook.applicationDisplayName`, o.applicationDisplayName),
+            owners: o.owners === undefined ? undefined : secureWebhookOwners(`${field}.secureWebhook.owners`, o.owners),
         };
     }
     const existingActionGroupIds = asList(`${field}.existingActionGroupIds`, r.existingActionGroupIds ?? []).map(

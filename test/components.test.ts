@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { Provider as AzureNativeProvider } from "@pulumi/azure-native/provider";
 import { Provider as AzureAdProvider } from "@pulumi/azuread/provider";
-import { OfflineEngine, MOCK_TENANT_ID, type RecordedResource } from "../program/offline";
+import { OfflineEngine, MOCK_TENANT_ID, mockGuid, type RecordedResource } from "../program/offline";
 import { ACTION_GROUP_ID, HUB_A, HUB_B, WORKSPACE_ID, one, under } from "./support/fixtures";
 
 const T = {
@@ -18,6 +18,7 @@ const T = {
 
 let engine: OfflineEngine;
 let R: RecordedResource[];
+const EXTRA_OWNER = "0f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f9";
 let C: typeof import("../components");
 let notifyListLength: number;
 let fleetOutputs: { actionGroupIds: string[]; ruleKeys: string[] };
@@ -39,7 +40,7 @@ beforeAll(async () => {
             resourceGroupName: "rg-mon",
             emails: [{ name: "oncall", address: "oncall@contoso.com" }],
             webhooks: [{ name: "chat", url: "https://hooks.contoso.com/T123" }],
-            secureWebhook: { name: "incident", url: "https://incident.contoso.com/api/alerts" },
+            secureWebhook: { name: "incident", url: "https://incident.contoso.com/api/alerts", owners: [EXTRA_OWNER] },
             existingActionGroupIds: [ACTION_GROUP_ID],
         },
         opts,
@@ -117,7 +118,7 @@ describe("MonitoringWorkspace", () => {
     });
     it("refuses retention outside 30..730 days and settings that only apply to a created workspace", () => {
         expect(() => new C.MonitoringWorkspace("bad-ret", { resourceGroupName: "rg", location: "westeurope", retentionInDays: 7 })).toThrow(
-            /MonitoringWorkspaceArgs\.retentionInDays: 7 is not valid; allowed: an integer from 30 to 730/,
+            "MonitoringWorkspaceArgs.retentionInDays: 7 is not valid; allowed: an integer from 30 to 730 days (limit workspace-retention, azure/limits.ts)",
         );
         expect(() => new C.MonitoringWorkspace("bad-mix", { existingWorkspaceId: WORKSPACE_ID, retentionInDays: 90 })).toThrow(/retentionInDays: only applies to a created workspace/);
         expect(() => new C.MonitoringWorkspace("bad-id", { existingWorkspaceId: "/subscriptions/x/workspaces/y" })).toThrow(/existingWorkspaceId: "\/subscriptions\/x\/workspaces\/y" is not valid/);
@@ -151,7 +152,58 @@ describe("HubDiagnostics", () => {
     });
 });
 
+describe("names and tags within Azure's limits", () => {
+    const base = { resourceGroupName: "rg", location: "westeurope" };
+    it("refuses a created workspace's name outside 4-63 letters, digits and hyphens, and an auto-name that would not fit", () => {
+        for (const bad of ["abc", "-starts-with-hyphen", "ends-with-hyphen-", "under_score", "a".repeat(64)]) {
+            expect(() => new C.MonitoringWorkspace(`ws-name-${bad.length}-${bad.slice(0, 3)}`, { ...base, workspaceName: bad })).toThrow(
+                `MonitoringWorkspaceArgs.workspaceName: ${JSON.stringify(bad)} is not valid; allowed: 4-63 letters, digits or hyphens, starting and ending with a letter or digit (limit workspace-name, azure/limits.ts)`,
+            );
+        }
+        expect(() => new C.MonitoringWorkspace("ok-name", { ...base, workspaceName: "law-iot-404104" })).not.toThrow();
+        const long = `w${"x".repeat(54)}`;
+        expect(() => new C.MonitoringWorkspace(long, base)).toThrow(/^MonitoringWorkspaceArgs\.workspaceName: "wx+" is not valid; a created workspace without workspaceName is auto-named from this name plus up to 9 random characters/);
+        expect(() => new C.MonitoringWorkspace(long, { ...base, workspaceName: "law-iot-404104" })).not.toThrow();
+        expect(() => new C.MonitoringWorkspace("under_score", base)).toThrow(/workspaceName: "under_score" is not valid; a created workspace without workspaceName is auto-named/);
+    });
+    it("refuses more than 50 tags, tag names over 512 characters or with <>%&\\?/, and values over 256 characters", () => {
+        const many = Object.fromEntries(Array.from({ length: 51 }, (_, i) => [`t${i}`, "v"]));
+        expect(() => new C.MonitoringWorkspace("tags-many", { ...base, tags: many })).toThrow(
+            "MonitoringWorkspaceArgs.tags: \"(51 tags)\" is not valid; 51 tags; allowed: at most 50 (limit tags, azure/limits.ts)",
+        );
+        expect(() => new C.MonitoringWorkspace("tags-50", { ...base, tags: Object.fromEntries(Object.entries(many).slice(0, 50)) })).not.toThrow();
+        expect(() => new C.MonitoringWorkspace("tags-slash", { ...base, tags: { "team/owner": "iot" } })).toThrow(
+            'MonitoringWorkspaceArgs.tags.team/owner: "team/owner" is not valid; a tag name with "/"; tag names may not contain any of < > % & \\ ? / (limit tags, azure/limits.ts)',
+        );
+        expect(() => new C.AlertNotifications("tags-key", { resourceGroupName: "rg", emails: [{ name: "x", address: "x@contoso.com" }], tags: { ["k".repeat(513)]: "v" } })).toThrow(
+            /^AlertNotificationsArgs\.tags\.k+: "k+" is not valid; a tag name of 513 characters; allowed: 1 to 512/,
+        );
+        expect(() => new C.ConnectedDevicesDropAlert("tags-value", { resourceGroupName: "rg", hubResourceId: HUB_A, threshold: 1, tags: { owner: "v".repeat(257) } })).toThrow(
+            /^ConnectedDevicesDropAlertArgs\.tags\.owner: "v+" is not valid; a tag value of 257 characters; allowed: at most 256/,
+        );
+        expect(() =>
+            new C.FleetMonitoring("tags-fleet", { hubs: [HUB_A], ...base, profile: "dev", connectedDevicesAlert: { threshold: 1 }, tags: { "a<b": "x" } }),
+        ).toThrow(/^FleetMonitoringArgs\.tags\.a<b: "a<b" is not valid; a tag name with "<"/);
+    });
+});
+
 describe("AlertNotifications", () => {
+    it("makes the deploying principal and the configured owners own the secure-webhook application and its service principal", () => {
+        const deployer = mockGuid("deployer-object");
+        expect(one(R, T.app, "notify-secure-webhook-app").inputs.owners).toEqual([deployer, EXTRA_OWNER]);
+        expect(one(R, T.sp, "notify-secure-webhook-sp").inputs.owners).toEqual([deployer, EXTRA_OWNER]);
+        expect(one(R, T.app, "provided-alerts-secure-webhook-app").inputs.owners).toEqual([deployer]);
+    });
+    it("refuses owners that are not object ids, repeated owners, and an application nobody would own", () => {
+        const hook = { name: "h", url: "https://h.contoso.com/x" };
+        expect(() => new C.AlertNotifications("own-bad", { resourceGroupName: "rg", secureWebhook: { ...hook, owners: ["alice@contoso.com"] } })).toThrow(
+            'AlertNotificationsArgs.secureWebhook.owners[0]: "alice@contoso.com" is not valid; allowed: a GUID',
+        );
+        expect(() => new C.AlertNotifications("own-dup", { resourceGroupName: "rg", secureWebhook: { ...hook, owners: [EXTRA_OWNER, EXTRA_OWNER.toUpperCase()] } })).toThrow(/owners\[1\]: .* repeats/);
+        expect(() => new C.SecureWebhookApplication("own-none", { deployerIsOwner: false })).toThrow(
+            /^SecureWebhookApplicationArgs\.owners: \(missing\) is not valid; allowed with deployerIsOwner false: at least one owner object id/,
+        );
+    });
     it("creates a Global action group with email, webhook and secure webhook receivers", () => {
         const ag = one(R, T.ag, "notify");
         expect(ag.inputs.location).toBe("Global");

@@ -30,6 +30,27 @@ describe("resolveDetectionRule", () => {
             /d\.muteActionsDuration: "PT1H" is not valid; applies only when autoMitigate is false/,
         );
     });
+    it("takes mute durations from Azure's supported list: PT4H and PT5H are accepted, PT12H is refused naming the limit", () => {
+        expect(resolveDetectionRule("x", first, HUB_A, "prod", { muteActionsDuration: "PT4H" }).muteActionsDuration).toBe("PT4H");
+        expect(resolveDetectionRule("x", first, HUB_A, "prod", { muteActionsDuration: "PT300M" }).muteActionsDuration).toBe("PT5H");
+        expect(() => resolveDetectionRule("d", first, HUB_A, "prod", { muteActionsDuration: "PT12H" })).toThrow(
+            'd.muteActionsDuration: "PT12H" is not valid; allowed: one of PT5M, PT10M, PT15M, PT30M, PT45M, PT1H, PT2H, PT3H, PT4H, PT5H, PT6H, P1D, P2D (limit log-alert-mute, azure/limits.ts)',
+        );
+    });
+    it("refuses a mute shorter than the evaluation frequency, as Azure does", () => {
+        expect(first.evaluationFrequency).toBe("PT1H");
+        expect(() => resolveDetectionRule("d", first, HUB_A, "prod", { muteActionsDuration: "PT30M" })).toThrow(
+            /^d\.muteActionsDuration: "PT30M" is not valid; allowed: at least the evaluation frequency PT1H \(Azure: "EvaluationFrequency cannot be greater than MuteActionsDuration"\) \(limit log-alert-mute-covers-frequency/,
+        );
+        expect(resolveDetectionRule("x", first, HUB_A, "prod", { muteActionsDuration: "PT1H" }).muteActionsDuration).toBe("PT1H");
+    });
+    it("refuses a stateful (autoMitigate) rule evaluated less often than every 12 hours, and accepts it stateless", () => {
+        const daily = { evaluationFrequency: "P1D", windowSize: "P2D", failingPeriods: { numberOfEvaluationPeriods: 1, minFailingPeriodsToAlert: 1 } };
+        expect(() => resolveDetectionRule("d", first, HUB_A, "prod", { ...daily, autoMitigate: true })).toThrow(
+            /^d\.evaluationFrequency: "P1D" is not valid; allowed with autoMitigate true: at most PT12H .*\(limit log-alert-stateful-frequency/,
+        );
+        expect(resolveDetectionRule("x", first, HUB_A, "prod", { ...daily, autoMitigate: false, muteActionsDuration: "P1D" })).toMatchObject({ evaluationFrequency: "P1D", autoMitigate: false });
+    });
     it("refuses to let callers rebind monitoredHubs, unknown settings, and bad failing periods", () => {
         expect(() => resolveDetectionRule("d", first, HUB_A, "prod", { parameters: { monitoredHubs: ["x"] } })).toThrow(/d\.parameters\.monitoredHubs: .* bound by the components/);
         expect(() => resolveDetectionRule("d", first, HUB_A, "prod", { sevirity: 1 } as never)).toThrow(/d\.sevirity: "sevirity" is not valid; unknown setting/);
@@ -56,6 +77,12 @@ describe("resolveDetectionRule", () => {
 });
 
 describe("scheduledQueryRuleArgs", () => {
+    it("asks Azure to skip its query validation, which fails before the first diagnostic rows create AzureDiagnostics", () => {
+        for (const d of DETECTIONS) {
+            const args = scheduledQueryRuleArgs(resolveDetectionRule("x", d, HUB_A, "prod"), { resourceGroupName: "rg", location: "westeurope", workspaceId: WORKSPACE_ID, actionGroupIds: [] });
+            expect(args.skipQueryValidation).toBe(true);
+        }
+    });
     it("maps a resolved rule to a LogAlert scoped to the workspace, split by hub, with its action groups", () => {
         const r = resolveDetectionRule("x", first, HUB_A, "staging");
         const args = scheduledQueryRuleArgs(r, { resourceGroupName: "rg", location: "westeurope", workspaceId: WORKSPACE_ID, actionGroupIds: [ACTION_GROUP_ID] });

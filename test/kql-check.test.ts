@@ -139,10 +139,24 @@ describe("checkDefinition", () => {
         expect(messages).toEqual([
             'catalog entry "bad": evaluationFrequency PT7M is not one Azure allows',
             'catalog entry "bad": windowSize PT10M must cover the evaluation frequency PT7M plus PT10M of late logs',
-            'catalog entry "bad": failingPeriods 3 of 2 is not valid; allowed: 1 <= minFailingPeriodsToAlert <= numberOfEvaluationPeriods',
+            'catalog entry "bad": failingPeriods 3 of 2 is not valid; allowed: 1 <= minFailingPeriodsToAlert <= numberOfEvaluationPeriods <= 6 (limit log-alert-failing-periods)',
             'catalog entry "bad": dimension "DeviceId" splits by device; allowed: hub-level columns only (every time series is billed)',
             'catalog entry "bad": parameters lack "monitoredHubs", which binds the rule to its hub',
         ]);
+    });
+
+    it("reports a mute Azure does not accept (PT12H), a mute shorter than the frequency, and a stateful rule run less often than every 12 hours", () => {
+        const messages = (d: Partial<DetectionDefinition>): string[] => checkDefinition({ ...massDisconnect, ...d }).map((p) => p.message);
+        expect(messages({ autoMitigate: false, muteActionsDuration: "PT12H" })).toEqual([
+            'catalog entry "mass-disconnect": muteActionsDuration PT12H is not one Azure allows (limit log-alert-mute)',
+        ]);
+        expect(messages({ autoMitigate: false, evaluationFrequency: "PT15M", windowSize: "PT6H", muteActionsDuration: "PT10M" })).toEqual([
+            'catalog entry "mass-disconnect": muteActionsDuration PT10M is shorter than the evaluation frequency PT15M (limit log-alert-mute-covers-frequency)',
+        ]);
+        expect(messages({ autoMitigate: true, evaluationFrequency: "P1D", windowSize: "P2D", failingPeriods: { numberOfEvaluationPeriods: 1, minFailingPeriodsToAlert: 1 } })).toEqual([
+            'catalog entry "mass-disconnect": a stateful rule (autoMitigate true) may not run less often than every 12 hours; evaluationFrequency is P1D (limit log-alert-stateful-frequency)',
+        ]);
+        expect(messages({ autoMitigate: false, evaluationFrequency: "P1D", windowSize: "P2D", failingPeriods: { numberOfEvaluationPeriods: 1, minFailingPeriodsToAlert: 1 } })).toEqual([]);
     });
 
     it("reports a mute on an auto-resolving rule", () => {

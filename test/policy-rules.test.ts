@@ -174,11 +174,11 @@ describe("connected-devices-drop-alert", () => {
         expect(await runResourcePolicy(connectedDevicesDropAlert, dropAlert(HUB_ID, { timeAggregation: "Average" }))).toEqual([]);
     });
 
-    it("reports Azure's baseline GreaterThan alert, which never catches a drop", async () => {
+    it("reports the GreaterThan alert Azure Monitor Baseline Alerts once shipped, which never catches a drop, and says it was removed", async () => {
         const baseline = dropAlert(HUB_ID, { operator: "GreaterThan", timeAggregation: "Average", threshold: 1, name: "Metric1" });
         const reported = await runResourcePolicy(connectedDevicesDropAlert, baseline);
         expect(reported[0].message).toBe(
-            "The metric alert contoso-hub-a-connected-devices-drop watches connectedDeviceCount (criterion Metric1) but is not a drop alert: its operator is GreaterThan, which never catches a drop. " +
+            "The metric alert contoso-hub-a-connected-devices-drop watches connectedDeviceCount (criterion Metric1) but is not a drop alert: its operator is GreaterThan, which never catches a drop (like the Average GreaterThan 1 rule that Azure Monitor Baseline Alerts once shipped and removed in March 2024). " +
                 "Use a static threshold with operator LessThan and timeAggregation Minimum or Average, threshold below the normal count (ConnectedDevicesDropAlert builds one).",
         );
     });
