@@ -103,9 +103,11 @@ async function main(): Promise<void> {
             "\nThis is an offline preview. Pulumi's mock engine stood in for the Pulumi CLI and Azure; ids above are made up.",
             file.placeholders > 0 ? `${file.placeholders} secret value(s) could not be decrypted offline and were replaced by ${"a placeholder https URL"}.` : "",
             "Azure would still check, at `pulumi preview` / `pulumi up`: that the hubs and the resource group exist and you may write to them;",
-            "that each query runs against the workspace (log search alert query validation); that no other diagnostic setting on a hub",
+            "that no other diagnostic setting on a hub",
             "already sends Connections to the same workspace (409); name availability; quotas (100 one-minute log alert rules per",
             "subscription); and, for a secure webhook, that you may create Entra ID applications and app role assignments.",
+            "The log search alerts skip Azure's query validation (skipQueryValidation), which fails before the first IoT Hub logs reach a",
+            "workspace; every query was checked here with Microsoft's KQL parser against the AzureDiagnostics schema instead.",
         ]
             .filter((l) => l !== "")
             .join("\n"),
