@@ -15,8 +15,8 @@
 export type LimitSource =
     /** An OpenAPI spec of Azure/azure-rest-api-specs: the file, its commit and the JSON pointer of the rule inside it. */
     | { readonly kind: "spec"; readonly repo: "Azure/azure-rest-api-specs"; readonly path: string; readonly commit: string; readonly pointer: string }
-    /** A Learn page: its address, the repository file its text comes from (with commit) and the words that state the limit. */
-    | { readonly kind: "learn"; readonly url: string; readonly repo: string; readonly path: string; readonly commit: string; readonly quote: string }
+    /** A Learn page: its address, the repository file its text comes from (with commit) and the words that state the limit, each as it is in the file. */
+    | { readonly kind: "learn"; readonly url: string; readonly repo: string; readonly path: string; readonly commit: string; readonly quotes: readonly string[] }
     /** Azure's own error text, and where it is on record. */
     | { readonly kind: "azure-error"; readonly text: string; readonly reportedIn: readonly string[] }
     /** A limit this package chooses itself, stricter than Azure or where Azure states none, with the reason. */
@@ -92,6 +92,8 @@ export interface AzureLimit<R extends LimitRule = LimitRule> {
     readonly appliesTo: readonly LimitTarget[];
     /** Where it comes from. */
     readonly source: LimitSource;
+    /** Where this package is stricter than the source states, what and why. Default: none (the rule is the source's). */
+    readonly stricter?: string;
 }
 
 const SPECS = "Azure/azure-rest-api-specs" as const;
@@ -103,6 +105,18 @@ const LOG_ALERT_TEMPLATES = {
     repo: MONITOR_DOCS,
     path: "articles/azure-monitor/alerts/resource-manager-alerts-log.md",
     commit: "1c87bce7b06b4fa90b44efa21385d7f5067288b6",
+} as const;
+const LOG_ALERT_RULE_PAGE = {
+    url: "https://learn.microsoft.com/azure/azure-monitor/alerts/alerts-create-log-alert-rule",
+    repo: MONITOR_DOCS,
+    path: "articles/azure-monitor/alerts/alerts-create-log-alert-rule.md",
+    commit: "1293fdbc771e40e23ff068e4d75bd55a3a42671a",
+} as const;
+const NAME_RULES_PAGE = {
+    url: "https://learn.microsoft.com/azure/azure-resource-manager/management/resource-name-rules",
+    repo: "MicrosoftDocs/azure-docs",
+    path: "articles/azure-resource-manager/management/resource-name-rules.md",
+    commit: "849e815a68648a37b5a5aa400ffa61a3143686e8",
 } as const;
 const METRIC_ALERT_TEMPLATES = {
     url: "https://learn.microsoft.com/azure/azure-monitor/alerts/resource-manager-alerts-metric",
@@ -125,14 +139,14 @@ export const LIMITS = {
         subject: "log search alert evaluationFrequency",
         rule: { kind: "duration-set", minutes: [1, 5, 10, 15, 30, 45, 60, 120, 180, 240, 300, 360, 1440] },
         appliesTo: [{ type: SQR, path: "evaluationFrequency" }],
-        source: { kind: "learn", ...LOG_ALERT_TEMPLATES, quote: '"evaluationFrequency": ... "allowedValues": ["PT1M", "PT5M", "PT10M", "PT15M", "PT30M", "PT45M", "PT1H", "PT2H", "PT3H", "PT4H", "PT5H", "PT6H", "P1D"]' },
+        source: { kind: "learn", ...LOG_ALERT_TEMPLATES, quotes: ['"evaluationFrequency": ... "allowedValues": ["PT1M", "PT5M", "PT10M", "PT15M", "PT30M", "PT45M", "PT1H", "PT2H", "PT3H", "PT4H", "PT5H", "PT6H", "P1D"]'] },
     }),
     logAlertWindow: row({
         id: "log-alert-window",
         subject: "log search alert windowSize (aggregation granularity)",
         rule: { kind: "duration-set", minutes: [1, 5, 10, 15, 30, 45, 60, 120, 180, 240, 300, 360, 1440, 2880] },
         appliesTo: [{ type: SQR, path: "windowSize" }],
-        source: { kind: "learn", ...LOG_ALERT_TEMPLATES, quote: '"windowSize": ... "allowedValues": ["PT1M", "PT5M", "PT10M", "PT15M", "PT30M", "PT45M", "PT1H", "PT2H", "PT3H", "PT4H", "PT5H", "PT6H", "P1D", "P2D"]' },
+        source: { kind: "learn", ...LOG_ALERT_TEMPLATES, quotes: ['"windowSize": ... "allowedValues": ["PT1M", "PT5M", "PT10M", "PT15M", "PT30M", "PT45M", "PT1H", "PT2H", "PT3H", "PT4H", "PT5H", "PT6H", "P1D", "P2D"]'] },
     }),
     logAlertMute: row({
         id: "log-alert-mute",
@@ -143,8 +157,9 @@ export const LIMITS = {
             kind: "azure-error",
             text: "Supported values are: 5, 10, 15, 30, 45, 60, 120, 180, 240, 300, 360, 1440, 2880",
             reportedIn: [
-                "https://github.com/Azure/azure-powershell/issues/17796 (Azure's error text for muteActionsDuration)",
-                "https://github.com/Azure/azure-resource-manager-schemas/issues/1753 (a deployment failing with \"PT12H is not an allowed value for muteActionsDuration\")",
+                "https://github.com/Azure/azure-powershell/issues/17796 (Azure's error: \"MuteActionsDuration of 0 minutes is not supported. Supported values are: ...\")",
+                "https://github.com/Azure/azure-cli/issues/22055 (the same error text)",
+                "https://github.com/Azure/azure-resource-manager-schemas/issues/1753 (a deployment that \"fails because PT12H is not an allowed value for the muteActionsDuration setting\")",
             ],
         },
     }),
@@ -160,25 +175,14 @@ export const LIMITS = {
         subject: "stateful log search alert (autoMitigate true) evaluationFrequency",
         rule: { kind: "relation", description: "evaluationFrequency at most 12 hours when autoMitigate is true", seconds: 12 * 3600 },
         appliesTo: [{ type: SQR, path: "evaluationFrequency" }],
-        source: {
-            kind: "learn",
-            url: "https://learn.microsoft.com/azure/azure-monitor/alerts/alerts-create-log-alert-rule",
-            repo: MONITOR_DOCS,
-            path: "articles/azure-monitor/alerts/alerts-create-log-alert-rule.md",
-            commit: "PENDING",
-            quote: "Stateful alert rules with a frequency of more than 12 hours are not supported",
-        },
+        source: { kind: "learn", ...LOG_ALERT_RULE_PAGE, quotes: ["Stateful alert rules with a frequency of more than 12 hours are not supported."] },
     }),
     logAlertQueryRange: row({
         id: "log-alert-query-range",
         subject: "log search alert query range (windowSize x numberOfEvaluationPeriods)",
-        rule: { kind: "range", min: 60, max: 2 * 86400, integer: true, unit: "seconds" },
+        rule: { kind: "range", min: 60, max: 2 * 86400, integer: true, unit: "seconds (two days)" },
         appliesTo: [{ type: SQR, path: "windowSize" }],
-        source: {
-            kind: "learn",
-            ...LOG_ALERT_TEMPLATES,
-            quote: '"windowSize": ... "allowedValues": [... "P1D", "P2D"] (the longest lookback Azure offers is two days; more periods of a shorter window may not reach past it)',
-        },
+        source: { kind: "learn", ...LOG_ALERT_RULE_PAGE, quotes: ["The alert time range is limited to a maximum of two days."] },
     }),
     logAlertFailingPeriods: row({
         id: "log-alert-failing-periods",
@@ -192,21 +196,14 @@ export const LIMITS = {
         subject: "dimensions of a log search alert condition",
         rule: { kind: "range", min: 0, max: 6, integer: true, unit: "dimensions" },
         appliesTo: [{ type: SQR, path: "criteria.allOf[].dimensions" }],
-        source: {
-            kind: "learn",
-            url: "https://learn.microsoft.com/azure/azure-monitor/alerts/alerts-types#monitor-the-same-condition-on-multiple-resources-using-splitting-by-dimensions",
-            repo: MONITOR_DOCS,
-            path: "articles/azure-monitor/alerts/alerts-create-log-alert-rule.md",
-            commit: "PENDING",
-            quote: "You can select up to six more splittings for any columns that contain text or numbers",
-        },
+        source: { kind: "learn", ...LOG_ALERT_RULE_PAGE, quotes: ["You can apply up to six dimensions per alert rule."] },
     }),
     logAlertPropertiesSize: row({
         id: "log-alert-properties-size",
         subject: "serialized properties of a log search alert rule",
         rule: { kind: "range", min: 0, max: 64 * 1024, integer: true, unit: "bytes" },
         appliesTo: [{ type: SQR, path: "*" }],
-        source: { kind: "learn", ...LOG_ALERT_TEMPLATES, quote: "The combined size of all data in the log alert rule properties cannot exceed 64KB." },
+        source: { kind: "learn", ...LOG_ALERT_TEMPLATES, quotes: ["The combined size of all data in the log alert rule properties cannot exceed 64KB."] },
     }),
     detectionThreshold: row({
         id: "detection-threshold",
@@ -237,21 +234,21 @@ export const LIMITS = {
             { type: SQR, path: "severity" },
             { type: METRIC, path: "severity" },
         ],
-        source: { kind: "learn", ...LOG_ALERT_TEMPLATES, quote: '"alertSeverity": { "type": "int", ... "allowedValues": [0, 1, 2, 3, 4]' },
+        source: { kind: "learn", ...LOG_ALERT_TEMPLATES, quotes: ['"alertSeverity": { "type": "int", ... "allowedValues": [0, 1, 2, 3, 4]'] },
     }),
     metricAlertFrequency: row({
         id: "metric-alert-frequency",
         subject: "metric alert evaluationFrequency",
         rule: { kind: "duration-set", minutes: [1, 5, 15, 30, 60] },
         appliesTo: [{ type: METRIC, path: "evaluationFrequency" }],
-        source: { kind: "learn", ...METRIC_ALERT_TEMPLATES, quote: '"evaluationFrequency": ... "allowedValues": ["PT1M", "PT5M", "PT15M", "PT30M", "PT1H"]' },
+        source: { kind: "learn", ...METRIC_ALERT_TEMPLATES, quotes: ['"evaluationFrequency": ... "allowedValues": ["PT1M", "PT5M", "PT15M", "PT30M", "PT1H"]'] },
     }),
     metricAlertWindow: row({
         id: "metric-alert-window",
         subject: "metric alert windowSize",
         rule: { kind: "duration-set", minutes: [1, 5, 15, 30, 60, 360, 720, 1440] },
         appliesTo: [{ type: METRIC, path: "windowSize" }],
-        source: { kind: "learn", ...METRIC_ALERT_TEMPLATES, quote: '"windowSize": ... "allowedValues": ["PT1M", "PT5M", "PT15M", "PT30M", "PT1H", "PT6H", "PT12H", "PT24H"]' },
+        source: { kind: "learn", ...METRIC_ALERT_TEMPLATES, quotes: ['"windowSize": ... "allowedValues": ["PT1M", "PT5M", "PT15M", "PT30M", "PT1H", "PT6H", "PT12H", "PT24H"]'] },
     }),
     workspaceName: row({
         id: "workspace-name",
@@ -261,8 +258,8 @@ export const LIMITS = {
         source: {
             kind: "spec",
             repo: SPECS,
-            path: "specification/operationalinsights/resource-manager/Microsoft.OperationalInsights/stable/2023-09-01/Workspaces.json",
-            commit: SPECS_COMMIT,
+            path: "specification/operationalinsights/resource-manager/common/v1/types.json",
+            commit: "186661d0fab465b7c146635af004b720ab5c70fd",
             pointer: "/parameters/WorkspaceNameParameter",
         },
     }),
@@ -276,9 +273,11 @@ export const LIMITS = {
             url: "https://learn.microsoft.com/azure/azure-monitor/logs/data-retention-configure",
             repo: MONITOR_DOCS,
             path: "articles/azure-monitor/logs/data-retention-configure.md",
-            commit: "PENDING",
-            quote: "PENDING",
+            commit: "86fd4d5177eaedc1347ccaf76b04d3cc06f4d160",
+            quotes: ["You can increase the analytics retention period of Analytics tables to up to 730 days"],
         },
+        stricter:
+            "the minimum of 30 days is this package's: Microsoft publishes the 730-day maximum for pay-as-you-go and commitment tiers and a 30-day default, and \"30 to 730 days\" only for the legacy tiers; a shorter workspace default would drop logs the two-day alert lookback and the triage workbook read",
     }),
     workspaceCapacityReservation: row({
         id: "workspace-capacity-reservation",
@@ -323,30 +322,27 @@ export const LIMITS = {
             url: "https://learn.microsoft.com/azure/azure-resource-manager/management/tag-resources#limitations",
             repo: "MicrosoftDocs/azure-docs",
             path: "articles/azure-resource-manager/management/tag-resources.md",
-            commit: "PENDING",
-            quote: "Each resource, resource group, and subscription can have a maximum of 50 tag name-value pairs. ... The tag name has a limit of 512 characters and the tag value has a limit of 256 characters. ... Tag names can't contain these characters: <, >, %, &, \\, ?, /",
+            commit: "000024f4b86c259a36d91c0de5e2db630bdb35b1",
+            quotes: [
+                "Each resource, resource group, and subscription can have a maximum of 50 tag name/value pairs.",
+                "The tag name is limited to 512 characters, and the tag value is limited to 256 characters.",
+                "Tag names can't contain these characters: `<`, `>`, `%`, `&`, `\\`, `?`, `/`",
+            ],
         },
     }),
     iotHubName: row({
         id: "iot-hub-name",
         subject: "IoT Hub name in a hub resource id",
-        rule: { kind: "name", minLength: 3, maxLength: 50, pattern: "^[A-Za-z0-9][A-Za-z0-9-]{1,48}[A-Za-z0-9]$", description: "3-50 letters, digits or hyphens, not starting or ending with a hyphen" },
+        rule: { kind: "name", minLength: 3, maxLength: 50, pattern: "^[A-Za-z0-9-]{2,49}[A-Za-z0-9]$", description: "3-50 letters, digits or hyphens, not ending with a hyphen" },
         appliesTo: [],
-        source: {
-            kind: "learn",
-            url: "https://learn.microsoft.com/azure/azure-resource-manager/management/resource-name-rules#microsoftdevices",
-            repo: "MicrosoftDocs/azure-docs",
-            path: "articles/azure-resource-manager/management/resource-name-rules.md",
-            commit: "PENDING",
-            quote: "PENDING",
-        },
+        source: { kind: "learn", ...NAME_RULES_PAGE, quotes: ["> | IotHubs | global | 3-50 | Alphanumerics and hyphens.<br><br>Can't end with hyphen. |"] },
     }),
     actionGroupName: row({
         id: "action-group-name",
         subject: "action group name in an action group resource id",
         rule: { kind: "name", minLength: 1, maxLength: 260, pattern: "^[-\\w.]{1,260}$", description: "1-260 letters, digits, hyphens, underscores or periods" },
         appliesTo: [],
-        source: { kind: "package", reason: "stricter than Azure's name rule (1-260 characters without :<>+/&%\\? or control characters, not ending with a space or period): ids are pasted into stack files, where a space or special character is more often a paste error than a name" },
+        source: { kind: "package", reason: "Azure's own name rule for action groups allows more characters; ids are pasted into stack files, where a space or other special character is more often a paste error than a name, so only these are taken" },
     }),
     resourceGroupName: row({
         id: "resource-group-name",
@@ -354,12 +350,11 @@ export const LIMITS = {
         rule: { kind: "name", minLength: 1, maxLength: 90, pattern: "^[-\\w._()]{0,89}[-\\w_()]$", description: "1-90 letters, digits, underscores, hyphens, periods or parentheses, not ending with a period" },
         appliesTo: [{ type: "*", path: "resourceGroupName" }],
         source: {
-            kind: "spec",
-            repo: SPECS,
-            path: "specification/common-types/resource-management/v5/types.json",
-            commit: SPECS_COMMIT,
-            pointer: "/parameters/ResourceGroupNameParameter",
+            kind: "learn",
+            ...NAME_RULES_PAGE,
+            quotes: ["> | resourcegroups | subscription | 1-90 | Alphanumerics, underscores, parentheses, hyphens, periods, and unicode characters that match the [regex documentation](/rest/api/resources/resourcegroups/createorupdate).<br><br>Can't end with period. |"],
         },
+        stricter: "letters, digits and underscores only as JavaScript's \\w has them: the other unicode characters Azure allows are refused",
     }),
 } as const;
 
@@ -369,4 +364,38 @@ export const LIMIT_ROWS: readonly AzureLimit[] = Object.values(LIMITS);
 /** The short citation of a row for error messages: `(limit <id>, azure/limits.ts)`. */
 export function citeLimit(limit: AzureLimit): string {
     return `(limit ${limit.id}, azure/limits.ts)`;
+}
+
+const isoMinutes = (m: number): string => (m % 1440 === 0 ? `P${m / 1440}D` : m % 60 === 0 ? `PT${m / 60}H` : `PT${m}M`);
+
+/** A rule in words, as the README's limits table and messages state it. */
+export function describeLimitRule(rule: LimitRule): string {
+    switch (rule.kind) {
+        case "duration-set":
+            return rule.minutes.map(isoMinutes).join(", ");
+        case "range":
+            return `${rule.integer ? "integer " : ""}${rule.min} to ${rule.max}${rule.unit ? ` ${rule.unit}` : ""}`;
+        case "set":
+            return `one of ${rule.values.join(", ")}`;
+        case "name":
+            return rule.description;
+        case "relation":
+            return rule.description;
+        case "tags":
+            return `at most ${rule.maxTags} tags; names 1-${rule.maxKeyLength} characters without ${[...rule.forbiddenKeyCharacters].join(" ")}; values at most ${rule.maxValueLength} characters`;
+    }
+}
+
+/** Where a limit comes from, in one line for the README. */
+export function describeLimitSource(source: LimitSource): string {
+    switch (source.kind) {
+        case "spec":
+            return `REST API spec \`${source.path}\` at \`${source.pointer}\` (azure-rest-api-specs ${source.commit.slice(0, 12)})`;
+        case "learn":
+            return `Learn: ${source.url} (${source.repo} \`${source.path}\` ${source.commit.slice(0, 12)})`;
+        case "azure-error":
+            return `Azure's error text "${source.text}" (${source.reportedIn.map((r) => r.split(" ")[0]).join(", ")})`;
+        case "package":
+            return `this package's own rule: ${source.reason}`;
+    }
 }
