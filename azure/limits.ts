@@ -97,8 +97,6 @@ export interface AzureLimit<R extends LimitRule = LimitRule> {
 }
 
 const SPECS = "Azure/azure-rest-api-specs" as const;
-/** Commit of azure-rest-api-specs the vendored specs (test/fixtures/azure-specs/SOURCES.json) were read at. */
-export const SPECS_COMMIT = "PENDING";
 const MONITOR_DOCS = "MicrosoftDocs/azure-monitor-docs";
 const LOG_ALERT_TEMPLATES = {
     url: "https://learn.microsoft.com/azure/azure-monitor/alerts/resource-manager-alerts-log",
@@ -139,14 +137,14 @@ export const LIMITS = {
         subject: "log search alert evaluationFrequency",
         rule: { kind: "duration-set", minutes: [1, 5, 10, 15, 30, 45, 60, 120, 180, 240, 300, 360, 1440] },
         appliesTo: [{ type: SQR, path: "evaluationFrequency" }],
-        source: { kind: "learn", ...LOG_ALERT_TEMPLATES, quotes: ['"evaluationFrequency": ... "allowedValues": ["PT1M", "PT5M", "PT10M", "PT15M", "PT30M", "PT45M", "PT1H", "PT2H", "PT3H", "PT4H", "PT5H", "PT6H", "P1D"]'] },
+        source: { kind: "learn", ...LOG_ALERT_TEMPLATES, quotes: ["\"evaluationFrequency\": { \"type\": \"string\", \"defaultValue\": \"PT5M\", \"allowedValues\": [ \"PT1M\", \"PT5M\", \"PT10M\", \"PT15M\", \"PT30M\", \"PT45M\", \"PT1H\", \"PT2H\", \"PT3H\", \"PT4H\", \"PT5H\", \"PT6H\", \"P1D\" ]"] },
     }),
     logAlertWindow: row({
         id: "log-alert-window",
         subject: "log search alert windowSize (aggregation granularity)",
         rule: { kind: "duration-set", minutes: [1, 5, 10, 15, 30, 45, 60, 120, 180, 240, 300, 360, 1440, 2880] },
         appliesTo: [{ type: SQR, path: "windowSize" }],
-        source: { kind: "learn", ...LOG_ALERT_TEMPLATES, quotes: ['"windowSize": ... "allowedValues": ["PT1M", "PT5M", "PT10M", "PT15M", "PT30M", "PT45M", "PT1H", "PT2H", "PT3H", "PT4H", "PT5H", "PT6H", "P1D", "P2D"]'] },
+        source: { kind: "learn", ...LOG_ALERT_TEMPLATES, quotes: ["\"windowSize\": { \"type\": \"string\", \"defaultValue\": \"PT5M\", \"allowedValues\": [ \"PT1M\", \"PT5M\", \"PT10M\", \"PT15M\", \"PT30M\", \"PT45M\", \"PT1H\", \"PT2H\", \"PT3H\", \"PT4H\", \"PT5H\", \"PT6H\", \"P1D\", \"P2D\" ]"] },
     }),
     logAlertMute: row({
         id: "log-alert-mute",
@@ -234,21 +232,27 @@ export const LIMITS = {
             { type: SQR, path: "severity" },
             { type: METRIC, path: "severity" },
         ],
-        source: { kind: "learn", ...LOG_ALERT_TEMPLATES, quotes: ['"alertSeverity": { "type": "int", ... "allowedValues": [0, 1, 2, 3, 4]'] },
+        source: {
+            kind: "spec",
+            repo: SPECS,
+            path: "specification/monitor/resource-manager/Microsoft.Insights/preview/2025-01-01-preview/scheduledQueryRule_API.json",
+            commit: "2b7a62bd7f8940aeeaaa440f29629f63856b66b6",
+            pointer: "/definitions/ScheduledQueryRuleProperties/properties/severity/enum",
+        },
     }),
     metricAlertFrequency: row({
         id: "metric-alert-frequency",
         subject: "metric alert evaluationFrequency",
         rule: { kind: "duration-set", minutes: [1, 5, 15, 30, 60] },
         appliesTo: [{ type: METRIC, path: "evaluationFrequency" }],
-        source: { kind: "learn", ...METRIC_ALERT_TEMPLATES, quotes: ['"evaluationFrequency": ... "allowedValues": ["PT1M", "PT5M", "PT15M", "PT30M", "PT1H"]'] },
+        source: { kind: "learn", ...METRIC_ALERT_TEMPLATES, quotes: ["\"evaluationFrequency\": { \"type\": \"string\", \"defaultValue\": \"PT1M\", \"allowedValues\": [ \"PT1M\", \"PT5M\", \"PT15M\", \"PT30M\", \"PT1H\" ]"] },
     }),
     metricAlertWindow: row({
         id: "metric-alert-window",
         subject: "metric alert windowSize",
         rule: { kind: "duration-set", minutes: [1, 5, 15, 30, 60, 360, 720, 1440] },
         appliesTo: [{ type: METRIC, path: "windowSize" }],
-        source: { kind: "learn", ...METRIC_ALERT_TEMPLATES, quotes: ['"windowSize": ... "allowedValues": ["PT1M", "PT5M", "PT15M", "PT30M", "PT1H", "PT6H", "PT12H", "PT24H"]'] },
+        source: { kind: "learn", ...METRIC_ALERT_TEMPLATES, quotes: ["\"windowSize\": { \"type\": \"string\", \"defaultValue\": \"PT5M\", \"allowedValues\": [ \"PT1M\", \"PT5M\", \"PT15M\", \"PT30M\", \"PT1H\", \"PT6H\", \"PT12H\", \"PT24H\" ]"] },
     }),
     workspaceName: row({
         id: "workspace-name",
@@ -288,7 +292,7 @@ export const LIMITS = {
             kind: "spec",
             repo: SPECS,
             path: "specification/operationalinsights/resource-manager/Microsoft.OperationalInsights/stable/2023-09-01/Workspaces.json",
-            commit: SPECS_COMMIT,
+            commit: "0dcfa37f9e6838328ebfae44ceb216b6ee066949",
             pointer: "/definitions/WorkspaceSku/properties/capacityReservationLevel/enum",
         },
     }),
@@ -308,7 +312,7 @@ export const LIMITS = {
             kind: "spec",
             repo: SPECS,
             path: "specification/monitor/resource-manager/Microsoft.Insights/preview/2024-10-01-preview/actionGroups_API.json",
-            commit: SPECS_COMMIT,
+            commit: "025aae4067b2b209daf98526e9c66be56faf1855",
             pointer: "/definitions/ActionGroup/properties/groupShortName/maxLength",
         },
     }),
