@@ -236,7 +236,7 @@ export const LIMITS = {
             kind: "spec",
             repo: SPECS,
             path: "specification/monitor/resource-manager/Microsoft.Insights/preview/2025-01-01-preview/scheduledQueryRule_API.json",
-            commit: "2b7a62bd7f8940aeeaaa440f29629f63856b66b6",
+            commit: "6eefb0a52bbc7ba3b47c248492d6f42823cea7b9",
             pointer: "/definitions/ScheduledQueryRuleProperties/properties/severity/enum",
         },
     }),
