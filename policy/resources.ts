@@ -9,6 +9,8 @@
  * behind the proxy and decide for themselves what an unknown value means (usually: "will be set,
  * check again at `pulumi up`"), so one unknown id does not abort a whole stack policy.
  */
+import { LIMITS } from "../azure/limits";
+import { fitsName } from "../azure/validation";
 
 /** Resource type tokens (azure-native v3) the policies look at. */
 export const TYPES = {
@@ -102,7 +104,7 @@ const IOT_HUB_ID = /\/providers\/microsoft\.devices\/iothubs\/([^/]+)$/i;
 export function hubKey(idOrName: string): string | undefined {
     const m = IOT_HUB_ID.exec(idOrName.trim());
     if (m) return m[1].toLowerCase();
-    return /^[A-Za-z0-9-]{3,50}$/.test(idOrName.trim()) ? idOrName.trim().toLowerCase() : undefined;
+    return fitsName(idOrName.trim(), LIMITS.iotHubName) ? idOrName.trim().toLowerCase() : undefined;
 }
 
 /** Whether a resource id names an IoT Hub. */
