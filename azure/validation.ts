@@ -109,11 +109,6 @@ export function tagProblems(tags: Readonly<Record<string, unknown>>): { key?: st
 }
 
 
-/** Requires a drop percentage 1..100. */
-export function requirePercent(field: string, value: unknown): number {
-    return requireNumber(field, value, 1, 100);
-}
-
 /** Requires a boolean. */
 export function requireBoolean(field: string, value: unknown): boolean {
     if (typeof value !== "boolean") throw new ValidationError(field, value, "allowed: true or false");

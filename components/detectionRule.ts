@@ -123,7 +123,7 @@ export function resolveDetectionRule(
         throw new ValidationError(
             `${field}.evaluationFrequency`,
             evaluationFrequency,
-            `allowed with autoMitigate true: at most ${formatIsoDuration(LOG_ALERT_STATEFUL_MAX_FREQUENCY_SECONDS)} (Azure: "Stateful alert rules with a frequency of more than 12 hours are not supported"); set autoMitigate: false or a shorter frequency ${citeLimit(LIMITS.logAlertStatefulFrequency)}`,
+            `allowed with autoMitigate true: at most ${formatIsoDuration(LOG_ALERT_STATEFUL_MAX_FREQUENCY_SECONDS)} (Azure: "Stateful alert rules with a frequency of more than ${LOG_ALERT_STATEFUL_MAX_FREQUENCY_SECONDS / 3600} hours are not supported"); set autoMitigate: false or a shorter frequency ${citeLimit(LIMITS.logAlertStatefulFrequency)}`,
         );
     }
     if (autoMitigate && settings.muteActionsDuration !== undefined) {
@@ -142,7 +142,7 @@ export function resolveDetectionRule(
     const periods = requireInLimit(`${field}.failingPeriods.numberOfEvaluationPeriods`, fp.numberOfEvaluationPeriods, LIMITS.logAlertFailingPeriods);
     const minFailing = requireInteger(`${field}.failingPeriods.minFailingPeriodsToAlert`, fp.minFailingPeriodsToAlert, 1, periods);
     if ((parseIsoDuration(windowSize) ?? 0) * periods > LOG_ALERT_MAX_QUERY_RANGE_SECONDS) {
-        throw new ValidationError(`${field}.failingPeriods.numberOfEvaluationPeriods`, periods, `allowed: window ${windowSize} x periods may not exceed 2 days ${citeLimit(LIMITS.logAlertQueryRange)}`);
+        throw new ValidationError(`${field}.failingPeriods.numberOfEvaluationPeriods`, periods, `allowed: window ${windowSize} x periods may not exceed ${formatIsoDuration(LOG_ALERT_MAX_QUERY_RANGE_SECONDS)} ${citeLimit(LIMITS.logAlertQueryRange)}`);
     }
     const userParameters = settings.parameters ?? {};
     if (MONITORED_HUBS_PARAMETER in userParameters) {

@@ -53,5 +53,6 @@ export { resolveDetectionRule, scheduledQueryRuleArgs, detectionDescription, typ
 export { PROFILE_DEFAULTS, ENVIRONMENT_PROFILES, type EnvironmentProfile, type ProfileDefaults } from "./profiles";
 export { ValidationError, type Severity } from "../azure/validation";
 export type { IsoDuration } from "../azure/durations";
+export { LIMITS, LIMIT_ROWS, citeLimit, describeLimitRule, describeLimitSource, type AzureLimit, type LimitRule, type LimitSource, type LimitTarget } from "../azure/limits";
 export { DETECTIONS, detectionById } from "../queries/catalog";
 export type { DetectionDefinition, Symptom, Runbook, FailingPeriods } from "../queries/detection";

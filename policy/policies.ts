@@ -7,6 +7,7 @@
  * to change. Each policy has a default enforcement level; the pack's config (`--policy-pack-config`,
  * one JSON file per stack, see `policy/config/`) can change it and sets each policy's parameters.
  */
+import { LIMITS } from "../azure/limits";
 import type {
     PolicyConfigSchema,
     PolicyResource,
@@ -365,7 +366,7 @@ export const noSilentAlertsNonProd: ResourceValidationPolicy = silentAlertsPolic
 );
 
 /** The most dimensions a log search alert may split by. */
-export const MAX_DIMENSIONS = 6;
+export const MAX_DIMENSIONS = LIMITS.logAlertDimensions.rule.max;
 
 /**
  * `log-alert-query-valid` (resource, mandatory): every scheduled query rule's query parses and

@@ -17,6 +17,7 @@ import {
     requireHttpsUrl,
     requireIotHubId,
     requireKnownKeys,
+    requireName,
     requireNonEmptyString,
     requireOneOf,
     requireResourceGroupName,
@@ -32,6 +33,7 @@ import { validateDiagnosticsOptions } from "../components/hubDiagnostics";
 import { validateWorkspaceOptions, type WorkspaceSku } from "../components/workspace";
 import { PROFILE_DEFAULTS } from "../components/profiles";
 import { requireTagsInput } from "../components/tags";
+import { LIMITS } from "../azure/limits";
 import { secureWebhookOwners } from "../components/secureWebhook";
 
 /** One config key of the program: its name, whether it is required, its default and what it does (the README's reference table is this list). */
@@ -208,6 +210,7 @@ export function parseStackConfig(
             if (extra.length > 0) throw new ValidationError(`${k("workspace")}.${extra[0]}`, w[extra[0]], "only applies to a created workspace; remove it or remove existingId");
             workspace = { existingWorkspaceId: requireWorkspaceId(`${k("workspace")}.existingId`, w.existingId).id };
         } else {
+            if (w.name !== undefined) requireName(`${k("workspace")}.name`, w.name, LIMITS.workspaceName);
             workspace = {
                 workspaceName: w.name as string | undefined,
                 sku: w.sku as WorkspaceSku | undefined,

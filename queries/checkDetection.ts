@@ -3,7 +3,7 @@
  * table in `azure/limits.ts`) and the package's own rules for detections, and each entry rendered
  * for a profile through the KQL checker. Used by `npm run kql:check` and the tests.
  */
-import { LOG_ALERT_FREQUENCIES, LOG_ALERT_MAX_QUERY_RANGE_SECONDS, LOG_ALERT_MUTE_DURATIONS, LOG_ALERT_STATEFUL_MAX_FREQUENCY_SECONDS, LOG_ALERT_WINDOWS, parseIsoDuration, type IsoDuration } from "../azure/durations";
+import { formatIsoDuration, LOG_ALERT_FREQUENCIES, LOG_ALERT_MAX_QUERY_RANGE_SECONDS, LOG_ALERT_MUTE_DURATIONS, LOG_ALERT_STATEFUL_MAX_FREQUENCY_SECONDS, LOG_ALERT_WINDOWS, parseIsoDuration, type IsoDuration } from "../azure/durations";
 import { LIMITS } from "../azure/limits";
 import { checkQuery, checkRuleSize, type KqlProblem } from "../kql/check";
 import { MAX_LOG_LATENESS, MONITORED_HUBS_PARAMETER, readDetectionFile, renderDetectionQuery, type DetectionDefinition, type EnvironmentProfile } from "./detection";
@@ -60,7 +60,7 @@ export function checkDefinition(def: DetectionDefinition): KqlProblem[] {
         if (def.autoMitigate) problems.push("muteActionsDuration applies only when autoMitigate is false (a stateful rule notifies once per firing)");
     }
     if (def.autoMitigate && frequency > LOG_ALERT_STATEFUL_MAX_FREQUENCY_SECONDS) {
-        problems.push(`a stateful rule (autoMitigate true) may not run less often than every 12 hours; evaluationFrequency is ${def.evaluationFrequency} (limit ${LIMITS.logAlertStatefulFrequency.id})`);
+        problems.push(`a stateful rule (autoMitigate true) may not run less often than every ${formatIsoDuration(LOG_ALERT_STATEFUL_MAX_FREQUENCY_SECONDS)}; evaluationFrequency is ${def.evaluationFrequency} (limit ${LIMITS.logAlertStatefulFrequency.id})`);
     }
     if (window < frequency + seconds(MAX_LOG_LATENESS)) {
         problems.push(`windowSize ${def.windowSize} must cover the evaluation frequency ${def.evaluationFrequency} plus ${MAX_LOG_LATENESS} of late logs`);
@@ -70,7 +70,7 @@ export function checkDefinition(def: DetectionDefinition): KqlProblem[] {
     if (!Number.isInteger(periods) || periods < periodLimit.min || periods > periodLimit.max || !Number.isInteger(failing) || failing < 1 || failing > periods) {
         problems.push(`failingPeriods ${failing} of ${periods} is not valid; allowed: 1 <= minFailingPeriodsToAlert <= numberOfEvaluationPeriods <= ${periodLimit.max} (limit ${LIMITS.logAlertFailingPeriods.id})`);
     }
-    if (window * periods > LOG_ALERT_MAX_QUERY_RANGE_SECONDS) problems.push(`windowSize ${def.windowSize} x ${periods} periods exceeds the 2-day query range`);
+    if (window * periods > LOG_ALERT_MAX_QUERY_RANGE_SECONDS) problems.push(`windowSize ${def.windowSize} x ${periods} periods exceeds the ${formatIsoDuration(LOG_ALERT_MAX_QUERY_RANGE_SECONDS)} query range (limit ${LIMITS.logAlertQueryRange.id})`);
     if (periods > 1 && def.timeColumn === undefined) problems.push("more than one evaluation period needs a timeColumn");
     if (def.dimensions.length > LIMITS.logAlertDimensions.rule.max) problems.push(`${def.dimensions.length} dimensions; allowed: at most ${LIMITS.logAlertDimensions.rule.max} (limit ${LIMITS.logAlertDimensions.id})`);
     for (const dimension of def.dimensions) {

@@ -58,7 +58,7 @@ describe("resolveDetectionRule", () => {
             /d\.failingPeriods\.minFailingPeriodsToAlert: 3 is not valid; allowed: an integer from 1 to 2/,
         );
         expect(() => resolveDetectionRule("d", first, HUB_A, "prod", { windowSize: "P1D", evaluationFrequency: "PT1H", failingPeriods: { numberOfEvaluationPeriods: 3, minFailingPeriodsToAlert: 1 } })).toThrow(
-            /numberOfEvaluationPeriods: 3 is not valid; allowed: window P1D x periods may not exceed 2 days/,
+            /numberOfEvaluationPeriods: 3 is not valid; allowed: window P1D x periods may not exceed P2D \(limit log-alert-query-range/,
         );
     });
     it("refuses a window shorter than the frequency plus the 10 minutes logs may arrive late, as the catalog's own windows are", () => {

@@ -154,7 +154,7 @@ describe("checkDefinition", () => {
             'catalog entry "mass-disconnect": muteActionsDuration PT10M is shorter than the evaluation frequency PT15M (limit log-alert-mute-covers-frequency)',
         ]);
         expect(messages({ autoMitigate: true, evaluationFrequency: "P1D", windowSize: "P2D", failingPeriods: { numberOfEvaluationPeriods: 1, minFailingPeriodsToAlert: 1 } })).toEqual([
-            'catalog entry "mass-disconnect": a stateful rule (autoMitigate true) may not run less often than every 12 hours; evaluationFrequency is P1D (limit log-alert-stateful-frequency)',
+            'catalog entry "mass-disconnect": a stateful rule (autoMitigate true) may not run less often than every PT12H; evaluationFrequency is P1D (limit log-alert-stateful-frequency)',
         ]);
         expect(messages({ autoMitigate: false, evaluationFrequency: "P1D", windowSize: "P2D", failingPeriods: { numberOfEvaluationPeriods: 1, minFailingPeriodsToAlert: 1 } })).toEqual([]);
     });

@@ -62,7 +62,7 @@ function ruleViolation(limit: AzureLimit<LimitRule>, r: ResourceInputs, path: st
             return ok ? undefined : `${at}: ${JSON.stringify(measured)} is outside ${rule.min}..${rule.max}${rule.unit ? ` ${rule.unit}` : ""}`;
         }
         case "relation":
-            return relationViolation(limit.id, r, at);
+            return relationViolation(limit, r, at);
     }
 }
 
@@ -84,7 +84,8 @@ function measure(id: string, r: ResourceInputs, value: unknown): unknown {
     }
 }
 
-function relationViolation(id: string, r: ResourceInputs, at: string): string | undefined {
+function relationViolation(limit: AzureLimit<LimitRule>, r: ResourceInputs, at: string): string | undefined {
+    const id = limit.id;
     const frequency = seconds(r.inputs.evaluationFrequency);
     switch (id) {
         case "log-alert-mute-covers-frequency": {
@@ -92,7 +93,9 @@ function relationViolation(id: string, r: ResourceInputs, at: string): string | 
             return mute === undefined || frequency === undefined || mute >= frequency ? undefined : `${at}: mute ${String(r.inputs.muteActionsDuration)} is shorter than the frequency ${String(r.inputs.evaluationFrequency)}`;
         }
         case "log-alert-stateful-frequency":
-            return r.inputs.autoMitigate === true && frequency !== undefined && frequency > 12 * 3600 ? `${at}: a stateful rule every ${String(r.inputs.evaluationFrequency)}` : undefined;
+            return r.inputs.autoMitigate === true && frequency !== undefined && frequency > (limit.rule.kind === "relation" ? (limit.rule.seconds ?? Infinity) : Infinity)
+                ? `${at}: a stateful rule every ${String(r.inputs.evaluationFrequency)}`
+                : undefined;
         default:
             return `${at}: no check for relation row ${id}`;
     }
