@@ -26,28 +26,17 @@ const TIME_COLUMN = "TimeGenerated";
 // shortest period can never exceed the longest.
 
 /**
- * Disconnects of one device, at least, before the periodic rule calls its intervals a period.
- * Default 4 (three intervals): with two intervals, random disconnects of the synthetic symptom-2
- * fleet looked regular often enough to fire the periodic rule in the confusion matrix.
+ * Regular intervals of one device, at least, before its disconnects count as periodic. Default 3
+ * (four disconnects): with two, random drops of a noisy fleet agree by chance too often for one
+ * device to mean anything; the chance test of periodic-disconnect.kql asks for more where the hub
+ * has many candidates.
  */
-const minDisconnectsParameter: IntParameter = {
-    type: "int",
-    default: 4,
-    min: 3,
-    max: 100,
-    description: "404104 disconnects of one device in the window, at least, before its intervals count as a period.",
-};
-/**
- * Disconnects of one device, at least, before the random rule sets the device aside as regular
- * (possibly periodic). Default 3: lower than the periodic rule's 4, so a device on its way to a
- * period is neither random nor yet periodic, rather than counted as random.
- */
-const minRegularDisconnectsParameter: IntParameter = {
+const minRegularIntervalsParameter: IntParameter = {
     type: "int",
     default: 3,
-    min: 3,
+    min: 2,
     max: 100,
-    description: "404104 disconnects of one device in the window, at least, before regular intervals set it aside as possibly periodic.",
+    description: "Intervals of one device within the tolerance of its median interval, at least, before its disconnects count as periodic.",
 };
 /** Shortest period that counts as periodic. Default PT5M. */
 const minPeriodParameter: TimespanParameter = {
@@ -55,7 +44,7 @@ const minPeriodParameter: TimespanParameter = {
     default: "PT5M",
     min: "PT1M",
     max: "PT1H",
-    description: "Shortest mean interval between one device's 404104 disconnects that counts as a period.",
+    description: "Shortest median interval between one device's 404104 disconnects that counts as a period.",
 };
 /** Longest period that counts as periodic; a longer gap is the device being away. Default P1D. */
 const maxPeriodParameter: TimespanParameter = {
@@ -66,16 +55,23 @@ const maxPeriodParameter: TimespanParameter = {
     description: "Longest interval between one device's 404104 disconnects that counts as a period; a longer gap is the device being away.",
 };
 /**
- * Largest spread of the intervals, as (longest - shortest) / mean. Default 0.1: an expiring token
- * repeats to within a minute or two of its period, while with 0.2 the replay of the synthetic
- * symptom-2 fleet found random disconnects that looked regular.
+ * Relative part of the tolerance of a regular interval. Default 0.01: an expiring token repeats to
+ * within the time the device takes to reconnect, so the tolerance is mostly the absolute jitter.
  */
-const maxSpreadParameter: RealParameter = {
+const periodToleranceParameter: RealParameter = {
     type: "real",
-    default: 0.1,
-    min: 0.01,
-    max: 1,
-    description: "Largest spread of one device's intervals, (longest - shortest) / mean, that still counts as regular.",
+    default: 0.01,
+    min: 0.001,
+    max: 0.2,
+    description: "Relative part of the tolerance: an interval within periodJitter + periodTolerance x period of the device's median interval is regular.",
+};
+/** Absolute part of the tolerance: the time a device takes to reconnect after its token expired. Default PT1M. */
+const periodJitterParameter: TimespanParameter = {
+    type: "timespan",
+    default: "PT1M",
+    min: "PT10S",
+    max: "PT10M",
+    description: "Absolute part of the tolerance of a regular interval: the time a device takes to reconnect (the 401003 retry included).",
 };
 
 // The mass test of symptom 3, shared by mass-disconnect.kql and random-disconnect.kql (which leaves
@@ -136,10 +132,26 @@ export const periodicDisconnect: DetectionDefinition = {
     autoMitigate: false,
     parameters: {
         monitoredHubs: monitoredHubsParameter,
-        minDisconnects: minDisconnectsParameter,
+        minRegularIntervals: minRegularIntervalsParameter,
         minPeriod: minPeriodParameter,
         maxPeriod: maxPeriodParameter,
-        maxSpread: maxSpreadParameter,
+        periodTolerance: periodToleranceParameter,
+        periodJitter: periodJitterParameter,
+        maxChance: {
+            type: "real",
+            default: 0.05,
+            min: 0.0001,
+            max: 1,
+            description:
+                "Expected devices of a hub that chance alone (random drops of a noisy fleet) would make look this periodic, at most, for one device to count on its own (a Bonferroni bound over the hub's candidate devices).",
+        },
+        minClusterDevices: {
+            type: "int",
+            default: 3,
+            min: 2,
+            max: 1_000_000,
+            description: "Regular devices sharing the hub's period, at least (and more than chance puts there), to count without the chance test of a single device.",
+        },
         followWindow: {
             type: "timespan",
             default: "PT1M",
@@ -195,25 +207,72 @@ export const randomDisconnect: DetectionDefinition = {
     autoMitigate: true,
     parameters: {
         monitoredHubs: monitoredHubsParameter,
-        minDisconnectsPerDevice: {
-            type: "int",
-            default: 3,
-            min: 1,
-            max: 10_000,
-            description: "Random 404104 disconnects of one device in the window, at least.",
+        recentSpan: {
+            type: "timespan",
+            default: "PT30M",
+            min: "PT15M",
+            max: "PT2H",
+            description: "The span judged at each run (it ends settleTime ago), and the length of each baseline span before it.",
         },
-        minAffectedDevices: {
+        baselineSpans: {
+            type: "int",
+            default: 10,
+            min: 2,
+            max: 40,
+            description: "Spans before the recent one that make the hub's baseline; the window must hold recentSpan x (baselineSpans + 1) + settleTime.",
+        },
+        minBaselineSpans: {
+            type: "int",
+            default: 4,
+            min: 2,
+            max: 40,
+            description: "Baseline spans with logs (after the hub's first row in the window), at least, before the rule judges a hub: a hub whose logs just began stays quiet.",
+        },
+        longSpans: {
+            type: "int",
+            default: 4,
+            min: 2,
+            max: 8,
+            description: "The slow test judges the last longSpans spans together (2 hours with the defaults) against longSpans^2 x the baseline of one span: slower changes, a device failing every hour, show there.",
+        },
+        settleTime: settleTimeParameter,
+        zScore: {
+            type: "real",
+            default: 8,
+            min: 1,
+            max: 20,
+            description: "Standard deviations over the hub's baseline the recent repeat score (pairs of random disconnects of the same device) must exceed: lower fires on smaller changes, and more often on chance.",
+        },
+        minRepeatScore: {
             type: "int",
             default: 3,
             min: 1,
             max: 1_000_000,
-            description: "Devices per hub with at least minDisconnectsPerDevice random disconnects, at least.",
+            description: "Pairs of random disconnects of the same device in the recent span, at least (one device with 3 disconnects, or 3 devices with 2): the floor for tiny, quiet fleets.",
         },
-        settleTime: settleTimeParameter,
-        minRegularDisconnects: minRegularDisconnectsParameter,
+        minDisconnectsPerDevice: {
+            type: "int",
+            default: 2,
+            min: 2,
+            max: 10_000,
+            description: "Random 404104 disconnects of one device in the recent span to count it as affected.",
+        },
+        minShareOfFleet: {
+            type: "real",
+            default: 0.001,
+            min: 0,
+            max: 1,
+            description: "Affected devices as a share of the hub's active devices (seen in the window), at least.",
+        },
+        minRegularIntervals: {
+            ...minRegularIntervalsParameter,
+            default: 2,
+            description: "Regular intervals of one device, at least, to set it aside as (possibly) periodic: one fewer than periodic-disconnect needs, so a device on its way to a period is not counted as random.",
+        },
         minPeriod: minPeriodParameter,
         maxPeriod: maxPeriodParameter,
-        maxSpread: maxSpreadParameter,
+        periodTolerance: periodToleranceParameter,
+        periodJitter: periodJitterParameter,
         binSize: binSizeParameter,
         massMinDevices: massMinDevicesParameter,
         massMinShareOfFleet: massMinShareParameter,
@@ -233,7 +292,7 @@ export const randomDisconnect: DetectionDefinition = {
         ],
     },
     timeToDetect:
-        "Once the rate is reached (minDisconnectsPerDevice random disconnects on minAffectedDevices devices within 6 hours), at most 25 minutes with the defaults: disconnects are counted after settleTime (10 minutes, which covers the 3 to 10 minutes logs take to arrive) at the next 15-minute run.",
+        "From the onset of a change: the time the affected devices need to raise the hub's repeat score over its baseline, plus settleTime (10 minutes, which covers the 3 to 10 minutes logs take to arrive) and up to 15 minutes to the next run. On a hub of 1,000 devices with a background of 2 drops per device and day, 1% of the devices failing every 20 minutes is reported about 45 minutes after the onset; a steady background never is.",
 };
 
 /** Symptom 3: many devices disconnect with 404104 in one short bin, and/or 500xxx errors rise above their baseline (IoT Hub transient problem). */

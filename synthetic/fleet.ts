@@ -28,6 +28,8 @@ export interface PeriodicTokenExpirySpec {
     readonly periodMinutes?: number;
     /** Share of affected devices that retry with the expired token first (401003 before the reconnect); default 0.5. */
     readonly share401003?: number;
+    /** Onset: before it the affected devices renew like healthy ones. Default: the start of the window. */
+    readonly startAt?: TimeInput;
 }
 
 /** Symptom 2 on a hub: devices that lose their connection at random. */
@@ -40,6 +42,8 @@ export interface RandomDisconnectsSpec {
     readonly oldSdkShare?: number;
     /** Relative weights of the failure causes; default keep-alive timeout 0.5, TCP reset 0.3, crash 0.2. */
     readonly causes?: Readonly<Partial<Record<FailureCause, number>>>;
+    /** Onset: the affected devices start failing then (a bad firmware or network change). Default: the start of the window. */
+    readonly startAt?: TimeInput;
 }
 
 /** Symptom 3 on a hub: a transient IoT Hub incident. */
@@ -54,8 +58,16 @@ export interface MassDisconnectSpec {
     readonly outageMinutes?: number;
 }
 
+/** The background of a noisy but healthy fleet: every device drops now and then (cellular links, sleeping gateways). */
+export interface BackgroundSpec {
+    /** Mean 404104 disconnects per device and day, a Poisson process on each device. */
+    readonly perDevicePerDay: number;
+}
+
 /** What happens on one hub besides healthy renewals. */
 export interface HubScenario {
+    /** Background disconnects on every device (not an incident: nothing should fire), absent by default. */
+    readonly background?: BackgroundSpec;
     /** Symptom 1, absent by default. */
     readonly periodicTokenExpiry?: PeriodicTokenExpirySpec;
     /** Symptom 2, absent by default. */
@@ -179,10 +191,10 @@ function makeDevice(hub: HubSpec, index: number, role: "healthy" | "periodic" | 
     let old = false;
     if (role === "periodic" && scenario.periodicTokenExpiry) {
         const p = scenario.periodicTokenExpiry;
-        behaviour = { kind: "periodicTokenExpiry", periodMs: (p.periodMinutes ?? 65) * MINUTE, with401003: rng.chance(p.share401003 ?? 0.5) };
+        behaviour = { kind: "periodicTokenExpiry", periodMs: (p.periodMinutes ?? 65) * MINUTE, with401003: rng.chance(p.share401003 ?? 0.5), ...(p.startAt === undefined ? {} : { startAt: toMs(p.startAt) }) };
     } else if (role === "random" && scenario.randomDisconnects) {
         const r = scenario.randomDisconnects;
-        behaviour = { kind: "randomDisconnects", meanIntervalMs: (r.meanIntervalMinutes ?? 90) * MINUTE, causes: r.causes ?? DEFAULT_CAUSES };
+        behaviour = { kind: "randomDisconnects", meanIntervalMs: (r.meanIntervalMinutes ?? 90) * MINUTE, causes: r.causes ?? DEFAULT_CAUSES, ...(r.startAt === undefined ? {} : { startAt: toMs(r.startAt) }) };
         old = rng.chance(r.oldSdkShare ?? 0.5);
     }
     const profile = SDK_PROFILES[sdk];
@@ -244,8 +256,10 @@ function generateHub(spec: FleetSpec, hub: HubSpec, start: number, end: number, 
         const rng = new Random(spec.seed, "device", hub.name, String(i));
         const base = makeDevice(hub, i, roles[i], rng);
         const massDisruptions = masses.filter((m) => m.hit.has(i)).map((m) => m.disruption);
-        const device: DeviceSpec = { ...base, massDisruptions };
+        const background = scenario.background;
+        const device: DeviceSpec = background ? { ...base, massDisruptions, backgroundMeanIntervalMs: (24 * 60 * MINUTE) / background.perDevicePerDay } : { ...base, massDisruptions };
         devices.push(device);
+        const backgroundRng = background ? new Random(spec.seed, "background", hub.name, String(i)) : undefined;
         simulateDevice(device, rng, factory, start, end, (row, label, cause) => {
             const delay = lateness ? rng.uniform(lateness.minMinutes, lateness.maxMinutes) * MINUTE : 0;
             records.push(cause ? { row, ingestedAt: row.TimeGenerated + Math.round(delay), label, cause } : { row, ingestedAt: row.TimeGenerated + Math.round(delay), label });
@@ -255,7 +269,7 @@ function generateHub(spec: FleetSpec, hub: HubSpec, start: number, end: number, 
                 const k = masses.findIndex((m) => row.TimeGenerated >= m.disruption.at && row.TimeGenerated <= m.disruption.recoverAt + 2 * MINUTE);
                 note(`3:${k}`, row.TimeGenerated, base.identity.id);
             }
-        });
+        }, backgroundRng);
     }
     for (const [key, e] of bySymptom) {
         const symptom = (typeof key === "number" ? key : 3) as 1 | 2 | 3;

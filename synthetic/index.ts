@@ -10,6 +10,7 @@
  */
 export {
     generateFleet,
+    type BackgroundSpec,
     type FleetSpec,
     type HubScenario,
     type HubSpec,
@@ -25,7 +26,7 @@ export {
 } from "./fleet";
 export { Random, hash32 } from "./random";
 export { CONNECTIONS_COLUMNS, RESULT_CODES, hubResourceId, type ConnectionsRow, type DeviceIdentity, type HubIdentity, type ResultCode } from "./rows";
-export { healthyFleet, massDisconnectFleet, mixedFleet, periodicTokenExpiryFleet, randomDisconnectsFleet, type PresetOptions } from "./scenarios";
+export { healthyFleet, massDisconnectFleet, mixedFleet, noisyHealthyFleet, periodicOutbreakFleet, periodicTokenExpiryFleet, randomDisconnectsFleet, randomOutbreakFleet, type NoisyPresetOptions, type PresetOptions } from "./scenarios";
 export { SDK_PROFILES, SDK_STYLES, idleTimeoutMs, type SdkProfile, type SdkStyle } from "./sdk";
 export { simulateDevice, type DeviceBehaviour, type DeviceSpec, type FailureCause, type MassDisruption, type RowLabel } from "./simulate";
 export { arrivalOrder, rowsOf, shuffled, visibleAt, withDuplicates, type DuplicateSpec } from "./transforms";

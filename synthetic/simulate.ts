@@ -18,7 +18,7 @@ import { RowFactory, type ConnectionsRow, type DeviceIdentity, type ResultCode }
 import { idleTimeoutMs, SDK_PROFILES, type SdkStyle } from "./sdk";
 
 /** Which behaviour produced a row: the ground truth of the row. */
-export type RowLabel = "healthy" | "symptom1" | "symptom2" | "symptom3";
+export type RowLabel = "healthy" | "background" | "symptom1" | "symptom2" | "symptom3";
 
 /** The cause of a symptom-2 failure. */
 export type FailureCause = "keepAliveTimeout" | "tcpReset" | "crash";
@@ -37,6 +37,8 @@ export interface PeriodicTokenExpiryBehaviour {
     readonly periodMs: number;
     /** Whether the device first retries with the expired token (401003) before reconnecting. */
     readonly with401003: boolean;
+    /** When the device starts connecting with tokens it does not renew (epoch ms); before, it renews like a healthy device. Default: from the start. */
+    readonly startAt?: number;
 }
 
 /** Symptom 2: the device fails at random on top of healthy renewals. */
@@ -47,6 +49,8 @@ export interface RandomDisconnectsBehaviour {
     readonly meanIntervalMs: number;
     /** Relative weights of the failure causes. */
     readonly causes: Readonly<Partial<Record<FailureCause, number>>>;
+    /** When the failures start (epoch ms). Default: from the start. */
+    readonly startAt?: number;
 }
 
 /** What a device does besides being connected. */
@@ -72,6 +76,12 @@ export interface DeviceSpec {
     readonly behaviour: DeviceBehaviour;
     /** Hub incidents that hit this device, in time order. */
     readonly massDisruptions: readonly MassDisruption[];
+    /**
+     * The background every device of a noisy but healthy fleet has: occasional 404104 (a cellular
+     * link or a sleeping gateway), a Poisson process with this mean interval (ms), labelled
+     * `background`. Default: none.
+     */
+    readonly backgroundMeanIntervalMs?: number;
 }
 
 /** Receives each row the simulation produces, with its label and, for symptom 2, its cause. */
@@ -79,8 +89,12 @@ export type RowSink = (row: ConnectionsRow, label: RowLabel, cause?: FailureCaus
 
 const SECOND = 1000;
 
-/** Simulates `device` over [start, end) and passes every row with a time in that window to `emit`, in time order. */
-export function simulateDevice(device: DeviceSpec, rng: Random, rows: RowFactory, start: number, end: number, emit: RowSink): void {
+/**
+ * Simulates `device` over [start, end) and passes every row with a time in that window to `emit`,
+ * in time order. `backgroundRng` draws the background disconnects (a stream of its own, so a
+ * background leaves the device's other draws as they are); required with `backgroundMeanIntervalMs`.
+ */
+export function simulateDevice(device: DeviceSpec, rng: Random, rows: RowFactory, start: number, end: number, emit: RowSink, backgroundRng?: Random): void {
     const profile = SDK_PROFILES[device.sdk];
     const mqtt = device.identity.protocol.startsWith("Mqtt");
     const behaviour = device.behaviour;
@@ -90,20 +104,34 @@ export function simulateDevice(device: DeviceSpec, rng: Random, rows: RowFactory
     };
     // The device has been connected for a random part of its cycle when the window opens.
     let lastConnect = start - rng.uniform(0, cycle);
-    const nextFailure = (from: number): number => (behaviour.kind === "randomDisconnects" ? from + rng.exponential(behaviour.meanIntervalMs) : Infinity);
+    const nextFailure = (from: number): number =>
+        behaviour.kind === "randomDisconnects" ? Math.max(from, behaviour.startAt ?? -Infinity) + rng.exponential(behaviour.meanIntervalMs) : Infinity;
     let failureAt = nextFailure(lastConnect);
     let massIndex = 0;
+    const backgroundMean = device.backgroundMeanIntervalMs;
+    if (backgroundMean !== undefined && backgroundRng === undefined) throw new Error("simulateDevice: a background needs its own random stream");
+    const nextBackground = (from: number): number => (backgroundMean !== undefined && backgroundRng ? from + backgroundRng.exponential(backgroundMean) : Infinity);
+    let backgroundAt = nextBackground(lastConnect);
+    // A symptom-1 device renews like a healthy one until its onset.
+    const expiring = (connectedAt: number): boolean => behaviour.kind === "periodicTokenExpiry" && connectedAt >= (behaviour.startAt ?? -Infinity);
 
     for (;;) {
-        const renewalAt = lastConnect + cycle + rng.uniform(-3 * SECOND, 3 * SECOND);
+        const renewalAt = lastConnect + (behaviour.kind === "periodicTokenExpiry" && !expiring(lastConnect) ? profile.renewalIntervalMs : cycle) + rng.uniform(-3 * SECOND, 3 * SECOND);
         while (massIndex < device.massDisruptions.length && device.massDisruptions[massIndex].at + device.massDisruptions[massIndex].withinMs <= lastConnect) massIndex++;
         const mass = device.massDisruptions[massIndex];
         const massAt = mass ? Math.max(lastConnect + SECOND, mass.at + rng.uniform(0, mass.withinMs)) : Infinity;
         if (failureAt <= lastConnect) failureAt = nextFailure(lastConnect);
-        const t = Math.min(renewalAt, massAt, failureAt);
+        if (backgroundAt <= lastConnect) backgroundAt = nextBackground(lastConnect);
+        const t = Math.min(renewalAt, massAt, failureAt, backgroundAt);
         if (t >= end) return;
 
-        if (t === massAt && mass) {
+        if (t === backgroundAt && backgroundRng) {
+            // The link drops (out of coverage, a gateway asleep): the hub closes the connection; the device is back within minutes.
+            out(t, "deviceDisconnect", "404104", "background");
+            lastConnect = t + backgroundRng.uniform(5 * SECOND, 5 * 60 * SECOND);
+            out(lastConnect, "deviceConnect", "", "background");
+            backgroundAt = nextBackground(lastConnect);
+        } else if (t === massAt && mass) {
             massIndex++;
             out(t, "deviceDisconnect", "404104", "symptom3");
             let attempt = t + rng.uniform(1 * SECOND, 10 * SECOND);
@@ -129,7 +157,7 @@ export function simulateDevice(device: DeviceSpec, rng: Random, rows: RowFactory
             out(back, "deviceConnect", "", "symptom2", cause);
             lastConnect = back;
             failureAt = nextFailure(back);
-        } else if (behaviour.kind === "periodicTokenExpiry") {
+        } else if (behaviour.kind === "periodicTokenExpiry" && expiring(lastConnect)) {
             out(t, "deviceDisconnect", "404104", "symptom1");
             let reconnect = t + rng.uniform(1 * SECOND, 30 * SECOND);
             if (behaviour.with401003) {
