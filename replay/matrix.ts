@@ -7,7 +7,21 @@
 import { parseStackConfig } from "../program/config";
 import { DETECTIONS } from "../queries/catalog";
 import type { Symptom } from "../queries/detection";
-import { generateFleet, healthyFleet, massDisconnectFleet, mixedFleet, periodicTokenExpiryFleet, randomDisconnectsFleet, shuffled, withDuplicates, type PresetOptions } from "../synthetic";
+import {
+    generateFleet,
+    healthyFleet,
+    massDisconnectFleet,
+    mixedFleet,
+    noisyHealthyFleet,
+    periodicOutbreakFleet,
+    periodicTokenExpiryFleet,
+    randomDisconnectsFleet,
+    randomOutbreakFleet,
+    shuffled,
+    withDuplicates,
+    type NoisyPresetOptions,
+    type PresetOptions,
+} from "../synthetic";
 import type { FleetSpec, SyntheticRecord } from "../synthetic/fleet";
 import { planReplay, replay } from "./engine";
 import type { ReplayRow } from "./logs";
@@ -25,6 +39,42 @@ export interface MatrixScenario {
     readonly spec: FleetSpec;
     /** How rows reach the replay (e.g. duplicated and shuffled); default: as generated, each late by 3 to 10 minutes. */
     readonly arrival?: (records: readonly SyntheticRecord[]) => readonly SyntheticRecord[];
+    /** When the symptom begins (epoch ms), for a scenario with an onset: time to detect counts from it. Default: the symptom's first row. */
+    readonly onset?: number;
+    /** For the noise budget: devices per hub, background drops per device and day, and the kind of cell. */
+    readonly noise?: { readonly devices: number; readonly perDevicePerDay: number; readonly kind: NoiseCellKind };
+}
+
+/** The cells of the noise budget: a noisy healthy hub, a random outbreak of 1% or 5% of its devices, a symptom 1 of 0.5%. */
+export type NoiseCellKind = "noisy healthy" | "random outbreak 1%" | "random outbreak 5%" | "symptom 1 of 0.5%";
+
+/** The noise-budget cells' kinds, in order. */
+export const NOISE_CELL_KINDS: readonly NoiseCellKind[] = ["noisy healthy", "random outbreak 1%", "random outbreak 5%", "symptom 1 of 0.5%"];
+
+/** Background rates of the noise budget: 404104 per device and day on every device. */
+export const NOISE_RATES: readonly number[] = [0.2, 1, 2];
+
+/**
+ * The noise budget: for each hub size and background rate, a noisy but healthy hub (nothing may
+ * fire), a random outbreak of 1% and of 5% of the devices from noon (each failing about every 20
+ * minutes), and a symptom 1 (65-minute token expiry) of 0.5% of the devices from 06:00; 24 hours each.
+ */
+export function noiseScenarios(sizes: readonly number[], seed = 1, rates: readonly number[] = NOISE_RATES): MatrixScenario[] {
+    const out: MatrixScenario[] = [];
+    for (const devices of sizes) {
+        for (const perDevicePerDay of rates) {
+            const o: NoisyPresetOptions = { seed, start: "2026-11-20T00:00:00Z", durationMinutes: 24 * 60, devicesPerHub: devices, backgroundPerDevicePerDay: perDevicePerDay };
+            const start = Date.parse("2026-11-20T00:00:00Z");
+            const name = (kind: NoiseCellKind): string => `${kind}, ${devices} devices, ${perDevicePerDay}/device/day`;
+            out.push({ name: name("noisy healthy"), spec: noisyHealthyFleet(o), noise: { devices, perDevicePerDay, kind: "noisy healthy" } });
+            for (const [kind, share] of [["random outbreak 1%", 0.01], ["random outbreak 5%", 0.05]] as const) {
+                out.push({ name: name(kind), spec: randomOutbreakFleet({ ...o, share, onsetFraction: 0.5 }), onset: start + 12 * 3600_000, noise: { devices, perDevicePerDay, kind } });
+            }
+            // Symptom 1's time to detect counts from its first 404104, as the catalog states it (three periods plus up to 70 minutes).
+            out.push({ name: name("symptom 1 of 0.5%"), spec: periodicOutbreakFleet({ ...o, share: 0.005, onsetFraction: 0.25 }), noise: { devices, perDevicePerDay, kind: "symptom 1 of 0.5%" } });
+        }
+    }
+    return out;
 }
 
 /** One hub of one scenario: what should fire, what fired and how soon. */
@@ -39,6 +89,12 @@ export interface MatrixCell {
     readonly minutesToDetect: Readonly<Record<string, number | undefined>>;
     /** Every expected detection fired and no other did. */
     readonly correct: boolean;
+    /** Firings of detections the ground truth does not call for: false alarms. */
+    readonly falseAlarms: number;
+    /** The scenario's noise-budget description, when it is a noise cell. */
+    readonly noise?: MatrixScenario["noise"];
+    /** Devices the scenario's incidents involve on this hub. */
+    readonly affectedDevices: number;
 }
 
 /** The matrix's scenarios for a seed: 24 hours each, 200 devices a hub. */
@@ -95,10 +151,12 @@ export function runMatrixScenario(scenario: MatrixScenario): MatrixCell[] {
         }
         const minutesToDetect: Record<string, number | undefined> = {};
         for (const id of expected) {
-            const start = Math.min(...incidents.filter((i) => DETECTION_FOR_SYMPTOM[i.symptom] === id).map((i) => i.start));
+            const start = scenario.onset ?? Math.min(...incidents.filter((i) => DETECTION_FOR_SYMPTOM[i.symptom] === id).map((i) => i.start));
             minutesToDetect[id] = first[id] === undefined ? undefined : Math.round((first[id] - start) / 60_000);
         }
         const correct = Object.entries(fired).every(([id, n]) => (expected.includes(id) ? n > 0 : n === 0));
-        return { scenario: scenario.name, hub: hub.name, expected, fired, minutesToDetect, correct };
+        const falseAlarms = Object.entries(fired).reduce((sum, [id, n]) => sum + (expected.includes(id) ? 0 : n), 0);
+        const affectedDevices = new Set(incidents.flatMap((i) => i.devices)).size;
+        return { scenario: scenario.name, hub: hub.name, expected, fired, minutesToDetect, correct, falseAlarms, affectedDevices, ...(scenario.noise ? { noise: scenario.noise } : {}) };
     });
 }
