@@ -281,9 +281,11 @@ export const randomDisconnect: DetectionDefinition = {
         likelyCause:
             "The connection was lost on the device's side: its network was down for longer than the MQTT keep-alive (IoT Hub closes an idle connection after 1.5 times the client's keep-alive, at most 1,767 seconds), it reset the TCP connection without an MQTT DISCONNECT (a bug of older Azure IoT SDK versions), or the device application crashed. The keep-alive can differ per device.",
         whatToCheck: [
+            "This alert means a change: RepeatScore (pairs of random disconnects of the same device in the span) against Threshold, from the hub's own past hours; Horizon says whether the last 30 minutes or the last 2 hours changed. What changed then: a firmware or SDK rollout, a network or carrier change, a new site?",
             "ByProtocolAndSdk: disconnects concentrated on one SDK version point at an old SDK; on one protocol, at its keep-alive or network path.",
             "The connectivity of the sample devices: signal quality, network path, NAT or firewall idle timeouts shorter than the keep-alive.",
             "The device application's logs and restarts around the disconnect times: a crash shows as a restart.",
+            "Chronic background (devices that always drop now and then) does not fire this alert: the triage workbook's top devices by 404104 lists them by protocol and SDK.",
         ],
         fix: [
             "Test the devices' connectivity to IoT Hub and fix the network where it is unreliable.",
