@@ -44,6 +44,9 @@ export interface ConfigKeyDoc {
     readonly description: string;
 }
 
+/** Config namespaces of the providers and the engine a stack file may set besides the program's own: passed over, not refused. */
+export const PROVIDER_NAMESPACES: readonly string[] = ["azure-native", "azuread", "pulumi"];
+
 /** Every config key the program reads, in the project's namespace. */
 export const CONFIG_KEYS: readonly ConfigKeyDoc[] = [
     { key: "hubs", required: true, default: "-", description: "IoT Hubs to monitor: resource ids, or objects `{id, connectedDevicesAlert?, detections?, diagnostics?}` with per-hub overrides; hub names as limit `iot-hub-name` allows." },
@@ -52,7 +55,7 @@ export const CONFIG_KEYS: readonly ConfigKeyDoc[] = [
     { key: "profile", required: false, default: "the stack name when it is dev, staging or prod", description: "Environment profile: `dev`, `staging` or `prod`; sets severities, drop percent, retention and whether receivers are required." },
     { key: "workspace", required: false, default: "created, PerGB2018, profile retention (dev/staging 30 d, prod 90 d), retained on delete", description: "`{existingId}` to use an existing workspace, or `{name?, sku?, capacityReservationLevel?, retentionInDays?, dailyQuotaGb?, retainOnDelete?}` for the created one (`capacityReservationLevel`, GB per day, with `sku: CapacityReservation` only); limits `workspace-name` (also for the auto-name), `workspace-retention`, `workspace-capacity-reservation`, `workspace-daily-quota`." },
     { key: "receivers", required: false, default: "none (refused by staging and prod)", description: "`{emails?: [{name, address}], webhooks?: [{name, url}], secureWebhook?: {name, url, applicationDisplayName?, owners?}, existingActionGroupIds?: [], shortName?}`; set URLs with `pulumi config set --secret --path`; `owners` are object ids that own the secure webhook's Entra ID application beside the deploying principal; `shortName` as limit `action-group-short-name` allows." },
-    { key: "connectedDevicesAlert", required: false, default: "enabled, Minimum < threshold over PT5M every PT1M, profile severity and drop percent", description: "`{enabled?, threshold?, expectedConnectedDevices?, maxDropPercent?, timeAggregation?, windowSize?, evaluationFrequency?, severity?, autoMitigate?}`; limits `metric-alert-frequency`, `metric-alert-window`, `alert-severity`, `connected-devices-count`, `drop-percent`." },
+    { key: "connectedDevicesAlert", required: true, default: "-", description: "`{enabled?, threshold?, expectedConnectedDevices?, maxDropPercent?, timeAggregation?, windowSize?, evaluationFrequency?, severity?, autoMitigate?}`: required with a `threshold` or `expectedConnectedDevices`, unless every hub sets its own (`hubs[i].connectedDevicesAlert`) or `enabled: false`; otherwise Minimum < threshold over PT5M every PT1M with the profile's severity and drop percent; limits `metric-alert-frequency`, `metric-alert-window`, `alert-severity`, `connected-devices-count`, `drop-percent`." },
     { key: "detections", required: false, default: "every detection enabled with catalog settings", description: "Per detection id: `{enabled?, severity?, threshold?, parameters?, evaluationFrequency?, windowSize?, muteActionsDuration?, failingPeriods?, autoMitigate?}`; limits `log-alert-frequency`, `log-alert-window`, `log-alert-mute`, `log-alert-mute-covers-frequency`, `log-alert-stateful-frequency`, `log-alert-query-range`, `log-alert-failing-periods`, `alert-severity`, `detection-threshold`." },
     { key: "diagnostics", required: false, default: "`Connections` + `AllMetrics` as `iothub-404104-monitoring`", description: "`{additionalCategories?, sendAllMetrics?, settingName?, adoptExisting?}`." },
     { key: "workbook", required: false, default: "created as `IoT Hub 404104 triage`, linked from every alert", description: "`{enabled?, displayName?}`: the Azure Monitor workbook for 404104 triage on the monitored hubs (hub and time-range pickers, disconnects by result code, intervals, top devices, 401003 share, 500xxx, connected devices)." },
@@ -147,7 +150,7 @@ function parseReceivers(field: string, value: unknown): ParsedReceivers {
     );
     requireUnique(`${field}.existingActionGroupIds`, existingActionGroupIds);
     requireUnique(`${field} receiver names`, [...emails.map((e) => e.name), ...webhooks.map((w) => w.name), ...(secureWebhook ? [secureWebhook.name] : [])]);
-    const shortName = r.shortName === undefined ? undefined : requireNonEmptyString(`${field}.shortName`, r.shortName);
+    const shortName = r.shortName === undefined ? undefined : requireName(`${field}.shortName`, r.shortName, LIMITS.actionGroupShortName);
     return { emails, webhooks, secureWebhook, existingActionGroupIds, shortName };
 }
 
@@ -175,7 +178,11 @@ export function parseStackConfig(
         const sep = fullKey.indexOf(":");
         const ns = fullKey.slice(0, sep);
         const key = fullKey.slice(sep + 1);
-        if (ns !== project) continue;
+        if (ns !== project) {
+            if (PROVIDER_NAMESPACES.includes(ns)) continue;
+            const hint = closest(ns, [project, ...PROVIDER_NAMESPACES]);
+            throw new ValidationError(fullKey, ns, `unknown namespace${hint ? ` (did you mean "${hint}:${key}"?)` : ""}; allowed: "${project}:<key>" for this program, or a provider's (${PROVIDER_NAMESPACES.join(", ")})`);
+        }
         if (!known.includes(key)) {
             const hint = closest(key, known);
             throw new ValidationError(fullKey, key, `unknown key${hint ? ` (did you mean "${project}:${hint}"?)` : ""}; allowed keys: ${known.join(", ")}`);
@@ -252,7 +259,10 @@ export function parseStackConfig(
     }
     let tags: Record<string, string> | undefined;
     if (values.tags !== undefined) {
-        const t = requireKnownKeys(k("tags"), values.tags, Object.keys(values.tags as object));
+        if (typeof values.tags !== "object" || values.tags === null || Array.isArray(values.tags)) {
+            throw new ValidationError(k("tags"), values.tags, "allowed: a map of tag names to values, e.g. {environment: prod, owner: iot-platform}");
+        }
+        const t = values.tags as Record<string, unknown>;
         tags = Object.fromEntries(Object.entries(t).map(([name, v]) => [name, requireNonEmptyString(`${k("tags")}.${name}`, v)]));
         requireTagsInput(k("tags"), tags);
     }

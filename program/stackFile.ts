@@ -81,6 +81,8 @@ function parseYaml(file: string): unknown {
     } catch {
         throw new StackFileError(`${path.basename(file)}: cannot be read`);
     }
+    if (text.includes("\u0000") || text.includes("\uFFFD")) throw new StackFileError(`${path.basename(file)}: not a text file (it holds binary data); a stack file is YAML`);
+    if (text.trim() === "") throw new StackFileError(`${path.basename(file)}: the file is empty; a stack file is YAML with a "config:" map`);
     try {
         return parse(text);
     } catch (e) {

@@ -1,4 +1,8 @@
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
 import { describe, expect, it } from "vitest";
+import { readStackFile, StackFileError } from "../program/stackFile";
 import { CONFIG_KEYS, parseStackConfig } from "../program/config";
 import { ValidationError } from "../azure/validation";
 import { HUB_A, HUB_B, WORKSPACE_ID } from "./support/fixtures";
@@ -113,5 +117,36 @@ describe("the config reference", () => {
         const keys = CONFIG_KEYS.map((k) => k.key);
         expect(keys).toEqual(["hubs", "resourceGroupName", "location", "profile", "workspace", "receivers", "connectedDevicesAlert", "detections", "diagnostics", "workbook", "tags"]);
         expect(() => parseStackConfig({ ...base(), [`${P}:alerts`]: "{}" }, P, "dev")).toThrow(/unknown key/);
+    });
+});
+
+describe("stack-file mistakes that used to pass or mislead", () => {
+    it("refuses a key under a misspelled namespace, with a did-you-mean, and passes the providers' keys over", () => {
+        const raw = { ...base(), "iothub-40414:tags": JSON.stringify({ a: "b" }) };
+        expect(errorOf(raw).message).toBe(
+            'iothub-40414:tags: "iothub-40414" is not valid; unknown namespace (did you mean "iothub-404104:tags"?); allowed: "iothub-404104:<key>" for this program, or a provider\'s (azure-native, azuread, pulumi)',
+        );
+        expect(() => parseStackConfig({ ...base(), "azure-native:location": "westeurope", "azuread:tenantId": "x", "pulumi:tags": "{}" }, P, "dev")).not.toThrow();
+    });
+    it("refuses tags given as a list, saying a map is wanted", () => {
+        expect(errorOf(base({ tags: ["a", "b"] })).message).toBe('iothub-404104:tags: ["a","b"] is not valid; allowed: a map of tag names to values, e.g. {environment: prod, owner: iot-platform}');
+    });
+    it("names the config key of a 13-character action group short name", () => {
+        expect(errorOf(base({ receivers: { shortName: "IoTHub404104x", emails: [{ name: "o", address: "o@contoso.com" }] } })).message).toBe(
+            'iothub-404104:receivers.shortName: "IoTHub404104x" is not valid; allowed: 1 to 12 characters (limit action-group-short-name, azure/limits.ts)',
+        );
+    });
+});
+
+describe("stack files that are empty or not text", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "stackfile-"));
+    fs.writeFileSync(path.join(dir, "Pulumi.yaml"), "name: iothub-404104\nruntime: nodejs\n");
+    fs.writeFileSync(path.join(dir, "Pulumi.empty.yaml"), "\n  \n");
+    fs.writeFileSync(path.join(dir, "Pulumi.binary.yaml"), Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x00, 0x01, 0xff, 0xfe]));
+    it("says the file is empty", () => {
+        expect(() => readStackFile(dir, "empty")).toThrow(new StackFileError('Pulumi.empty.yaml: the file is empty; a stack file is YAML with a "config:" map'));
+    });
+    it("says the file is not text", () => {
+        expect(() => readStackFile(dir, "binary")).toThrow(new StackFileError("Pulumi.binary.yaml: not a text file (it holds binary data); a stack file is YAML"));
     });
 });
