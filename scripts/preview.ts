@@ -8,8 +8,8 @@ import * as path from "path";
 import { parseStackConfig } from "../program/config";
 import { alertRows, formatResourceTree, formatTable } from "../program/format";
 import { OfflineEngine } from "../program/offline";
-import { readStackFile, StackFileError, type StackFile } from "../program/stackFile";
-import { ValidationError } from "../azure/validation";
+import { readStackFile, type StackFile } from "../program/stackFile";
+import { parseCliArgs, runCli } from "./cli";
 import { workbookPortalLink } from "../components/workbook";
 
 const ROOT = path.resolve(__dirname, "..");
@@ -17,23 +17,8 @@ const ROOT = path.resolve(__dirname, "..");
 const USAGE = "usage: npm start [-- --stack <name>] [--dir <folder with Pulumi.yaml>]   (reads Pulumi.<name>.yaml; default stack dev, default folder the package root)";
 
 function parseArgs(argv: readonly string[]): { stack: string; dir: string } {
-    let stack = "dev";
-    let dir = ROOT;
-    for (let i = 0; i < argv.length; i++) {
-        const a = argv[i];
-        const value = (): string => {
-            const v = argv[++i];
-            if (!v) throw new StackFileError(`${a} needs a value; ${USAGE}`);
-            return v;
-        };
-        if (a === "--stack") stack = value();
-        else if (a === "--dir") dir = path.resolve(value());
-        else if (a === "--help" || a === "-h") {
-            console.log(USAGE);
-            process.exit(0);
-        } else throw new StackFileError(`unknown argument "${a}"; ${USAGE}`);
-    }
-    return { stack, dir };
+    const a = parseCliArgs(argv, ["stack", "dir"], USAGE);
+    return { stack: a.stack ?? "dev", dir: a.dir === undefined ? ROOT : path.resolve(a.dir) };
 }
 
 function firstSubscription(file: StackFile, project: string): string | undefined {
@@ -114,14 +99,4 @@ async function main(): Promise<void> {
     );
 }
 
-main().then(
-    () => process.exit(0),
-    (e: unknown) => {
-        if (e instanceof ValidationError || e instanceof StackFileError) {
-            console.error(`error: ${e.message}`);
-        } else {
-            console.error(e instanceof Error ? (e.stack ?? e.message) : String(e));
-        }
-        process.exit(1);
-    },
-);
+runCli(USAGE, main);

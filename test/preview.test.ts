@@ -56,6 +56,18 @@ describe("npm start (offline preview)", () => {
         expect(preview("--stack", "nosuch").err).toMatch(/Pulumi\.nosuch\.yaml: no such stack file/);
         const r = preview("--stak", "prod");
         expect(r.code).toBe(1);
-        expect(r.err).toMatch(/unknown argument "--stak"/);
+        expect(r.err).toMatch(/^error: Unknown option '--stak'; usage: npm start/);
+    });
+    it("takes --stack=prod as --stack prod, and refuses a repeated or value-less flag with one line", () => {
+        const eq = preview("--stack=prod");
+        expect(eq.code).toBe(0);
+        expect(eq.out).toContain('Offline preview of stack "prod"');
+        const twice = preview("--stack", "dev", "--stack", "prod");
+        expect(twice.code).toBe(1);
+        expect(twice.err.trim().split("\n")).toEqual([expect.stringMatching(/^error: --stack is given twice; give it once; usage: npm start/)]);
+        const bare = preview("--stack");
+        expect(bare.code).toBe(1);
+        expect(bare.err.trim().split("\n")).toHaveLength(1);
+        expect(bare.err).toMatch(/^error: Option '--stack <value>' argument missing/);
     });
 });
