@@ -2,6 +2,8 @@
  * Small helpers shared by the command-line scripts: `--name value` argument parsing and a runner
  * that prints expected errors as one line (exit 1) and unexpected ones with their stack.
  */
+import * as fs from "fs";
+import * as path from "path";
 import { parseArgs } from "util";
 import { ValidationError } from "../azure/validation";
 import { StackFileError } from "../program/stackFile";
@@ -29,8 +31,10 @@ export function parseCliArgs(argv: readonly string[], known: readonly string[], 
     try {
         parsed = parseArgs({ args: [...argv], options, strict: true, allowPositionals: false, tokens: true });
     } catch (e) {
-        const message = (e as Error).message.split("\n")[0].replace(/\s*To specify an option argument starting with a dash use .*$/, "");
-        throw new UsageError(`${message}; ${usage}`);
+        const message = (e as Error).message.split("\n")[0];
+        const ambiguous = /^Option '(--[a-z-]+)' argument is ambiguous/.exec(message);
+        if (ambiguous) throw new UsageError(`${ambiguous[1]}: a value starting with "-" is written ${ambiguous[1]}=<value>; ${usage}`);
+        throw new UsageError(`${message.replace(/\s*To specify an option argument starting with a dash use .*$/, "")}; ${usage}`);
     }
     const seen = new Set<string>();
     for (const t of parsed.tokens ?? []) {
@@ -55,4 +59,67 @@ export function runCli(usage: string, body: () => void | Promise<void>): void {
                 process.exit(1);
             },
         );
+}
+
+/** A number flag: finite, within `min..max`, whole when `integer`; anything else is a {@link UsageError} naming the flag, the value and the range. */
+export function numberFlag(name: string, text: string | undefined, fallback: number, range: { min: number; max: number; integer: boolean }): number {
+    if (text === undefined) return fallback;
+    const value = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/.test(text.trim()) ? Number(text) : NaN;
+    if (!Number.isFinite(value) || value < range.min || value > range.max || (range.integer && !Number.isInteger(value))) {
+        throw new UsageError(`--${name}: "${text}" is not valid; allowed: ${range.integer ? "a whole number" : "a number"} from ${range.min} to ${range.max}`);
+    }
+    return value;
+}
+
+/** One of a fixed set of values, or the fallback when the flag is absent. */
+export function choiceFlag<T extends string>(name: string, text: string | undefined, fallback: T, allowed: readonly T[]): T {
+    if (text === undefined) return fallback;
+    if (!(allowed as readonly string[]).includes(text)) throw new UsageError(`--${name}: "${text}" is not valid; allowed: ${allowed.join(", ")}`);
+    return text as T;
+}
+
+/** An ISO 8601 time with a date and a time of day and an explicit offset (`2026-11-20T00:00:00Z`, `...+01:00`). */
+export function isoTimeFlag(name: string, text: string | undefined, fallback: string): string {
+    if (text === undefined) return fallback;
+    const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.exec(text);
+    const day = m ? new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]))) : undefined;
+    const real = m !== null && day !== undefined && day.getUTCFullYear() === Number(m[1]) && day.getUTCMonth() === Number(m[2]) - 1 && day.getUTCDate() === Number(m[3]);
+    if (!real || Number(m?.[4]) > 23 || Number(m?.[5]) > 59 || !Number.isFinite(Date.parse(text))) {
+        throw new UsageError(`--${name}: "${text}" is not valid; allowed: an ISO 8601 time with an offset, e.g. 2026-11-20T00:00:00Z`);
+    }
+    return text;
+}
+
+/**
+ * An output file flag, checked before any work: the folder exists and is a writable folder, the
+ * path is not a folder, and its extension is one of `extensions`.
+ */
+export function outputFileFlag(name: string, text: string | undefined, extensions: readonly string[]): string {
+    if (text === undefined || text === "") throw new UsageError(`--${name} is required: the file to write (${extensions.join(", ")})`);
+    const file = path.resolve(text);
+    const ext = extensions.find((e) => file.toLowerCase().endsWith(e));
+    if (!ext) throw new UsageError(`--${name}: "${text}" is not valid; allowed: a file ending ${extensions.join(", ")}`);
+    const dir = path.dirname(file);
+    let dirOk = false;
+    try {
+        dirOk = fs.statSync(dir).isDirectory();
+        fs.accessSync(dir, fs.constants.W_OK);
+    } catch {
+        dirOk = false;
+    }
+    if (!dirOk) throw new UsageError(`--${name}: "${text}" is not valid; its folder ${dir} does not exist or cannot be written`);
+    if (fs.existsSync(file) && !fs.statSync(file).isFile()) throw new UsageError(`--${name}: "${text}" is not valid; it is a folder or device, not a file`);
+    return file;
+}
+
+/** Writes a file atomically: the content goes to a temporary file beside it, renamed over the target at the end; on failure nothing is left. */
+export function writeFileAtomically(file: string, write: (tempPath: string) => void): void {
+    const temp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.tmp`);
+    try {
+        write(temp);
+        fs.renameSync(temp, file);
+    } catch (e) {
+        fs.rmSync(temp, { force: true });
+        throw e;
+    }
 }

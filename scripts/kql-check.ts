@@ -34,6 +34,7 @@ function checkFile(file: string): KqlProblem[] {
     } catch (e) {
         return [{ line: 1, column: 1, code: "io", message: `cannot read the file: ${(e as Error).message}` }];
     }
+    if (text.trim() === "") return [{ line: 1, column: 1, code: "empty", message: "the file is empty; a .kql file holds one query" }];
     const def = detectionForFile(path.basename(file));
     const item = def ? undefined : workbookEntry(file);
     const problems = def
@@ -64,6 +65,12 @@ function main(args: readonly string[]): number {
     const defaultRun = args.length === 0;
     const files = (defaultRun ? [QUERIES_DIR, WORKBOOK_DIR] : args).flatMap(expandDirectory).map((f) => (defaultRun ? path.relative(process.cwd(), f) : f));
     let count = 0;
+    for (const arg of defaultRun ? [] : args) {
+        if (fs.existsSync(arg) && fs.statSync(arg).isDirectory() && expandDirectory(arg).length === 0) {
+            console.log(`${arg}:1:1: the folder holds no .kql files; nothing to check [empty]`);
+            count++;
+        }
+    }
     for (const file of files) {
         for (const p of checkFile(file)) {
             console.log(`${file}:${p.line}:${p.column}: ${p.message} [${p.code}]`);

@@ -9,25 +9,32 @@ import { readStackFile } from "../program/stackFile";
 import { fleetHubPlans } from "../components/monitoring";
 import { generateForHubs, recordCsv, recordLines, SCENARIOS } from "../replay/synthetic";
 import { writeLines } from "../synthetic/writers";
-import { parseCliArgs, runCli } from "./cli";
+import { choiceFlag, isoTimeFlag, numberFlag, outputFileFlag, parseCliArgs, runCli, UsageError, writeFileAtomically } from "./cli";
 
 const USAGE = `usage: npm run synth -- --scenario ${Object.keys(SCENARIOS).join("|")} --out <file> [--stack dev] [--hours 24] [--devices 200] [--seed 1] [--start <ISO>] [--format jsonl|csv] [--dir <folder with Pulumi.yaml>]`;
 
+/** The most device-hours one run may generate (10,000 devices for 10 days): about 24 million rows, within the memory of a development machine. */
+const MAX_DEVICE_HOURS = 10_000 * 240;
+
 runCli(USAGE, () => {
     const a = parseCliArgs(process.argv.slice(2), ["scenario", "out", "stack", "hours", "devices", "seed", "start", "format", "dir"], USAGE);
-    if (!a.scenario || !a.out) throw new Error(`--scenario and --out are required; ${USAGE}`);
+    if (a.scenario === undefined) throw new UsageError(`--scenario is required: one of ${Object.keys(SCENARIOS).join(", ")}`);
+    const scenario = choiceFlag("scenario", a.scenario, "", Object.keys(SCENARIOS));
+    const format = choiceFlag("format", a.format, a.out?.toLowerCase().endsWith(".csv") ? "csv" : "jsonl", ["jsonl", "csv"] as const);
+    const out = outputFileFlag("out", a.out, format === "csv" ? [".csv"] : [".jsonl", ".json", ".ndjson"]);
+    const hours = numberFlag("hours", a.hours, 24, { min: 1 / 60, max: 240, integer: false });
+    const devices = numberFlag("devices", a.devices, 200, { min: 1, max: 1_000_000, integer: true });
+    const seed = numberFlag("seed", a.seed, 1, { min: 0, max: 2 ** 32 - 1, integer: true });
+    const start = isoTimeFlag("start", a.start, "2026-11-20T00:00:00Z");
     const stack = a.stack ?? "dev";
     const file = readStackFile(path.resolve(a.dir ?? path.join(__dirname, "..")), stack);
     const settings = parseStackConfig(file.config, file.project, stack);
     const hubs = fleetHubPlans(settings.fleet, "stack").map((p) => p.hubResourceId);
-    const hours = Number(a.hours ?? 24);
-    const fleet = generateForHubs(a.scenario, hubs, {
-        seed: Number(a.seed ?? 1),
-        start: a.start ?? "2026-11-20T00:00:00Z",
-        durationMinutes: Math.round(hours * 60),
-        devicesPerHub: Number(a.devices ?? 200),
-    });
-    const format = a.format ?? (a.out.endsWith(".csv") ? "csv" : "jsonl");
-    writeLines(a.out, format === "csv" ? recordCsv(fleet.records) : recordLines(fleet.records));
-    console.error(`wrote ${fleet.records.length} rows of scenario ${a.scenario} for stack ${stack} to ${a.out}`);
+    if (devices * hubs.length * hours > MAX_DEVICE_HOURS) {
+        throw new UsageError(`--devices ${devices} x --hours ${hours} on ${hubs.length} hub(s) is ${devices * hubs.length * hours} device-hours; allowed: at most ${MAX_DEVICE_HOURS} in one run (write several files with --start)`);
+    }
+    const fleet = generateForHubs(scenario, hubs, { seed, start, durationMinutes: Math.round(hours * 60), devicesPerHub: devices });
+    if (fleet.records.length === 0) throw new UsageError(`scenario ${scenario} over ${hours} hour(s) produced no rows; nothing written to ${a.out}`);
+    writeFileAtomically(out, (temp) => writeLines(temp, format === "csv" ? recordCsv(fleet.records) : recordLines(fleet.records)));
+    console.error(`wrote ${fleet.records.length} rows of scenario ${scenario} for stack ${stack} to ${a.out}`);
 });
