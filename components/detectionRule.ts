@@ -5,7 +5,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import type * as monitor from "@pulumi/azure-native/monitor";
-import { MAX_LOG_LATENESS, MONITORED_HUBS_PARAMETER, renderDetectionQuery, type DetectionDefinition, type EnvironmentProfile, type FailingPeriods } from "../queries/detection";
+import { brokenConstraints, MAX_LOG_LATENESS, MONITORED_HUBS_PARAMETER, renderDetectionQuery, type DetectionDefinition, type EnvironmentProfile, type FailingPeriods } from "../queries/detection";
 import type { KqlValue } from "../kql/literals";
 import { LOG_ALERT_MAX_QUERY_RANGE_SECONDS, LOG_ALERT_STATEFUL_MAX_FREQUENCY_SECONDS, formatIsoDuration, parseIsoDuration, requireDuration, requireWindowCoversFrequency, type IsoDuration } from "../azure/durations";
 import { citeLimit, LIMITS } from "../azure/limits";
@@ -150,6 +150,10 @@ export function resolveDetectionRule(
     }
     const parameters: Record<string, KqlValue> = { ...userParameters, [MONITORED_HUBS_PARAMETER]: [hubResourceId.toLowerCase()] };
     const query = renderDetectionQuery(detection, parameters, `${field}.parameters`);
+    const broken = brokenConstraints(detection, parameters, parseIsoDuration(windowSize) ?? 0);
+    if (broken.length > 0) {
+        throw new ValidationError(`${field}.parameters`, { ...userParameters, windowSize }, `allowed: values that keep the detection's rules; ${broken.join("; ")} (a detection that can never fire would pass silently otherwise)`);
+    }
     if (isOneMinuteRule(evaluationFrequency)) {
         // Azure forbids some operators in 1-minute rules; check the query before Azure does.
         const problems = checkQuery(query, { evaluationFrequency });

@@ -139,7 +139,7 @@ export const periodicDisconnect: DetectionDefinition = {
         periodJitter: periodJitterParameter,
         maxChance: {
             type: "real",
-            default: 0.05,
+            default: 0.01,
             min: 0.0001,
             max: 1,
             description:
@@ -176,6 +176,7 @@ export const periodicDisconnect: DetectionDefinition = {
             "ShareFollowedBy401003: a high share confirms the token expired before the device renewed it.",
             "How the sample devices create their SAS tokens (lifetime, when they renew) and which SDK and version they use (sdkVersion in the Connections logs).",
             "Healthy renewals are not in this alert: a device that renews in time disconnects without 404104 and reconnects at once.",
+            "How it scales: on a large noisy hub one device needs more regular intervals (a chance bound over the hub's candidate devices, parameter maxChance), unless several devices share the hub's period (minClusterDevices); periodTolerance and periodJitter set how close an interval must be to the period.",
         ],
         fix: [
             "Follow the 401003 IoTHubUnauthorized guidance: renew the SAS token before it expires.",
@@ -204,7 +205,10 @@ export const randomDisconnect: DetectionDefinition = {
     resourceIdColumn: RESOURCE_ID_COLUMN,
     timeColumn: TIME_COLUMN,
     failingPeriods: { numberOfEvaluationPeriods: 1, minFailingPeriodsToAlert: 1 },
-    autoMitigate: true,
+    // A change detector: once the new rate has become the hub's baseline the condition clears, while the outbreak may go on.
+    // Stateless with a mute, the alert stays until someone closes it and notifies once per window, instead of resolving itself.
+    muteActionsDuration: "PT6H",
+    autoMitigate: false,
     parameters: {
         monitoredHubs: monitoredHubsParameter,
         recentSpan: {
@@ -233,7 +237,7 @@ export const randomDisconnect: DetectionDefinition = {
             default: 4,
             min: 2,
             max: 8,
-            description: "The slow test judges the last longSpans spans together (2 hours with the defaults) against longSpans^2 x the baseline of one span: slower changes, a device failing every hour, show there.",
+            description: "The slow test judges the last longSpans spans together (2 hours with the defaults) against the longSpans spans before them (or a Poisson background with their drops, if larger): slower changes, a device failing every hour, show there. baselineSpans must be at least 2 x longSpans - 1.",
         },
         settleTime: settleTimeParameter,
         zScore: {
@@ -248,7 +252,7 @@ export const randomDisconnect: DetectionDefinition = {
             default: 3,
             min: 1,
             max: 1_000_000,
-            description: "Pairs of random disconnects of the same device in the recent span, at least (one device with 3 disconnects, or 3 devices with 2): the floor for tiny, quiet fleets.",
+            description: "Pairs of random disconnects of the same device, at least, in either test: a floor for tiny, quiet fleets (with the default zScore the thresholds, 4 and 8 at the least, are higher).",
         },
         minDisconnectsPerDevice: {
             type: "int",
@@ -286,6 +290,7 @@ export const randomDisconnect: DetectionDefinition = {
             "The connectivity of the sample devices: signal quality, network path, NAT or firewall idle timeouts shorter than the keep-alive.",
             "The device application's logs and restarts around the disconnect times: a crash shows as a restart.",
             "Chronic background (devices that always drop now and then) does not fire this alert: the triage workbook's top devices by 404104 lists them by protocol and SDK.",
+            "How it scales: the threshold is the hub's own past (mean plus zScore standard deviations of the repeat score, default 8) and a share of its active devices (minShareOfFleet); recentSpan and longSpans set the fast and the slow horizon.",
         ],
         fix: [
             "Test the devices' connectivity to IoT Hub and fix the network where it is unreliable.",
@@ -293,6 +298,15 @@ export const randomDisconnect: DetectionDefinition = {
             "Use the latest Azure IoT device SDK and let it manage the connection and reconnects.",
         ],
     },
+    constraints: [
+        {
+            says: "the window must hold the recent span, the baseline spans and the settle time: windowSize >= recentSpan x (baselineSpans + 1) + settleTime",
+            atLeast: [{ of: "windowSize" }],
+            than: [{ of: "recentSpan", timesParameter: "baselineSpans", timesPlus: 1 }, { of: "settleTime" }],
+        },
+        { says: "the slow test needs its block of longSpans spans and the block before it: baselineSpans >= 2 x longSpans - 1", atLeast: [{ of: "baselineSpans" }], than: [{ of: "longSpans", times: 2 }, { times: -1 }] },
+        { says: "a hub is judged only after minBaselineSpans spans, which cannot exceed baselineSpans", atLeast: [{ of: "baselineSpans" }], than: [{ of: "minBaselineSpans" }] },
+    ],
     timeToDetect:
         "From the onset of a change: the time the affected devices need to raise the hub's repeat score over its baseline, plus settleTime (10 minutes, which covers the 3 to 10 minutes logs take to arrive) and up to 15 minutes to the next run. On a hub of 1,000 devices with a background of 2 drops per device and day, 1% of the devices failing every 20 minutes is reported about 45 minutes after the onset; a steady background never is.",
 };

@@ -6,7 +6,7 @@
 import { formatIsoDuration, LOG_ALERT_FREQUENCIES, LOG_ALERT_MAX_QUERY_RANGE_SECONDS, LOG_ALERT_MUTE_DURATIONS, LOG_ALERT_STATEFUL_MAX_FREQUENCY_SECONDS, LOG_ALERT_WINDOWS, parseIsoDuration, type IsoDuration } from "../azure/durations";
 import { LIMITS } from "../azure/limits";
 import { checkQuery, checkRuleSize, type KqlProblem } from "../kql/check";
-import { MAX_LOG_LATENESS, MONITORED_HUBS_PARAMETER, readDetectionFile, renderDetectionQuery, type DetectionDefinition, type EnvironmentProfile } from "./detection";
+import { brokenConstraints, MAX_LOG_LATENESS, MONITORED_HUBS_PARAMETER, readDetectionFile, renderDetectionQuery, type DetectionDefinition, type EnvironmentProfile } from "./detection";
 
 /**
  * An estimate of a detection's scheduled query rule properties for one profile, larger than the
@@ -77,6 +77,7 @@ export function checkDefinition(def: DetectionDefinition): KqlProblem[] {
         if (/device/i.test(dimension)) problems.push(`dimension "${dimension}" splits by device; allowed: hub-level columns only (every time series is billed)`);
     }
     if (def.dimensions.includes(def.measureColumn)) problems.push(`the measure column "${def.measureColumn}" is also a dimension`);
+    problems.push(...brokenConstraints(def, {}, window));
     if (!(MONITORED_HUBS_PARAMETER in def.parameters)) problems.push(`parameters lack "${MONITORED_HUBS_PARAMETER}", which binds the rule to its hub`);
     if (def.timeToDetect.trim() === "" || def.runbook.likelyCause.trim() === "" || def.runbook.whatToCheck.length === 0 || def.runbook.fix.length === 0) {
         problems.push("runbook and timeToDetect must all be filled in");

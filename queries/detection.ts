@@ -9,7 +9,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import type { IsoDuration } from "../azure/durations";
+import { parseIsoDuration, type IsoDuration } from "../azure/durations";
 import { ValidationError, type Severity } from "../azure/validation";
 import { renderKqlLiteral, validateParameterValue, type KqlParameter, type KqlValue, type StringListParameter } from "../kql/literals";
 
@@ -92,6 +92,47 @@ export interface DetectionDefinition {
     readonly runbook: Runbook;
     /** Expected time from the first symptom to the alert firing, with the reasoning. */
     readonly timeToDetect: string;
+    /** Rules the parameter values and the window must keep together, checked before anything is sent. Default: none. */
+    readonly constraints?: readonly ParameterConstraint[];
+}
+
+/**
+ * One term of a {@link ParameterConstraint}: the value of a parameter or of `windowSize` (a timespan
+ * in seconds, a number as it is), or a constant, times a factor, times another parameter plus a constant.
+ */
+export interface ConstraintTerm {
+    /** A parameter name, `windowSize`, or absent for the constant 1. */
+    readonly of?: string;
+    /** A constant factor. Default 1. */
+    readonly times?: number;
+    /** Another parameter the term is multiplied by (plus `timesPlus`). Default: none. */
+    readonly timesParameter?: string;
+    /** Added to `timesParameter` before multiplying. Default 0. */
+    readonly timesPlus?: number;
+}
+
+/** A rule over a detection's parameters and window, as data: the sum of `atLeast` must be at least the sum of `than`. */
+export interface ParameterConstraint {
+    /** The rule in words, for the error message. */
+    readonly says: string;
+    /** The larger side. */
+    readonly atLeast: readonly ConstraintTerm[];
+    /** The side it must reach. */
+    readonly than: readonly ConstraintTerm[];
+}
+
+/** The constraints of `def` that `values` (parameter values, defaults filled in, timespans as ISO 8601) and the window break, in words. */
+export function brokenConstraints(def: DetectionDefinition, values: Readonly<Record<string, unknown>>, windowSeconds: number): string[] {
+    const valueOf = (name: string): number => {
+        if (name === "windowSize") return windowSeconds;
+        const v = name in values ? values[name] : def.parameters[name]?.default;
+        if (typeof v === "number") return v;
+        if (typeof v === "string") return parseIsoDuration(v) ?? NaN;
+        return NaN;
+    };
+    const sum = (terms: readonly ConstraintTerm[]): number =>
+        terms.reduce((total, t) => total + (t.of === undefined ? 1 : valueOf(t.of)) * (t.times ?? 1) * (t.timesParameter === undefined ? 1 : valueOf(t.timesParameter) + (t.timesPlus ?? 0)), 0);
+    return (def.constraints ?? []).filter((c) => !(sum(c.atLeast) >= sum(c.than))).map((c) => c.says);
 }
 
 /** Name of the parameter every detection declares and the builder binds to the monitored hubs' resource ids. */

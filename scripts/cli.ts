@@ -51,7 +51,7 @@ export function runCli(usage: string, body: () => void | Promise<void>): void {
     Promise.resolve()
         .then(body)
         .then(
-            () => process.exit(0),
+            () => process.exit(process.exitCode ?? 0),
             (e: unknown) => {
                 const expected = e instanceof UsageError || e instanceof ValidationError || e instanceof StackFileError || (e instanceof Error && /Error$/.test(e.name) && e.name !== "Error" && e.name !== "TypeError" && e.name !== "RangeError");
                 if (expected || (e instanceof Error && e.message.includes(usage))) console.error(`error: ${(e as Error).message}`);
