@@ -308,7 +308,7 @@ export const randomDisconnect: DetectionDefinition = {
         { says: "a hub is judged only after minBaselineSpans spans, which cannot exceed baselineSpans", atLeast: [{ of: "baselineSpans" }], than: [{ of: "minBaselineSpans" }] },
     ],
     timeToDetect:
-        "From the onset of a change: the time the affected devices need to raise the hub's repeat score over its baseline, plus settleTime (10 minutes, which covers the 3 to 10 minutes logs take to arrive) and up to 15 minutes to the next run. On a hub of 1,000 devices with a background of 2 drops per device and day, 1% of the devices failing every 20 minutes is reported about 45 minutes after the onset; a steady background never is.",
+        "From the onset of a change: the time the affected devices need to raise the hub's repeat score over its baseline, plus settleTime (10 minutes, which covers the 3 to 10 minutes logs take to arrive) and up to 15 minutes to the next run. On a hub of 1,000 devices with a background of 2 drops per device and day, 1% of the devices failing every 20 minutes is reported 45 to 90 minutes after the onset (45 on most seeds of the noise budget); a steady Poisson background is not.",
 };
 
 /** Symptom 3: many devices disconnect with 404104 in one short bin, and/or 500xxx errors rise above their baseline (IoT Hub transient problem). */
