@@ -12,11 +12,13 @@
  * Prints to stdout, or to `--out`. Exits 1 with a one-line message on bad arguments or when the
  * head stack cannot be built; a base that cannot be built is reported in the Markdown instead.
  */
+import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import { collectInChild, CollectError, materializeRef, type CollectedStack } from "../review/collect";
+import { collectInChild, materializeRef, type CollectedStack } from "../review/collect";
 import { renderDiff, renderStack } from "../review/markdown";
 import { DEFAULT_ASSUMPTIONS, diffAlerting, reviewStack, type ReviewAssumptions } from "../review/model";
+import { numberFlag, outputFileFlag, parseCliArgs, runCli, UsageError, writeFileAtomically } from "./cli";
 
 const ROOT = path.resolve(__dirname, "..");
 
@@ -34,40 +36,27 @@ interface Args {
     readonly assumptions: ReviewAssumptions;
 }
 
-class UsageError extends Error {}
+/** The most devices per hub the cost estimate takes: the documented per-hub quota of IoT Hub is a million devices. */
+const MAX_DEVICES = 1_000_000;
 
-function parseArgs(argv: readonly string[]): Args {
-    let stack: string | undefined;
-    let base: string | undefined;
-    let out: string | undefined;
-    let assumptions: ReviewAssumptions = DEFAULT_ASSUMPTIONS;
-    for (let i = 0; i < argv.length; i++) {
-        const a = argv[i];
-        const [flag, inline] = a.startsWith("--") && a.includes("=") ? [a.slice(0, a.indexOf("=")), a.slice(a.indexOf("=") + 1)] : [a, undefined];
-        const value = (): string => {
-            const v = inline ?? argv[++i];
-            if (v === undefined || v === "") throw new UsageError(`${flag} needs a value; ${USAGE}`);
-            return v;
-        };
-        const positive = (): number => {
-            const v = value();
-            const n = Number(v);
-            if (!Number.isFinite(n) || n <= 0) throw new UsageError(`${flag}: "${v}" is not a positive number`);
-            return n;
-        };
-        if (flag === "--stack") stack = value();
-        else if (flag === "--base") base = value();
-        else if (flag === "--out") out = value();
-        else if (flag === "--devices") assumptions = { ...assumptions, devices: Math.round(positive()) };
-        else if (flag === "--events-per-device-per-day") assumptions = { ...assumptions, eventsPerDevicePerDay: positive() };
-        else if (flag === "--bytes-per-row") assumptions = { ...assumptions, bytesPerRow: positive() };
-        else if (flag === "--help" || flag === "-h") {
-            console.log(USAGE);
-            process.exit(0);
-        } else throw new UsageError(`unknown argument "${a}"; ${USAGE}`);
+function parseReviewArgs(argv: readonly string[]): Args {
+    const a = parseCliArgs(argv, ["stack", "base", "out", "devices", "events-per-device-per-day", "bytes-per-row"], USAGE);
+    if (a.stack === undefined) throw new UsageError(`--stack is required; ${USAGE}`);
+    const out = a.out === undefined ? undefined : outputFileFlag("out", a.out, [".md", ".markdown", ".txt"]);
+    if (a.base !== undefined) {
+        try {
+            execFileSync("git", ["rev-parse", "--verify", "--quiet", `${a.base}^{commit}`], { cwd: ROOT, stdio: "pipe" });
+        } catch {
+            throw new UsageError(`--base: "${a.base}" is not a commit, branch or tag of this repository (git rev-parse found none); check the spelling or fetch it first`);
+        }
     }
-    if (!stack) throw new UsageError(`--stack is required; ${USAGE}`);
-    return { stack, base, out, assumptions };
+    const assumptions: ReviewAssumptions = {
+        ...DEFAULT_ASSUMPTIONS,
+        ...(a.devices === undefined ? {} : { devices: numberFlag("devices", a.devices, DEFAULT_ASSUMPTIONS.devices ?? 1000, { min: 1, max: MAX_DEVICES, integer: true }) }),
+        ...(a["events-per-device-per-day"] === undefined ? {} : { eventsPerDevicePerDay: numberFlag("events-per-device-per-day", a["events-per-device-per-day"], 48, { min: 0.001, max: 100_000, integer: false }) }),
+        ...(a["bytes-per-row"] === undefined ? {} : { bytesPerRow: numberFlag("bytes-per-row", a["bytes-per-row"], 900, { min: 1, max: 1_000_000, integer: false }) }),
+    };
+    return { stack: a.stack, base: a.base, out, assumptions };
 }
 
 async function baseSection(args: Args, head: ReturnType<typeof reviewStack>): Promise<string> {
@@ -95,19 +84,13 @@ async function baseSection(args: Args, head: ReturnType<typeof reviewStack>): Pr
 }
 
 async function main(): Promise<void> {
-    const args = parseArgs(process.argv.slice(2));
+    const args = parseReviewArgs(process.argv.slice(2));
     const head = reviewStack(await collectInChild({ codeRoot: ROOT, stack: args.stack }), args.assumptions);
     const changes = args.base === undefined ? undefined : await baseSection(args, head);
     let markdown = `${renderStack(head, { changes })}\n`;
     if (markdown.length > MAX_COMMENT_CHARS) markdown = `${renderStack(head, { changes, includeQueries: false })}\n`;
-    if (args.out) fs.writeFileSync(args.out, markdown);
+    if (args.out) writeFileAtomically(args.out, (temp) => fs.writeFileSync(temp, markdown));
     else process.stdout.write(markdown);
 }
 
-main().then(
-    () => process.exit(0),
-    (e: unknown) => {
-        console.error(e instanceof UsageError || e instanceof CollectError ? `error: ${e.message}` : e instanceof Error ? (e.stack ?? e.message) : String(e));
-        process.exit(1);
-    },
-);
+runCli(USAGE, main);

@@ -3,7 +3,7 @@
  * must end within a bound with a non-zero exit, print one line (no stack frame) and leave no output
  * file; and a few good but unusual invocations (`--flag=value`, offsets) that must keep working.
  * Covers the scripts on the shared argument layer (scripts/cli.ts): synth, preview, build, matrix,
- * and kql:check's empty inputs. (Part of issue 12: replay and review are not in the table yet.)
+ * review, and kql:check's empty inputs. (Part of issue 12: replay is not in the table yet.)
  */
 import { spawnSync } from "child_process";
 import * as fs from "fs";
@@ -62,6 +62,12 @@ const BAD: readonly (readonly [string, readonly string[], RegExp, string?])[] = 
     ["build.ts", ["--out"], /^error: Option '--out <value>' argument missing/],
     ["confusion-matrix.ts", ["--sizes", "abc"], /^error: --sizes: "abc" is not valid; allowed: comma-separated whole numbers/],
     ["confusion-matrix.ts", ["--seed", "1.5"], /^error: --seed: "1\.5" is not valid/],
+    ["review.ts", ["--stack", "dev", "--base", "no-such-ref", "--out", out("r1.md")], /^error: --base: "no-such-ref" is not a commit, branch or tag of this repository/, out("r1.md")],
+    ["review.ts", ["--stack", "dev", "--out", out("empty-folder")], /^error: --out: ".*empty-folder" is not valid; allowed: a file ending \.md, \.markdown, \.txt$/],
+    ["review.ts", ["--stack", "dev", "--out", out("no-such-folder/r2.md")], /^error: --out: ".*r2\.md" is not valid; its folder .* does not exist or cannot be written$/],
+    ["review.ts", ["--stack", "dev", "--devices", "1e30", "--out", out("r3.md")], /^error: --devices: "1e30" is not valid; allowed: a whole number from 1 to 1000000$/, out("r3.md")],
+    ["review.ts", ["--stack", "dev", "--bytes-per-row", "abc"], /^error: --bytes-per-row: "abc" is not valid/],
+    ["review.ts", ["--base", "HEAD"], /^error: --stack is required/],
     ["kql-check.ts", [path.join(tmp, "empty.kql")], /the file is empty; a \.kql file holds one query \[empty\]$/],
     ["kql-check.ts", [path.join(tmp, "empty-folder")], /the folder holds no \.kql files; nothing to check \[empty\]$/],
 ];

@@ -121,8 +121,9 @@ describe("npm run review", () => {
         const missing = run();
         expect(missing.status).toBe(1);
         expect(missing.stderr).toContain("error: --stack is required");
-        const bad = run("--stack", "prod", "--devices", "-3");
-        expect(bad.stderr).toContain('error: --devices: "-3" is not a positive number');
+        const bad = run("--stack", "prod", "--devices=-3");
+        expect(bad.status).toBe(1);
+        expect(bad.stderr).toContain('error: --devices: "-3" is not valid; allowed: a whole number from 1 to 1000000');
         const unknown = run("--stack", "nope");
         expect(unknown.status).toBe(1);
         expect(unknown.stderr).toContain("no such stack file");
