@@ -37,6 +37,8 @@ export interface ReadReport {
     /** Rows deliberately left out, counted by reason. */
     readonly skipped: Map<string, number>;
     readonly malformed: MalformedRow[];
+    /** Hubs (`_ResourceId`, lower-cased) the file has rows of that the stack does not monitor. */
+    readonly unmonitoredHubs: Set<string>;
 }
 
 export { LogFileError };
@@ -172,7 +174,7 @@ function count(report: ReadReport, reason: string): void {
  * with its line number.
  */
 export function readLogRows(file: string, options: ReadLogOptions = {}): { rows: ReplayRow[]; report: ReadReport } {
-    const report: ReadReport = { file, rowsRead: 0, rowsKept: 0, skipped: new Map(), malformed: [] };
+    const report: ReadReport = { file, rowsRead: 0, rowsKept: 0, skipped: new Map(), malformed: [], unmonitoredHubs: new Set() };
     const hubs = options.hubs ? new Set(options.hubs.map((h) => h.toLowerCase())) : undefined;
     const rows: ReplayRow[] = [];
     for (const { line, values } of rawRecords(file, report, REQUIRED_LOG_COLUMNS)) {
@@ -206,6 +208,7 @@ export function readLogRows(file: string, options: ReadLogOptions = {}): { rows:
         }
         if (hubs && !hubs.has(String(row._ResourceId).toLowerCase())) {
             count(report, "hub not monitored by the stack");
+            if (report.unmonitoredHubs.size < 20) report.unmonitoredHubs.add(String(row._ResourceId).toLowerCase());
             continue;
         }
         if ((options.from !== undefined && time < options.from) || (options.to !== undefined && time >= options.to)) {
@@ -230,7 +233,7 @@ export interface MetricSample {
 
 /** Reads `connectedDeviceCount` samples (`TimeGenerated`, `_ResourceId`, `Minimum`, `Average`, `Maximum`) from JSON Lines or CSV. */
 export function readMetricSamples(file: string): { samples: MetricSample[]; report: ReadReport } {
-    const report: ReadReport = { file, rowsRead: 0, rowsKept: 0, skipped: new Map(), malformed: [] };
+    const report: ReadReport = { file, rowsRead: 0, rowsKept: 0, skipped: new Map(), malformed: [], unmonitoredHubs: new Set() };
     const samples: MetricSample[] = [];
     for (const { line, values } of rawRecords(file, report, METRIC_COLUMNS)) {
         const time = parseExportTime(String(values.TimeGenerated ?? ""));

@@ -100,6 +100,7 @@ export function outputFileFlag(name: string, text: string | undefined, extension
     const ext = extensions.find((e) => file.toLowerCase().endsWith(e));
     if (!ext) throw new UsageError(`--${name}: "${text}" is not valid; allowed: a file ending ${extensions.join(", ")}`);
     const dir = path.dirname(file);
+    if (/^\/(proc|sys|dev)(\/|$)/.test(dir)) throw new UsageError(`--${name}: "${text}" is not valid; ${dir} is a kernel or device folder, not a place for files`);
     let dirOk = false;
     try {
         dirOk = fs.statSync(dir).isDirectory();

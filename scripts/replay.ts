@@ -12,7 +12,7 @@ import { maxOf, planReplay, replaySpan, ruleLookbackMs } from "../replay/engine"
 import { replayParallel } from "../replay/parallel";
 import { parseExportTime, readLogRows, readMetricSamples, type ReadReport } from "../replay/logs";
 import { writeTimeline } from "../charts/timeline";
-import { parseCliArgs, runCli, UsageError } from "./cli";
+import { outputFileFlag, parseCliArgs, runCli, UsageError } from "./cli";
 
 const USAGE =
     "usage: npm run replay -- --logs <file.jsonl|file.csv> [--stack dev] [--from <ISO> --to <ISO>] [--metrics <file>] [--ingestion-delay PT0M] [--chart <file.svg|file.html>] [--dir <folder with Pulumi.yaml>]";
@@ -40,12 +40,15 @@ function describe(report: ReadReport): string[] {
 runCli(USAGE, async () => {
     const a = parseCliArgs(process.argv.slice(2), ["logs", "stack", "from", "to", "metrics", "ingestion-delay", "chart", "dir"], USAGE);
     if (!a.logs) throw new UsageError(`--logs is required; ${USAGE}`);
+    const chart = a.chart === undefined ? undefined : outputFileFlag("chart", a.chart, [".svg", ".html"]);
     const stack = a.stack ?? "dev";
     const file = readStackFile(path.resolve(a.dir ?? path.join(__dirname, "..")), stack);
     const settings = parseStackConfig(file.config, file.project, stack);
     const plan = planReplay(settings);
     const delaySeconds = parseIsoDuration(a["ingestion-delay"] ?? "PT0M");
-    if (delaySeconds === undefined) throw new UsageError(`--ingestion-delay: "${a["ingestion-delay"]}" is not an ISO 8601 duration such as PT5M`);
+    if (delaySeconds === undefined || delaySeconds > 86400) {
+        throw new UsageError(`--ingestion-delay: "${a["ingestion-delay"]}" is not valid; allowed: an ISO 8601 duration from PT0M to P1D, such as PT5M`);
+    }
     const from = time("from", a.from);
     const to = time("to", a.to);
     if (from !== undefined && to !== undefined && to <= from) throw new UsageError(`--to (${a.to}) must be after --from (${a.from})`);
@@ -54,8 +57,18 @@ runCli(USAGE, async () => {
     const lookbackMs = plan.rules.length > 0 ? maxOf(plan.rules.map(ruleLookbackMs)) : 0;
     const readFrom = from === undefined ? undefined : from - lookbackMs;
     const { rows, report } = readLogRows(a.logs, { from: readFrom, to, hubs: plan.hubs, assumedIngestionDelayMs: delaySeconds * 1000 });
+    if (rows.length === 0) {
+        const found = [...report.unmonitoredHubs];
+        throw new UsageError(
+            found.length > 0
+                ? `${a.logs}: no row is of a hub stack "${stack}" monitors; the file has rows of ${found.join(", ")}: replay with a stack file whose hubs list them (--stack, --dir)`
+                : `${a.logs}: no row to replay (${report.rowsRead} rows read${from !== undefined || to !== undefined ? " in the span asked for" : ""}); nothing replayed`,
+        );
+    }
     const metrics = a.metrics ? readMetricSamples(a.metrics) : undefined;
     const { start, end } = replaySpan(rows, from, to);
+    const last = maxOf(rows.map((r) => r.visibleAt));
+    if (from !== undefined && from > last) throw new UsageError(`--from (${a.from}) is after the last row of the file (${new Date(last).toISOString()}); nothing to replay`);
     // On every core when there are many rows (replayParallel's defaults); the same result as replay().
     const result = await replayParallel(plan, rows, start, end, metrics?.samples);
 
@@ -69,8 +82,8 @@ runCli(USAGE, async () => {
         `firings per rule (${result.firings.length} in all):`,
         ...[...result.perRule].map(([rule, n]) => `  ${rule}: ${n}`),
     ];
-    if (a.chart) {
-        const written = writeTimeline(a.chart, { rows: rows.map((r) => r.row as never), firings: result.firings, title: `404104 replay of stack ${stack}` });
+    if (chart) {
+        const written = writeTimeline(chart, { rows: rows.map((r) => r.row as never), firings: result.firings, title: `404104 replay of stack ${stack}` });
         summary.push(`chart: ${written.file} (${written.format}, ${written.firingMarks} firing marks)`);
     }
     process.stderr.write(summary.join("\n") + "\n");

@@ -3,7 +3,7 @@
  * must end within a bound with a non-zero exit, print one line (no stack frame) and leave no output
  * file; and a few good but unusual invocations (`--flag=value`, offsets) that must keep working.
  * Covers the scripts on the shared argument layer (scripts/cli.ts): synth, preview, build, matrix,
- * review, and kql:check's empty inputs. (Part of issue 12: replay is not in the table yet.)
+ * review, replay, and kql:check's empty inputs.
  */
 import { spawnSync } from "child_process";
 import * as fs from "fs";
@@ -16,6 +16,12 @@ const TSX = path.join(ROOT, "node_modules", ".bin", "tsx");
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "cli-bad-"));
 fs.mkdirSync(path.join(tmp, "empty-folder"));
 fs.writeFileSync(path.join(tmp, "empty.kql"), "\n");
+fs.writeFileSync(path.join(tmp, "empty.jsonl"), "");
+const OTHER_HUB = "/subscriptions/00000000-0000-4000-8000-000000000001/resourceGroups/rg-x/providers/Microsoft.Devices/IotHubs/hub-elsewhere";
+fs.writeFileSync(
+    path.join(tmp, "other-hub.jsonl"),
+    JSON.stringify({ TimeGenerated: "2026-11-20T00:00:00Z", _ResourceId: OTHER_HUB, ResourceProvider: "MICROSOFT.DEVICES", ResourceType: "IOTHUBS", Category: "Connections", OperationName: "deviceDisconnect", Level: "Error", ResultType: "404104", ResultDescription: "DeviceConnectionClosedRemotely", properties_s: JSON.stringify({ deviceId: "d1" }) }) + "\n",
+);
 
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
@@ -68,6 +74,14 @@ const BAD: readonly (readonly [string, readonly string[], RegExp, string?])[] = 
     ["review.ts", ["--stack", "dev", "--devices", "1e30", "--out", out("r3.md")], /^error: --devices: "1e30" is not valid; allowed: a whole number from 1 to 1000000$/, out("r3.md")],
     ["review.ts", ["--stack", "dev", "--bytes-per-row", "abc"], /^error: --bytes-per-row: "abc" is not valid/],
     ["review.ts", ["--base", "HEAD"], /^error: --stack is required/],
+    ["replay.ts", ["--logs", path.join(tmp, "empty.jsonl")], /^error: .*empty\.jsonl: no row to replay \(0 rows read\); nothing replayed$/],
+    ["replay.ts", ["--logs", path.join(tmp, "other-hub.jsonl")], /^error: .*other-hub\.jsonl: no row is of a hub stack "dev" monitors; the file has rows of .*hub-elsewhere: replay with a stack file whose hubs list them/],
+    ["replay.ts", ["--logs", path.join(tmp, "other-hub.jsonl"), "--chart", "/proc/x.svg"], /^error: --chart: "\/proc\/x\.svg" is not valid; \/proc is a kernel or device folder/],
+    ["replay.ts", ["--logs", path.join(tmp, "other-hub.jsonl"), "--chart", out("c.png")], /^error: --chart: ".*c\.png" is not valid; allowed: a file ending \.svg, \.html$/, out("c.png")],
+    ["replay.ts", ["--logs", path.join(tmp, "other-hub.jsonl"), "--chart", out("no-such-folder/c.svg")], /^error: --chart: ".*c\.svg" is not valid; its folder .* does not exist/],
+    ["replay.ts", ["--logs", path.join(tmp, "other-hub.jsonl"), "--ingestion-delay", "P9999D"], /^error: --ingestion-delay: "P9999D" is not valid; allowed: an ISO 8601 duration from PT0M to P1D/],
+    ["replay.ts", ["--logs", path.join(tmp, "other-hub.jsonl"), "--from", "yesterday"], /^error: --from: "yesterday" is not an ISO 8601 time/],
+    ["replay.ts", [], /^error: --logs is required/],
     ["kql-check.ts", [path.join(tmp, "empty.kql")], /the file is empty; a \.kql file holds one query \[empty\]$/],
     ["kql-check.ts", [path.join(tmp, "empty-folder")], /the folder holds no \.kql files; nothing to check \[empty\]$/],
 ];
@@ -83,7 +97,7 @@ describe("bad invocations: a non-zero exit within a minute, one line, no stack f
         expect(lines[0], text).toMatch(message);
         expect(r.stderr).not.toMatch(/\n\s+at /);
         if (file !== undefined) expect(fs.existsSync(file)).toBe(false);
-        expect(fs.readdirSync(tmp).filter((f) => f.endsWith(".tmp"))).toEqual([]);
+        expect(fs.readdirSync(tmp).filter((f) => f.includes(".tmp"))).toEqual([]);
     });
 });
 
