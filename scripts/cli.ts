@@ -115,7 +115,8 @@ export function outputFileFlag(name: string, text: string | undefined, extension
 
 /** Writes a file atomically: the content goes to a temporary file beside it, renamed over the target at the end; on failure nothing is left. */
 export function writeFileAtomically(file: string, write: (tempPath: string) => void): void {
-    const temp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.tmp`);
+    // The temporary name keeps the target's extension, for writers that choose the format by it.
+    const temp = path.join(path.dirname(file), `.tmp-${process.pid}-${path.basename(file)}`);
     try {
         write(temp);
         fs.renameSync(temp, file);

@@ -12,7 +12,7 @@ import { maxOf, planReplay, replaySpan, ruleLookbackMs } from "../replay/engine"
 import { replayParallel } from "../replay/parallel";
 import { parseExportTime, readLogRows, readMetricSamples, type ReadReport } from "../replay/logs";
 import { writeTimeline } from "../charts/timeline";
-import { outputFileFlag, parseCliArgs, runCli, UsageError } from "./cli";
+import { outputFileFlag, parseCliArgs, runCli, UsageError, writeFileAtomically } from "./cli";
 
 const USAGE =
     "usage: npm run replay -- --logs <file.jsonl|file.csv> [--stack dev] [--from <ISO> --to <ISO>] [--metrics <file>] [--ingestion-delay PT0M] [--chart <file.svg|file.html>] [--dir <folder with Pulumi.yaml>]";
@@ -83,8 +83,11 @@ runCli(USAGE, async () => {
         ...[...result.perRule].map(([rule, n]) => `  ${rule}: ${n}`),
     ];
     if (chart) {
-        const written = writeTimeline(chart, { rows: rows.map((r) => r.row as never), firings: result.firings, title: `404104 replay of stack ${stack}` });
-        summary.push(`chart: ${written.file} (${written.format}, ${written.firingMarks} firing marks)`);
+        let written: ReturnType<typeof writeTimeline> | undefined;
+        writeFileAtomically(chart, (temp) => {
+            written = writeTimeline(temp, { rows: rows.map((r) => r.row as never), firings: result.firings, title: `404104 replay of stack ${stack}` });
+        });
+        if (written) summary.push(`chart: ${chart} (${written.format}, ${written.firingMarks} firing marks)`);
     }
     process.stderr.write(summary.join("\n") + "\n");
 });
