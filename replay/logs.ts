@@ -231,11 +231,25 @@ export interface MetricSample {
     readonly maximum: number;
 }
 
-/** Reads `connectedDeviceCount` samples (`TimeGenerated`, `_ResourceId`, `Minimum`, `Average`, `Maximum`) from JSON Lines or CSV. */
-export function readMetricSamples(file: string): { samples: MetricSample[]; report: ReadReport } {
+/** The metric the drop alert watches; a `MetricName` column, when an export has one, must name it. */
+export const CONNECTED_DEVICES_METRIC = "connectedDeviceCount";
+
+/**
+ * Reads `connectedDeviceCount` samples (`TimeGenerated`, `_ResourceId`, `Minimum`, `Average`,
+ * `Maximum`) from JSON Lines or CSV. When the export has a `MetricName` column, rows of any other
+ * metric are skipped and their names returned in `otherMetrics`.
+ */
+export function readMetricSamples(file: string): { samples: MetricSample[]; report: ReadReport; otherMetrics: Set<string> } {
+    const otherMetrics = new Set<string>();
     const report: ReadReport = { file, rowsRead: 0, rowsKept: 0, skipped: new Map(), malformed: [], unmonitoredHubs: new Set() };
     const samples: MetricSample[] = [];
     for (const { line, values } of rawRecords(file, report, METRIC_COLUMNS)) {
+        const metric = values.MetricName === undefined ? "" : String(values.MetricName);
+        if (metric !== "" && metric !== CONNECTED_DEVICES_METRIC) {
+            count(report, `another metric than ${CONNECTED_DEVICES_METRIC}`);
+            if (otherMetrics.size < 20) otherMetrics.add(metric);
+            continue;
+        }
         const time = parseExportTime(String(values.TimeGenerated ?? ""));
         const numbers = (["Minimum", "Average", "Maximum"] as const).map((c) => (values[c] === "" || values[c] === undefined ? Number.NaN : Number(values[c])));
         if (time === undefined || typeof values._ResourceId !== "string" || numbers.some((x) => !Number.isFinite(x))) {
@@ -245,5 +259,5 @@ export function readMetricSamples(file: string): { samples: MetricSample[]; repo
         samples.push({ time, hub: values._ResourceId.toLowerCase(), minimum: numbers[0], average: numbers[1], maximum: numbers[2] });
     }
     report.rowsKept = samples.length;
-    return { samples, report };
+    return { samples, report, otherMetrics };
 }

@@ -66,6 +66,13 @@ runCli(USAGE, async () => {
         );
     }
     const metrics = a.metrics ? readMetricSamples(a.metrics) : undefined;
+    if (metrics && metrics.samples.length === 0) {
+        throw new UsageError(
+            metrics.otherMetrics.size > 0
+                ? `--metrics: ${a.metrics} holds ${[...metrics.otherMetrics].join(", ")}, not connectedDeviceCount; export the connectedDeviceCount metric`
+                : `--metrics: ${a.metrics} holds no connectedDeviceCount sample (${metrics.report.rowsRead} rows read); nothing to replay the drop alert with`,
+        );
+    }
     const { start, end } = replaySpan(rows, from, to);
     const last = maxOf(rows.map((r) => r.visibleAt));
     if (from !== undefined && from > last) throw new UsageError(`--from (${a.from}) is after the last row of the file (${new Date(last).toISOString()}); nothing to replay`);

@@ -17,6 +17,10 @@ const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "cli-bad-"));
 fs.mkdirSync(path.join(tmp, "empty-folder"));
 fs.writeFileSync(path.join(tmp, "empty.kql"), "\n");
 fs.writeFileSync(path.join(tmp, "empty.jsonl"), "");
+fs.writeFileSync(
+    path.join(tmp, "other-metric.jsonl"),
+    JSON.stringify({ TimeGenerated: "2026-11-20T00:00:00Z", _ResourceId: "x", MetricName: "d2c.telemetry.ingress.success", Minimum: 1, Average: 1, Maximum: 1 }) + "\n",
+);
 const OTHER_HUB = "/subscriptions/00000000-0000-4000-8000-000000000001/resourceGroups/rg-x/providers/Microsoft.Devices/IotHubs/hub-elsewhere";
 fs.writeFileSync(
     path.join(tmp, "other-hub.jsonl"),
@@ -82,6 +86,7 @@ const BAD: readonly (readonly [string, readonly string[], RegExp, string?])[] = 
     ["replay.ts", ["--logs", path.join(tmp, "other-hub.jsonl"), "--ingestion-delay", "P9999D"], /^error: --ingestion-delay: "P9999D" is not valid; allowed: an ISO 8601 duration from PT0M to P1D/],
     ["replay.ts", ["--logs", path.join(tmp, "other-hub.jsonl"), "--from", "yesterday"], /^error: --from: "yesterday" is not an ISO 8601 time/],
     ["replay.ts", [], /^error: --logs is required/],
+    ["replay.ts", ["--logs", path.join(tmp, "other-hub.jsonl"), "--stack", "dev", "--metrics", path.join(tmp, "other-metric.jsonl")], /^error: .*(no row is of a hub|--metrics: .*other-metric\.jsonl holds d2c\.telemetry\.ingress\.success, not connectedDeviceCount)/],
     ["kql-check.ts", [path.join(tmp, "empty.kql")], /the file is empty; a \.kql file holds one query \[empty\]$/],
     ["kql-check.ts", [path.join(tmp, "empty-folder")], /the folder holds no \.kql files; nothing to check \[empty\]$/],
 ];
