@@ -92,18 +92,18 @@ export function requireSeverity(field: string, value: unknown): Severity {
 }
 
 /** The problems of a set of resource tags under Azure's tag limits ({@link LIMITS}.tags), each naming the tag; empty when they fit. */
-export function tagProblems(tags: Readonly<Record<string, unknown>>): { key?: string; message: string }[] {
+export function tagProblems(tags: Readonly<Record<string, unknown>>): { key?: string; shown: unknown; message: string }[] {
     const { maxTags, maxKeyLength, maxValueLength, forbiddenKeyCharacters } = LIMITS.tags.rule;
-    const problems: { key?: string; message: string }[] = [];
+    const problems: { key?: string; shown: unknown; message: string }[] = [];
     const keys = Object.keys(tags);
-    if (keys.length > maxTags) problems.push({ message: `${keys.length} tags; allowed: at most ${maxTags}` });
+    if (keys.length > maxTags) problems.push({ shown: `(${keys.length} tags)`, message: `${keys.length} tags; allowed: at most ${maxTags}` });
     for (const key of keys) {
         const value = tags[key];
         const bad = [...key].filter((c) => forbiddenKeyCharacters.includes(c));
-        if (key.length === 0 || key.length > maxKeyLength) problems.push({ key, message: `a tag name of ${key.length} characters; allowed: 1 to ${maxKeyLength}` });
-        if (bad.length > 0) problems.push({ key, message: `a tag name with ${[...new Set(bad)].map((c) => JSON.stringify(c)).join(", ")}; tag names may not contain any of ${[...forbiddenKeyCharacters].join(" ")}` });
-        if (typeof value !== "string") problems.push({ key, message: `a tag value of type ${value === null ? "null" : typeof value}; allowed: a string` });
-        else if (value.length > maxValueLength) problems.push({ key, message: `a tag value of ${value.length} characters; allowed: at most ${maxValueLength}` });
+        if (key.length === 0 || key.length > maxKeyLength) problems.push({ key, shown: key, message: `a tag name of ${key.length} characters; allowed: 1 to ${maxKeyLength}` });
+        if (bad.length > 0) problems.push({ key, shown: key, message: `a tag name with ${[...new Set(bad)].map((c) => JSON.stringify(c)).join(", ")}; tag names may not contain any of ${[...forbiddenKeyCharacters].join(" ")}` });
+        if (typeof value !== "string") problems.push({ key, shown: value, message: `a tag value of type ${value === null ? "null" : typeof value}; allowed: a string` });
+        else if (value.length > maxValueLength) problems.push({ key, shown: value, message: `a tag value of ${value.length} characters; allowed: at most ${maxValueLength}` });
     }
     return problems;
 }

@@ -25,7 +25,6 @@ export function requireTagsInput(field: string, tags: TagsInput | undefined): vo
     const problems = tagProblems(known);
     if (problems.length > 0) {
         const p = problems[0];
-        const value = p.key === undefined ? `(${Object.keys(tags).length} tags)` : p.message.startsWith("a tag name") ? p.key : known[p.key];
-        throw new ValidationError(p.key === undefined ? field : `${field}.${p.key}`, value, `${p.message} ${citeLimit(LIMITS.tags)}`);
+        throw new ValidationError(p.key === undefined ? field : `${field}.${p.key}`, p.shown, `${p.message} ${citeLimit(LIMITS.tags)}`);
     }
 }

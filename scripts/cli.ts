@@ -6,6 +6,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { parseArgs } from "util";
 import { ValidationError } from "../azure/validation";
+import { parseExportTime } from "../replay/times";
 import { StackFileError } from "../program/stackFile";
 
 /** An error in the command line itself. */
@@ -27,15 +28,16 @@ export function parseCliArgs(argv: readonly string[], known: readonly string[], 
         process.exit(0);
     }
     const options = Object.fromEntries(known.map((name) => [name, { type: "string" as const }]));
-    let parsed: ReturnType<typeof parseArgs<{ options: typeof options; strict: true; allowPositionals: false; tokens: true; args: string[] }>>;
-    try {
-        parsed = parseArgs({ args: [...argv], options, strict: true, allowPositionals: false, tokens: true });
-    } catch (e) {
-        const message = (e as Error).message.split("\n")[0];
-        const ambiguous = /^Option '(--[a-z-]+)' argument is ambiguous/.exec(message);
-        if (ambiguous) throw new UsageError(`${ambiguous[1]}: a value starting with "-" is written ${ambiguous[1]}=<value>; ${usage}`);
-        throw new UsageError(`${message.replace(/\s*To specify an option argument starting with a dash use .*$/, "")}; ${usage}`);
-    }
+    const parsed = (() => {
+        try {
+            return parseArgs({ args: [...argv], options, strict: true, allowPositionals: false, tokens: true });
+        } catch (e) {
+            const message = (e as Error).message.split("\n")[0];
+            const ambiguous = /^Option '(--[a-z-]+)' argument is ambiguous/.exec(message);
+            if (ambiguous) throw new UsageError(`${ambiguous[1]}: a value starting with "-" is written ${ambiguous[1]}=<value>; ${usage}`);
+            throw new UsageError(`${message.replace(/\s*To specify an option argument starting with a dash use .*$/, "")}; ${usage}`);
+        }
+    })();
     const seen = new Set<string>();
     for (const t of parsed.tokens ?? []) {
         if (t.kind !== "option") continue;
@@ -78,13 +80,14 @@ export function choiceFlag<T extends string>(name: string, text: string | undefi
     return text as T;
 }
 
-/** An ISO 8601 time with a date and a time of day and an explicit offset (`2026-11-20T00:00:00Z`, `...+01:00`). */
+/**
+ * An ISO 8601 time with a date, a time of day and an explicit offset (`2026-11-20T00:00:00Z`,
+ * `...+01:00`), of a day that exists: the export reader's own time parser ({@link parseExportTime})
+ * judges the date, and the offset is required on top, since a flag has no time zone to assume.
+ */
 export function isoTimeFlag(name: string, text: string | undefined, fallback: string): string {
     if (text === undefined) return fallback;
-    const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.exec(text);
-    const day = m ? new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]))) : undefined;
-    const real = m !== null && day !== undefined && day.getUTCFullYear() === Number(m[1]) && day.getUTCMonth() === Number(m[2]) - 1 && day.getUTCDate() === Number(m[3]);
-    if (!real || Number(m?.[4]) > 23 || Number(m?.[5]) > 59 || !Number.isFinite(Date.parse(text))) {
+    if (!/T.*(Z|[+-]\d{2}:\d{2})$/.test(text) || parseExportTime(text) === undefined) {
         throw new UsageError(`--${name}: "${text}" is not valid; allowed: an ISO 8601 time with an offset, e.g. 2026-11-20T00:00:00Z`);
     }
     return text;

@@ -74,7 +74,8 @@ runCli(USAGE, async () => {
         );
     }
     const { start, end } = replaySpan(rows, from, to);
-    const last = maxOf(rows.map((r) => r.visibleAt));
+    // The data's own span (replaySpan without --from/--to), to refuse a --from after the last row.
+    const last = from === undefined ? end : replaySpan(rows).end;
     if (from !== undefined && from > last) throw new UsageError(`--from (${a.from}) is after the last row of the file (${new Date(last).toISOString()}); nothing to replay`);
     // On every core when there are many rows (replayParallel's defaults); the same result as replay().
     const result = await replayParallel(plan, rows, start, end, metrics?.samples);

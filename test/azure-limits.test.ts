@@ -11,6 +11,7 @@ import * as path from "path";
 import { describe, expect, it } from "vitest";
 import { parseIsoDuration } from "../azure/durations";
 import { describeLimitRule, describeLimitSource, LIMIT_ROWS, LIMITS, type AzureLimit, type LimitRule } from "../azure/limits";
+import { pointerGet } from "./support/azureSpecs";
 import { ROOT } from "./support/runStack";
 
 const DOCS = path.join(ROOT, "test", "fixtures", "azure-docs");
@@ -36,13 +37,6 @@ function specFile(specPath: string): string {
     const found = candidates.find((f) => fs.existsSync(f));
     if (!found) throw new Error(`spec ${specPath} is not vendored`);
     return found;
-}
-
-function atPointer(doc: unknown, pointer: string): unknown {
-    return pointer
-        .split("/")
-        .slice(1)
-        .reduce<unknown>((v, key) => (v === null || typeof v !== "object" ? undefined : (v as Record<string, unknown>)[key.replace(/~1/g, "/").replace(/~0/g, "~")]), doc);
 }
 
 /** Minutes of every ISO 8601 duration in a text (`PT5M`, `P1D`, `PT24H`), in order. */
@@ -94,7 +88,7 @@ describe("every row of the limits table", () => {
         const recorded = SPEC_SOURCES.find((s) => s.path === (row.source.kind === "spec" ? row.source.path : ""));
         expect(recorded?.commit).toBe(row.source.commit);
         const spec = JSON.parse(fs.readFileSync(specFile(row.source.path), "utf8"));
-        const at = atPointer(spec, row.source.pointer);
+        const at = pointerGet(spec, row.source.pointer);
         expect(at, `${row.source.path}#${row.source.pointer}`).toBeDefined();
         const rule: LimitRule = row.rule;
         if (rule.kind === "name") {

@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DETECTIONS } from "../queries/catalog";
 
 const ROOT = path.resolve(__dirname, "..");
-const COPY = ["azure", "components", "queries", "kql", "program", "review", "scripts", "Pulumi.yaml", "Pulumi.dev.yaml", "package.json", "tsconfig.json"];
+const COPY = ["azure", "components", "queries", "kql", "program", "replay", "review", "scripts", "Pulumi.yaml", "Pulumi.dev.yaml", "package.json", "tsconfig.json"];
 const [CHANGED, TURNED_OFF] = [DETECTIONS[0].id, DETECTIONS[DETECTIONS.length - 1].id];
 const SECOND_HUB = "/subscriptions/3f2a6c1e-8b4d-4e7a-9c21-5d6e7f8a9b0c/resourceGroups/rg-iot-dev/providers/Microsoft.Devices/IotHubs/contoso-iot-dev-2";
 

@@ -243,7 +243,8 @@ interface Located {
     readonly pointer?: string;
 }
 
-function pointerGet(doc: Json, pointer: string): Json | undefined {
+/** The node at a JSON pointer (`/definitions/X/properties/y`, `~1` and `~0` escapes decoded), or `undefined`. */
+export function pointerGet(doc: Json, pointer: string): Json | undefined {
     let cur: Json | undefined = doc;
     for (const raw of pointer.split("/").slice(1)) {
         const key = decodeURIComponent(raw.replace(/~1/g, "/").replace(/~0/g, "~"));

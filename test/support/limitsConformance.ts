@@ -53,7 +53,7 @@ function ruleViolation(limit: AzureLimit<LimitRule>, r: ResourceInputs, path: st
         case "name":
             return typeof value === "string" && fitsName(value, limit as AzureLimit<typeof rule>) ? undefined : `${at}: ${JSON.stringify(value)} does not fit: ${rule.description}`;
         case "tags": {
-            const problems = typeof value === "object" && value !== null ? tagProblems(value as Record<string, unknown>) : [{ message: "not an object" }];
+            const problems = typeof value === "object" && value !== null ? tagProblems(value as Record<string, unknown>) : [{ shown: value, message: "not an object" }];
             return problems.length === 0 ? undefined : `${at}: ${problems.map((p) => p.message).join("; ")}`;
         }
         case "range": {
