@@ -6,6 +6,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
+import { whyUnreadable } from "./fileErrors";
 import { parse } from "yaml";
 
 /** Placeholder that stands in for an encrypted config value offline (an https URL, since secrets here are webhook URLs). */
@@ -78,8 +79,8 @@ function parseYaml(file: string): unknown {
     let text: string;
     try {
         text = fs.readFileSync(file, "utf8");
-    } catch {
-        throw new StackFileError(`${path.basename(file)}: cannot be read`);
+    } catch (e) {
+        throw new StackFileError(`${file}: cannot be read (${whyUnreadable(e)})`);
     }
     if (text.includes("\u0000") || text.includes("\uFFFD")) throw new StackFileError(`${path.basename(file)}: not a text file (it holds binary data); a stack file is YAML`);
     if (text.trim() === "") throw new StackFileError(`${path.basename(file)}: the file is empty; a stack file is YAML with a "config:" map`);

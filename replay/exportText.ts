@@ -6,6 +6,7 @@
  */
 import * as fs from "fs";
 import { StringDecoder } from "string_decoder";
+import { whyUnreadable } from "../program/fileErrors";
 
 /** A file that cannot be read or whose header is unusable: the message names the file. */
 export class LogFileError extends Error {
@@ -27,9 +28,12 @@ export function textChunks(file: string): IterableIterator<string> {
     let fd: number;
     try {
         fd = fs.openSync(file, "r");
-        if (!fs.fstatSync(fd).isFile()) throw new Error("not a file");
-    } catch {
-        throw new LogFileError(`${file}: cannot be read`);
+        if (!fs.fstatSync(fd).isFile()) {
+            fs.closeSync(fd);
+            throw new Error("not a file");
+        }
+    } catch (e) {
+        throw new LogFileError(`${file}: cannot be read (${whyUnreadable(e)})`);
     }
     return (function* () {
         const buffer = Buffer.alloc(CHUNK_BYTES);

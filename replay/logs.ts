@@ -40,6 +40,8 @@ export interface ReadReport {
     readonly malformed: MalformedRow[];
     /** Hubs (`_ResourceId`, lower-cased) the file has rows of that the stack does not monitor. */
     readonly unmonitoredHubs: Set<string>;
+    /** The earliest and latest `TimeGenerated` of the monitored hubs' Connections rows, kept or not (epoch ms); absent when there is none. */
+    dataSpan?: { first: number; last: number };
 }
 
 export { LogFileError, parseExportTime };
@@ -174,6 +176,7 @@ export function readLogRows(file: string, options: ReadLogOptions = {}): { rows:
             if (report.unmonitoredHubs.size < 20) report.unmonitoredHubs.add(String(row._ResourceId).toLowerCase());
             continue;
         }
+        report.dataSpan = { first: Math.min(report.dataSpan?.first ?? time, time), last: Math.max(report.dataSpan?.last ?? time, time) };
         if ((options.from !== undefined && time < options.from) || (options.to !== undefined && time >= options.to)) {
             count(report, "outside the span read (--from less the rules' lookback, --to)");
             continue;

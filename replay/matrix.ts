@@ -4,7 +4,6 @@
  * order and duplicated) is replayed with the stack's rules, and for every hub the rules that fired
  * are compared with the ground truth, with the time from the first symptom to the first firing.
  */
-import { parseStackConfig } from "../program/config";
 import { DETECTIONS } from "../queries/catalog";
 import type { Symptom } from "../queries/detection";
 import {
@@ -24,6 +23,7 @@ import {
 } from "../synthetic";
 import type { FleetSpec, SyntheticRecord } from "../synthetic/fleet";
 import { planReplay, replay } from "./engine";
+import { settingsForHubs } from "./hubsStack";
 import type { ReplayRow } from "./logs";
 
 /** The detection that answers each symptom of the article. */
@@ -123,18 +123,7 @@ export function matrixScenarios(seed = 1): MatrixScenario[] {
 export function runMatrixScenario(scenario: MatrixScenario): MatrixCell[] {
     const fleet = generateFleet(scenario.spec);
     const hubs = fleet.hubs.map((h) => h.resourceId);
-    const P = "iothub-404104";
-    const settings = parseStackConfig(
-        {
-            [`${P}:hubs`]: JSON.stringify(hubs),
-            [`${P}:resourceGroupName`]: "rg-matrix",
-            [`${P}:location`]: "westeurope",
-            [`${P}:connectedDevicesAlert`]: JSON.stringify({ enabled: false }),
-        },
-        P,
-        "dev",
-    );
-    const plan = planReplay(settings);
+    const plan = planReplay(settingsForHubs(hubs, "dev", "dev"));
     const records = scenario.arrival ? scenario.arrival(fleet.records) : fleet.records;
     const rows: ReplayRow[] = records.map((r) => ({ row: r.row as unknown as ReplayRow["row"], time: r.row.TimeGenerated, visibleAt: r.ingestedAt }));
     const { firings } = replay(plan, rows, fleet.start, fleet.end + 15 * 60_000);

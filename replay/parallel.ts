@@ -96,16 +96,28 @@ const BOOTSTRAP = `const { workerData } = require("worker_threads");
 if (workerData.tsx) require(workerData.tsx).register();
 require(workerData.entry);`;
 
+/** Workers of replays still running, for {@link stopReplayWorkers}. */
+const liveWorkers = new Set<Worker>();
+
+/** Stops every worker of a running parallel replay (e.g. on SIGTERM); the replay's promise then rejects. */
+export function stopReplayWorkers(): void {
+    for (const w of liveWorkers) void w.terminate();
+    liveWorkers.clear();
+}
+
 function startWorker(): Worker {
     const typescript = path.extname(__filename) === ".ts";
     const entry = path.join(__dirname, `parallelWorker${typescript ? ".ts" : ".js"}`);
-    return new Worker(BOOTSTRAP, {
+    const worker = new Worker(BOOTSTRAP, {
         eval: true,
         workerData: { entry, tsx: typescript ? require.resolve("tsx/cjs/api") : undefined },
         // Not the parent's flags (tsx's or vitest's loaders): the bootstrap registers what it needs.
         execArgv: [],
         resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB },
     });
+    liveWorkers.add(worker);
+    worker.once("exit", () => liveWorkers.delete(worker));
+    return worker;
 }
 
 /**

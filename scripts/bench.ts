@@ -30,7 +30,7 @@ import { PARALLEL_MIN_ROWS, replayParallel } from "../replay/parallel";
 import { recordCsv } from "../replay/synthetic";
 import { generateFleet } from "../synthetic";
 import { writeLines } from "../synthetic/writers";
-import { parseCliArgs, runCli, UsageError } from "./cli";
+import { numberFlag, parseCliCommand, requireDeviceHours, runCli, UsageError } from "./cli";
 
 const ROOT = path.resolve(__dirname, "..");
 const USAGE = "usage: npm run bench [-- --devices 10000] [--hours 24] [--workers <n>] [--compare] [--hubs 1,10,100]";
@@ -225,19 +225,14 @@ async function benchPreview(hubCounts: readonly number[]): Promise<Figure[]> {
 }
 
 runCli(USAGE, async () => {
-    const argv = process.argv.slice(2);
-    const compare = argv.includes("--compare");
-    const a = parseCliArgs(
-        argv.filter((x) => x !== "--compare"),
-        ["devices", "hours", "workers", "hubs"],
-        USAGE,
-    );
-    const devices = Number(a.devices ?? 10_000);
-    const hours = Number(a.hours ?? 24);
-    const workers = a.workers === undefined ? undefined : Number(a.workers);
-    const hubCounts = (a.hubs ?? "1,10,100").split(",").map(Number);
-    if (![devices, ...hubCounts].every((n) => Number.isInteger(n) && n > 0) || !(hours > 0)) throw new UsageError(`--devices, --hours and --hubs take positive numbers; ${USAGE}`);
-    if (workers !== undefined && !(Number.isInteger(workers) && workers > 0)) throw new UsageError(`--workers takes a positive whole number; ${USAGE}`);
+    const cli = parseCliCommand(process.argv.slice(2), { strings: ["devices", "hours", "workers", "hubs"], booleans: ["compare"] }, USAGE);
+    const a = cli.values;
+    const compare = cli.switches.has("compare");
+    const devices = numberFlag("devices", a.devices, 10_000, { min: 1, max: 1_000_000, integer: true });
+    const hours = numberFlag("hours", a.hours, 24, { min: 0.25, max: 48, integer: false });
+    const workers = a.workers === undefined ? undefined : numberFlag("workers", a.workers, 1, { min: 1, max: 64, integer: true });
+    const hubCounts = (a.hubs ?? "1,10,100").split(",").map((h) => numberFlag("hubs", h.trim(), 1, { min: 1, max: 1000, integer: true }));
+    requireDeviceHours(devices, hours, 1, "bench a smaller fleet");
 
     const cpus = os.cpus();
     const machine = `${cpus.length} cpus (${cpus[0]?.model.trim() ?? "unknown"}), ${thousands(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${os.platform()} ${os.arch()}`;

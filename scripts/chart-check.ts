@@ -13,23 +13,14 @@ import * as os from "os";
 import * as path from "path";
 import { countFiringMarks, writeTimeline, type TimelineFiring } from "../charts/timeline";
 import { generateFleet, periodicTokenExpiryFleet, rowsOf } from "../synthetic";
+import { outputFolderFlag, parseCliArgs, runCli, writeFileAtomically } from "./cli";
 
 const USAGE = "usage: npx tsx scripts/chart-check.ts [--out <folder>] [--chromium <path>]";
 
 function parseArgs(argv: readonly string[]): { out: string; chromium: string } {
-    let out = path.join(__dirname, "..", ".tmp", "chart-check");
-    let chromium = "/usr/bin/chromium";
-    for (let i = 0; i < argv.length; i++) {
-        const value = (): string => {
-            const v = argv[++i];
-            if (!v) throw new Error(`${argv[i - 1]} needs a value; ${USAGE}`);
-            return v;
-        };
-        if (argv[i] === "--out") out = path.resolve(value());
-        else if (argv[i] === "--chromium") chromium = value();
-        else throw new Error(`unknown argument "${argv[i]}"; ${USAGE}`);
-    }
-    return { out, chromium };
+    const a = parseCliArgs(argv, ["out", "chromium"], USAGE);
+    const out = a.out === undefined ? path.join(__dirname, "..", ".tmp", "chart-check") : outputFolderFlag("out", a.out);
+    return { out, chromium: a.chromium ?? "/usr/bin/chromium" };
 }
 
 /** Screenshots an HTML file with headless Chromium; returns the PNG's size in bytes. */
@@ -77,11 +68,15 @@ function main(): number {
     fs.mkdirSync(out, { recursive: true });
     let failures = 0;
     for (const ext of ["svg", "html"]) {
-        const written = writeTimeline(path.join(out, `symptom-1.${ext}`), { rows, firings, title: `Replay of ${hub.name}: symptom 1 (65-minute token expiry)` });
-        const marks = countFiringMarks(fs.readFileSync(written.file, "utf8"));
+        const file = path.join(out, `symptom-1.${ext}`);
+        let bytes = 0;
+        writeFileAtomically(file, (temp) => {
+            bytes = writeTimeline(temp, { rows, firings, title: `Replay of ${hub.name}: symptom 1 (65-minute token expiry)` }).bytes;
+        });
+        const marks = countFiringMarks(fs.readFileSync(file, "utf8"));
         const ok = marks === firings.length;
         if (!ok) failures++;
-        console.log(`${ok ? "ok" : "FAIL"}: ${path.relative(process.cwd(), written.file)} (${written.bytes} bytes) holds ${marks} firing mark(s) for ${firings.length} firing(s)`);
+        console.log(`${ok ? "ok" : "FAIL"}: ${path.relative(process.cwd(), file)} (${bytes} bytes) holds ${marks} firing mark(s) for ${firings.length} firing(s)`);
     }
     if (!fs.existsSync(chromium)) {
         console.log(`skipped: no Chromium at ${chromium} (apt-get install chromium, or --chromium <path>), so no screenshot`);
@@ -99,10 +94,7 @@ function main(): number {
 }
 
 if (require.main === module) {
-    try {
+    runCli(USAGE, () => {
         process.exitCode = main();
-    } catch (e) {
-        console.error(`error: ${(e as Error).message}`);
-        process.exitCode = 1;
-    }
+    });
 }

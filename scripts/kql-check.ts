@@ -16,6 +16,7 @@ import { checkDetection } from "../queries/checkDetection";
 import { DETECTIONS, detectionForFile, WORKBOOK_QUERIES, workbookQueryForFile } from "../queries/catalog";
 import { ENVIRONMENT_PROFILES } from "../queries/detection";
 import type { WorkbookQueryDefinition } from "../queries/workbook/items";
+import { parseCliCommand, runCli } from "./cli";
 import { checkWorkbookQuery } from "../queries/workbook/render";
 
 const QUERIES_DIR = path.join(__dirname, "..", "queries");
@@ -101,4 +102,8 @@ function main(args: readonly string[]): number {
     return 0;
 }
 
-process.exitCode = main(process.argv.slice(2));
+const USAGE = "usage: npm run kql:check [-- <file.kql|folder> ...]   (default: queries/ and queries/workbook/)";
+
+runCli(USAGE, () => {
+    process.exitCode = main(parseCliCommand(process.argv.slice(2), { strings: [], positionals: true }, USAGE).positionals);
+});

@@ -1,7 +1,7 @@
 /**
  * Replays a stack's alert rules over exported logs before they are deployed:
- * `npm run replay -- --logs <file> [--stack dev] [--from <ISO> --to <ISO>] [--metrics <file>]
- *  [--ingestion-delay PT0M] [--chart <file.svg|.html>] [--dir <folder with Pulumi.yaml>]`.
+ * `npm run replay -- --logs <file> [--stack dev | --all-hubs <profile>] [--from <ISO> --to <ISO>]
+ *  [--metrics <file>] [--ingestion-delay PT0M] [--chart <file.svg|.html>] [--dir <folder with Pulumi.yaml>]`.
  * Prints one JSON line per firing on stdout and a summary on stderr.
  */
 import * as path from "path";
@@ -9,13 +9,18 @@ import { parseStackConfig } from "../program/config";
 import { readStackFile } from "../program/stackFile";
 import { parseIsoDuration } from "../azure/durations";
 import { maxOf, planReplay, replaySpan, ruleLookbackMs } from "../replay/engine";
-import { replayParallel } from "../replay/parallel";
+import { replayParallel, stopReplayWorkers } from "../replay/parallel";
+import { settingsForHubs } from "../replay/hubsStack";
+import { ENVIRONMENT_PROFILES } from "../queries/detection";
 import { parseExportTime, readLogRows, readMetricSamples, type ReadReport } from "../replay/logs";
 import { writeTimeline } from "../charts/timeline";
-import { outputFileFlag, parseCliArgs, runCli, UsageError, writeFileAtomically } from "./cli";
+import { choiceFlag, onInterrupt, outputFileFlag, parseCliArgs, runCli, UsageError, writeFileAtomically } from "./cli";
 
 const USAGE =
-    "usage: npm run replay -- --logs <file.jsonl|file.csv> [--stack dev] [--from <ISO> --to <ISO>] [--metrics <file>] [--ingestion-delay PT0M] [--chart <file.svg|file.html>] [--dir <folder with Pulumi.yaml>]";
+    "usage: npm run replay -- --logs <file.jsonl|file.csv> [--stack dev | --all-hubs dev|staging|prod] [--from <ISO> --to <ISO>] [--metrics <file>] [--ingestion-delay PT0M] [--chart <file.svg|file.html>] [--dir <folder with Pulumi.yaml>]";
+
+/** A hub id that only stands for "any hub" when --all-hubs asks how far back the profile's rules look. */
+const ANY_HUB = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg/providers/Microsoft.Devices/IotHubs/any-hub";
 
 /** At most this many malformed rows are listed one by one; all are counted. */
 const MAX_LISTED = 50;
@@ -38,13 +43,20 @@ function describe(report: ReadReport): string[] {
 }
 
 runCli(USAGE, async () => {
-    const a = parseCliArgs(process.argv.slice(2), ["logs", "stack", "from", "to", "metrics", "ingestion-delay", "chart", "dir"], USAGE);
+    const a = parseCliArgs(process.argv.slice(2), ["logs", "stack", "all-hubs", "from", "to", "metrics", "ingestion-delay", "chart", "dir"], USAGE);
     if (!a.logs) throw new UsageError(`--logs is required; ${USAGE}`);
+    const allHubs = a["all-hubs"] === undefined ? undefined : choiceFlag("all-hubs", a["all-hubs"], "dev", ENVIRONMENT_PROFILES);
+    if (allHubs && (a.stack !== undefined || a.dir !== undefined)) throw new UsageError(`--all-hubs replays every hub found in the file with a profile's defaults; give it without --stack and --dir`);
+    if (allHubs && a.metrics !== undefined) throw new UsageError(`--metrics needs a stack file (the drop alert's threshold is its connectedDevicesAlert); --all-hubs replays the log alerts only`);
     const chart = a.chart === undefined ? undefined : outputFileFlag("chart", a.chart, [".svg", ".html"]);
-    const stack = a.stack ?? "dev";
-    const file = readStackFile(path.resolve(a.dir ?? path.join(__dirname, "..")), stack);
-    const settings = parseStackConfig(file.config, file.project, stack);
-    const plan = planReplay(settings);
+    const stack = allHubs ? `all-hubs-${allHubs}` : (a.stack ?? "dev");
+    const stackSettings = (): ReturnType<typeof parseStackConfig> => {
+        const file = readStackFile(path.resolve(a.dir ?? path.join(__dirname, "..")), stack);
+        return parseStackConfig(file.config, file.project, stack);
+    };
+    // With --all-hubs the hubs are known only once the file is read; the profile's rules (and so their lookback) are the same for any hub.
+    let settings = allHubs ? settingsForHubs([ANY_HUB], allHubs) : stackSettings();
+    let plan = planReplay(settings);
     const delaySeconds = parseIsoDuration(a["ingestion-delay"] ?? "PT0M");
     if (delaySeconds === undefined || delaySeconds > 86400) {
         throw new UsageError(`--ingestion-delay: "${a["ingestion-delay"]}" is not valid; allowed: an ISO 8601 duration from PT0M to P1D, such as PT5M`);
@@ -56,13 +68,20 @@ runCli(USAGE, async () => {
     // Rows before --from are read as far back as the longest rule looks (window x periods), as Azure's first evaluations after --from would see them.
     const lookbackMs = plan.rules.length > 0 ? maxOf(plan.rules.map(ruleLookbackMs)) : 0;
     const readFrom = from === undefined ? undefined : from - lookbackMs;
-    const { rows, report } = readLogRows(a.logs, { from: readFrom, to, hubs: plan.hubs, assumedIngestionDelayMs: delaySeconds * 1000 });
+    const { rows, report } = readLogRows(a.logs, { from: readFrom, to, hubs: allHubs ? undefined : plan.hubs, assumedIngestionDelayMs: delaySeconds * 1000 });
+    if (allHubs && rows.length > 0) {
+        settings = settingsForHubs([...new Map(rows.map((r) => [String(r.row._ResourceId).toLowerCase(), String(r.row._ResourceId)])).values()], allHubs, stack);
+        plan = planReplay(settings);
+    }
     if (rows.length === 0) {
         const found = [...report.unmonitoredHubs];
+        const span = report.dataSpan;
         throw new UsageError(
-            found.length > 0
-                ? `${a.logs}: no row is of a hub stack "${stack}" monitors; the file has rows of ${found.join(", ")}: replay with a stack file whose hubs list them (--stack, --dir)`
-                : `${a.logs}: no row to replay (${report.rowsRead} rows read${from !== undefined || to !== undefined ? " in the span asked for" : ""}); nothing replayed`,
+            found.length > 0 && span === undefined
+                ? `${a.logs}: no row is of a hub stack "${stack}" monitors; the file has rows of ${found.join(", ")}: replay with a stack file whose hubs list them (--stack, --dir), or with --all-hubs <profile> to replay every hub found with that profile's defaults`
+                : span !== undefined
+                  ? `${a.logs}: no row in the span asked for (${a.from ?? "the start"} .. ${a.to ?? "the end"}); the file's rows run from ${new Date(span.first).toISOString()} to ${new Date(span.last).toISOString()}; nothing replayed`
+                  : `${a.logs}: no row to replay (${report.rowsRead} rows read); nothing replayed`,
         );
     }
     const metrics = a.metrics ? readMetricSamples(a.metrics) : undefined;
@@ -78,12 +97,15 @@ runCli(USAGE, async () => {
     const last = from === undefined ? end : replaySpan(rows).end;
     if (from !== undefined && from > last) throw new UsageError(`--from (${a.from}) is after the last row of the file (${new Date(last).toISOString()}); nothing to replay`);
     // On every core when there are many rows (replayParallel's defaults); the same result as replay().
-    const result = await replayParallel(plan, rows, start, end, metrics?.samples);
+    // A signal during the replay stops its workers and ends the process; nothing has been written yet.
+    const unregister = onInterrupt(stopReplayWorkers);
+    process.stderr.write(`replaying ${rows.length} rows of ${plan.hubs.length} hub(s) with ${plan.rules.length} rules, ${new Date(start).toISOString()} .. ${new Date(end).toISOString()}...\n`);
+    const result = await replayParallel(plan, rows, start, end, metrics?.samples).finally(unregister);
 
     for (const f of result.firings) process.stdout.write(JSON.stringify(f) + "\n");
 
     const summary = [
-        `replay of stack "${stack}" (profile ${settings.profile}): ${plan.rules.length} log alert rules${metrics ? `, ${plan.metricAlerts.length} metric alerts` : ""}, span ${new Date(start).toISOString()} .. ${new Date(end).toISOString()}`,
+        `replay of ${allHubs ? `every hub found (${plan.hubs.length})` : `stack "${stack}"`} (profile ${settings.profile}): ${plan.rules.length} log alert rules${metrics ? `, ${plan.metricAlerts.length} metric alerts` : ""}, span ${new Date(start).toISOString()} .. ${new Date(end).toISOString()}`,
         ...(readFrom === undefined ? [] : [`rows read from ${new Date(readFrom).toISOString()}: --from less the longest rule lookback (${Math.round(lookbackMs / 3_600_000)} h), which the first evaluations read`]),
         ...describe(report),
         ...(metrics ? describe(metrics.report) : []),

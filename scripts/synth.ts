@@ -9,12 +9,10 @@ import { readStackFile } from "../program/stackFile";
 import { fleetHubPlans } from "../components/monitoring";
 import { generateForHubs, recordCsv, recordLines, SCENARIOS } from "../replay/synthetic";
 import { writeLines } from "../synthetic/writers";
-import { choiceFlag, isoTimeFlag, numberFlag, outputFileFlag, parseCliArgs, runCli, UsageError, writeFileAtomically } from "./cli";
+import { requireDeviceHours, choiceFlag, isoTimeFlag, numberFlag, outputFileFlag, parseCliArgs, runCli, UsageError, writeFileAtomically } from "./cli";
 
 const USAGE = `usage: npm run synth -- --scenario ${Object.keys(SCENARIOS).join("|")} --out <file> [--stack dev] [--hours 24] [--devices 200] [--seed 1] [--start <ISO>] [--format jsonl|csv] [--dir <folder with Pulumi.yaml>]`;
 
-/** The most device-hours one run may generate (10,000 devices for 10 days): about 24 million rows, within the memory of a development machine. */
-const MAX_DEVICE_HOURS = 10_000 * 240;
 
 runCli(USAGE, () => {
     const a = parseCliArgs(process.argv.slice(2), ["scenario", "out", "stack", "hours", "devices", "seed", "start", "format", "dir"], USAGE);
@@ -30,9 +28,7 @@ runCli(USAGE, () => {
     const file = readStackFile(path.resolve(a.dir ?? path.join(__dirname, "..")), stack);
     const settings = parseStackConfig(file.config, file.project, stack);
     const hubs = fleetHubPlans(settings.fleet, "stack").map((p) => p.hubResourceId);
-    if (devices * hubs.length * hours > MAX_DEVICE_HOURS) {
-        throw new UsageError(`--devices ${devices} x --hours ${hours} on ${hubs.length} hub(s) is ${devices * hubs.length * hours} device-hours; allowed: at most ${MAX_DEVICE_HOURS} in one run (write several files with --start)`);
-    }
+    requireDeviceHours(devices, hours, hubs.length, "write several files with --start");
     const fleet = generateForHubs(scenario, hubs, { seed, start, durationMinutes: Math.round(hours * 60), devicesPerHub: devices });
     if (fleet.records.length === 0) throw new UsageError(`scenario ${scenario} over ${hours} hour(s) produced no rows; nothing written to ${a.out}`);
     writeFileAtomically(out, (temp) => writeLines(temp, format === "csv" ? recordCsv(fleet.records) : recordLines(fleet.records)));

@@ -2,10 +2,11 @@
  * A table of bad invocations of the scripts, run as child processes the way a user runs them: each
  * must end within a bound with a non-zero exit, print one line (no stack frame) and leave no output
  * file; and a few good but unusual invocations (`--flag=value`, offsets) that must keep working.
- * Covers the scripts on the shared argument layer (scripts/cli.ts): synth, preview, build, matrix,
- * review, replay, and kql:check's empty inputs.
+ * Covers every script on the shared argument layer (scripts/cli.ts): synth, preview, build, matrix,
+ * review, replay, bench, kql:check and chart-check, each flag's edge values, the runner's one-line
+ * errors (the stack only with --verbose), and a signal during a replay.
  */
-import { spawnSync } from "child_process";
+import { spawn, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -15,8 +16,10 @@ const ROOT = path.join(__dirname, "..");
 const TSX = path.join(ROOT, "node_modules", ".bin", "tsx");
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "cli-bad-"));
 fs.mkdirSync(path.join(tmp, "empty-folder"));
+fs.mkdirSync(path.join(tmp, "not-a-build"));
 fs.writeFileSync(path.join(tmp, "empty.kql"), "\n");
 fs.writeFileSync(path.join(tmp, "empty.jsonl"), "");
+fs.writeFileSync(path.join(tmp, "blank-lines.jsonl"), "\n\n   \r\n\n");
 fs.writeFileSync(
     path.join(tmp, "other-metric.jsonl"),
     JSON.stringify({ TimeGenerated: "2026-11-20T00:00:00Z", _ResourceId: "x", MetricName: "d2c.telemetry.ingress.success", Minimum: 1, Average: 1, Maximum: 1 }) + "\n",
@@ -26,6 +29,28 @@ fs.writeFileSync(
     path.join(tmp, "other-hub.jsonl"),
     JSON.stringify({ TimeGenerated: "2026-11-20T00:00:00Z", _ResourceId: OTHER_HUB, ResourceProvider: "MICROSOFT.DEVICES", ResourceType: "IOTHUBS", Category: "Connections", OperationName: "deviceDisconnect", Level: "Error", ResultType: "404104", ResultDescription: "DeviceConnectionClosedRemotely", properties_s: JSON.stringify({ deviceId: "d1" }) }) + "\n",
 );
+
+const DEV_HUB = "/subscriptions/3f2a6c1e-8b4d-4e7a-9c21-5d6e7f8a9b0c/resourceGroups/rg-iot-dev/providers/Microsoft.Devices/IotHubs/contoso-iot-dev";
+const devRow = (time: string, device: string): Record<string, string> => ({
+    TimeGenerated: time,
+    _ResourceId: DEV_HUB.toLowerCase(),
+    ResourceProvider: "MICROSOFT.DEVICES",
+    ResourceType: "IOTHUBS",
+    Category: "Connections",
+    OperationName: "deviceDisconnect",
+    Level: "Error",
+    ResultType: "404104",
+    ResultDescription: "DeviceConnectionClosedRemotely",
+    properties_s: JSON.stringify({ deviceId: device }),
+});
+const devRows = [devRow("2026-11-20T06:00:00Z", "d1"), devRow("2026-11-20T07:00:00Z", "d2"), devRow("2026-11-20T08:00:00Z", "d1")];
+fs.writeFileSync(path.join(tmp, "dev-hub.jsonl"), devRows.map((r) => JSON.stringify(r)).join("\n") + "\n");
+// Good but unusual exports: a byte-order mark and CRLF line ends, in JSON Lines and in CSV.
+fs.writeFileSync(path.join(tmp, "bom-crlf.jsonl"), "\uFEFF" + devRows.map((r) => JSON.stringify(r)).join("\r\n") + "\r\n");
+const columns = Object.keys(devRows[0]);
+const csvCell = (v: string): string => (/[",\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
+fs.writeFileSync(path.join(tmp, "bom-crlf.csv"), "\uFEFF" + [columns.join(","), ...devRows.map((r) => columns.map((c) => csvCell(r[c])).join(","))].join("\r\n") + "\r\n");
+fs.writeFileSync(path.join(tmp, "not-a-build", "keep.txt"), "");
 
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
@@ -63,11 +88,11 @@ const BAD: readonly (readonly [string, readonly string[], RegExp, string?])[] = 
     ["synth.ts", ["--scenario", "symptom1", "--out", out("empty-folder")], /^error: --out: ".*empty-folder" is not valid; allowed: a file ending/],
     ["synth.ts", ["--scenario", "symptom1", "--out", out("o.jsonl"), "--seed=-3"], /^error: --seed: "-3" is not valid/, out("o.jsonl")],
     ["synth.ts", ["--scenario", "symptom1", "--out", out("p.jsonl"), "--hours", "1", "--hours", "2"], /^error: --hours is given twice; give it once/, out("p.jsonl")],
-    ["synth.ts", ["--scenario", "symptom1", "--out", out("q.jsonl"), "--minutes", "5"], /^error: Unknown option '--minutes'/, out("q.jsonl")],
+    ["synth.ts", ["--scenario", "symptom1", "--out", out("q.jsonl"), "--minutes", "5"], /^error: --minutes is not a flag of this command; allowed: --scenario, --out, --stack, --hours, --devices, --seed, --start, --format, --dir, --verbose; usage: npm run synth/, out("q.jsonl")],
     ["synth.ts", ["--scenario", "symptom1", "--out", out("r.jsonl"), "--stack", "no-such"], /^error: Pulumi\.no-such\.yaml: no such stack file/, out("r.jsonl")],
     ["preview.ts", ["--stack"], /^error: Option '--stack <value>' argument missing/],
     ["preview.ts", ["--stack", "dev", "--stack", "prod"], /^error: --stack is given twice/],
-    ["preview.ts", ["--stak", "prod"], /^error: Unknown option '--stak'/],
+    ["preview.ts", ["--stak", "prod"], /^error: --stak is not a flag of this command; allowed: --stack, --dir, --verbose; usage: npm start/],
     ["preview.ts", ["extra"], /^error: Unexpected argument 'extra'/],
     ["build.ts", ["--out"], /^error: Option '--out <value>' argument missing/],
     ["confusion-matrix.ts", ["--sizes", "abc"], /^error: --sizes: "abc" is not valid; allowed: comma-separated whole numbers/],
@@ -87,6 +112,55 @@ const BAD: readonly (readonly [string, readonly string[], RegExp, string?])[] = 
     ["replay.ts", ["--logs", path.join(tmp, "other-hub.jsonl"), "--from", "yesterday"], /^error: --from: "yesterday" is not an ISO 8601 time/],
     ["replay.ts", [], /^error: --logs is required/],
     ["replay.ts", ["--logs", path.join(tmp, "other-hub.jsonl"), "--stack", "dev", "--metrics", path.join(tmp, "other-metric.jsonl")], /^error: .*(no row is of a hub|--metrics: .*other-metric\.jsonl holds d2c\.telemetry\.ingress\.success, not connectedDeviceCount)/],
+    // Edge values of every flag: one step outside each end of its range.
+    ["synth.ts", ["--scenario", "healthy", "--out", out("s1.jsonl"), "--hours", "240.5"], /^error: --hours: "240\.5" is not valid; allowed: a number from 0\.01667 to 240$/, out("s1.jsonl")],
+    ["synth.ts", ["--scenario", "healthy", "--out", out("s2.jsonl"), "--hours", "0.01"], /^error: --hours: "0\.01" is not valid/, out("s2.jsonl")],
+    ["synth.ts", ["--scenario", "healthy", "--out", out("s3.jsonl"), "--devices", "0"], /^error: --devices: "0" is not valid; allowed: a whole number from 1 to 1000000$/, out("s3.jsonl")],
+    ["synth.ts", ["--scenario", "healthy", "--out", out("s4.jsonl"), "--devices", "1000001"], /^error: --devices: "1000001" is not valid/, out("s4.jsonl")],
+    ["synth.ts", ["--scenario", "healthy", "--out", out("s5.jsonl"), "--seed", "4294967296"], /^error: --seed: "4294967296" is not valid; allowed: a whole number from 0 to 4295000000$/, out("s5.jsonl")],
+    ["synth.ts", ["--scenario", "healthy", "--out", out("s6.jsonl"), "--start", "2026-11-20T00:00:00"], /^error: --start: "2026-11-20T00:00:00" is not valid; allowed: an ISO 8601 time with an offset/, out("s6.jsonl")],
+    ["synth.ts", ["--scenario", "healthy", "--out", out("s7.jsonl"), "--verbose=yes"], /^error: Option '--verbose' does not take an argument/, out("s7.jsonl")],
+    ["synth.ts", ["--scenario", "healthy", "--out", "/proc/s8.jsonl"], /^error: --out: "\/proc\/s8\.jsonl" is not valid; \/proc is a kernel or device folder/],
+    ["preview.ts", ["--dir", path.join(tmp, "no-such-folder")], /^error: .*no-such-folder\/Pulumi\.yaml: cannot be read \(no such file\)$/],
+    ["preview.ts", ["--stack", "../etc/passwd"], /^error: --stack: "\.\.\/etc\/passwd" is not a stack name/],
+    ["build.ts", ["--out", "/proc/b"], /^error: --out: "\/proc\/b" is not valid; \/proc\/b is a kernel or device folder/],
+    ["build.ts", ["--out", path.join(tmp, "not-a-build")], /^error: --out: ".*not-a-build" is not valid; it is a folder that holds other files \(no \.iothub-404104-build\)/],
+    ["build.ts", ["--out", path.join(tmp, "empty.kql")], /^error: --out: ".*empty\.kql" is not valid; allowed: a folder \(it is a file\)$/],
+    ["build.ts", ["--out", path.join(tmp, "no-such-folder", "deeper")], /^error: --out: ".*deeper" is not valid; .*no-such-folder does not exist or cannot be written$/],
+    ["confusion-matrix.ts", ["--sizes", "0"], /^error: --sizes: "0" is not valid/],
+    ["confusion-matrix.ts", ["--sizes", "100,10000000"], /^error: --sizes: "100,10000000" is not valid; allowed: comma-separated whole numbers from 1 to 9999999/],
+    ["confusion-matrix.ts", ["--seed", "0"], /^error: --seed: "0" is not valid/],
+    ["review.ts", ["--stack", "dev", "--devices", "0"], /^error: --devices: "0" is not valid; allowed: a whole number from 1 to 1000000$/],
+    ["review.ts", ["--stack", "dev", "--devices", "1000001"], /^error: --devices: "1000001" is not valid/],
+    ["review.ts", ["--stack", "dev", "--events-per-device-per-day=-1"], /^error: --events-per-device-per-day: "-1" is not valid; allowed: a number from 0\.001 to 100000$/],
+    ["review.ts", ["--stack", "dev", "--events-per-device-per-day", "100001"], /^error: --events-per-device-per-day: "100001" is not valid/],
+    ["review.ts", ["--stack", "dev", "--bytes-per-row", "0"], /^error: --bytes-per-row: "0" is not valid/],
+    ["review.ts", ["--stack", "dev", "--out", "/proc/r.md"], /^error: --out: "\/proc\/r\.md" is not valid; \/proc is a kernel or device folder/],
+    ["replay.ts", ["--logs", path.join(tmp, "blank-lines.jsonl")], /^error: .*blank-lines\.jsonl: no row to replay \(0 rows read\); nothing replayed$/],
+    ["replay.ts", ["--logs", path.join(tmp, "no-such.jsonl")], /^error: .*no-such\.jsonl: cannot be read \(no such file\)$/],
+    ["replay.ts", ["--logs", path.join(tmp, "empty-folder")], /^error: .*empty-folder: cannot be read \(it is a folder or device, not a file\)$/],
+    ["replay.ts", ["--logs", path.join(tmp, "dev-hub.jsonl"), "--from", "2026-11-21T00:00:00Z"], /^error: --from \(2026-11-21T00:00:00Z\) is after the last row of the file \(2026-11-20T08:00:00\.000Z\); nothing to replay$/],
+    ["replay.ts", ["--logs", path.join(tmp, "dev-hub.jsonl"), "--to", "2026-11-19T00:00:00Z"], /^error: .*dev-hub\.jsonl: no row in the span asked for \(the start \.\. 2026-11-19T00:00:00Z\); the file's rows run from/],
+    ["replay.ts", ["--logs", path.join(tmp, "dev-hub.jsonl"), "--from", "2026-11-20T07:00:00Z", "--to", "2026-11-20T07:00:00Z"], /^error: --to \(2026-11-20T07:00:00Z\) must be after --from \(2026-11-20T07:00:00Z\)$/],
+    ["replay.ts", ["--logs", path.join(tmp, "dev-hub.jsonl"), "--ingestion-delay", "P1DT1S"], /^error: --ingestion-delay: "P1DT1S" is not valid; allowed: an ISO 8601 duration from PT0M to P1D/],
+    ["replay.ts", ["--logs", path.join(tmp, "dev-hub.jsonl"), "--ingestion-delay", "5 minutes"], /^error: --ingestion-delay: "5 minutes" is not valid/],
+    ["replay.ts", ["--logs", path.join(tmp, "dev-hub.jsonl"), "--all-hubs", "test"], /^error: --all-hubs: "test" is not valid; allowed: dev, staging, prod$/],
+    ["replay.ts", ["--logs", path.join(tmp, "dev-hub.jsonl"), "--all-hubs", "prod", "--stack", "dev"], /^error: --all-hubs replays every hub found in the file with a profile's defaults; give it without --stack and --dir$/],
+    ["replay.ts", ["--logs", path.join(tmp, "dev-hub.jsonl"), "--all-hubs", "prod", "--metrics", path.join(tmp, "other-metric.jsonl")], /^error: --metrics needs a stack file/],
+    ["replay.ts", ["--logs", path.join(tmp, "dev-hub.jsonl"), "--chart", path.join(tmp, "empty-folder")], /^error: --chart: ".*empty-folder" is not valid; allowed: a file ending \.svg, \.html$/],
+    ["bench.ts", ["--devices", "0"], /^error: --devices: "0" is not valid; allowed: a whole number from 1 to 1000000$/],
+    ["bench.ts", ["--hours", "49"], /^error: --hours: "49" is not valid; allowed: a number from 0\.25 to 48$/],
+    ["bench.ts", ["--workers", "0"], /^error: --workers: "0" is not valid; allowed: a whole number from 1 to 64$/],
+    ["bench.ts", ["--workers", "65"], /^error: --workers: "65" is not valid/],
+    ["bench.ts", ["--hubs", "1,0"], /^error: --hubs: "0" is not valid; allowed: a whole number from 1 to 1000$/],
+    ["bench.ts", ["--devices", "1000000", "--hours", "24"], /^error: --devices 1000000 x --hours 24 on 1 hub\(s\) is 24000000 device-hours; allowed: at most 2400000/],
+    ["bench.ts", ["--compare=yes"], /^error: Option '--compare' does not take an argument/],
+    ["chart-check.ts", ["--out", path.join(tmp, "empty.kql")], /^error: --out: ".*empty\.kql" is not valid; allowed: a folder \(it is a file\)$/],
+    ["chart-check.ts", ["--out", "/sys/c"], /^error: --out: "\/sys\/c" is not valid; \/sys\/c is a kernel or device folder/],
+    ["chart-check.ts", ["--chromium"], /^error: Option '--chromium <value>' argument missing/],
+    ["chart-check.ts", ["--png", "x"], /^error: --png is not a flag of this command; allowed: --out, --chromium, --verbose; usage: /],
+    ["kql-check.ts", ["--fix"], /^error: --fix is not a flag of this command; allowed: --verbose; usage: npm run kql:check/],
+    ["../test/fixtures/cli/unexpected-error.ts", [], /^error: Cannot read properties of undefined \(reading 'rows'\) \(an unexpected error; run again with --verbose for its stack\)$/],
     ["kql-check.ts", [path.join(tmp, "empty.kql")], /the file is empty; a \.kql file holds one query \[empty\]$/],
     ["kql-check.ts", [path.join(tmp, "empty-folder")], /the folder holds no \.kql files; nothing to check \[empty\]$/],
 ];
@@ -96,9 +170,10 @@ describe("bad invocations: a non-zero exit within a minute, one line, no stack f
         const r = run(script, args);
         expect(r.status, r.stderr).not.toBe(0);
         expect(r.status).not.toBeNull();
-        const text = script === "kql-check.ts" ? r.stdout : r.stderr;
+        // kql:check prints its findings on stdout, one per line; a usage error goes to stderr like every script's.
+        const text = script === "kql-check.ts" && r.stderr.startsWith("kql-check:") ? r.stdout : r.stderr;
         const lines = text.trim().split("\n");
-        if (script !== "kql-check.ts") expect(lines, text).toHaveLength(1);
+        if (text === r.stderr) expect(lines, text).toHaveLength(1);
         expect(lines[0], text).toMatch(message);
         expect(r.stderr).not.toMatch(/\n\s+at /);
         if (file !== undefined) expect(fs.existsSync(file)).toBe(false);
@@ -115,9 +190,70 @@ describe("good but unusual invocations keep working", () => {
         expect(lines.length).toBeGreaterThan(0);
         for (const l of lines) expect(() => JSON.parse(l)).not.toThrow();
     });
+    it("replay reads exports with a byte-order mark and CRLF line ends (JSON Lines and CSV), with --flag=value and offset times", () => {
+        for (const file of ["bom-crlf.jsonl", "bom-crlf.csv"]) {
+            const r = run("replay.ts", [`--logs=${path.join(tmp, file)}`, "--from=2026-11-20T06:30:00+01:00", "--to=2026-11-20T10:00:00+01:00"]);
+            expect(r.status, r.stderr).toBe(0);
+            expect(r.stderr, file).toMatch(/: 3 rows read, 3 kept, 0 skipped, 0 malformed/);
+            expect(r.stderr).toContain("span 2026-11-20T05:30:00.000Z .. 2026-11-20T09:00:00.000Z");
+        }
+    });
+    it("replay --all-hubs replays every hub found with the profile's defaults, without a stack file", () => {
+        const r = run("replay.ts", ["--logs", path.join(tmp, "other-hub.jsonl"), "--all-hubs", "prod"]);
+        expect(r.status, r.stderr).toBe(0);
+        expect(r.stderr).toMatch(/replay of every hub found \(1\) \(profile prod\): 4 log alert rules/);
+        expect(r.stderr).toContain("iothub-404104-hub-elsewhere-random-disconnect: 0");
+    });
+    it("an unexpected error prints its stack only with --verbose", () => {
+        const r = run("../test/fixtures/cli/unexpected-error.ts", ["--verbose"]);
+        expect(r.status).toBe(1);
+        expect(r.stderr).toMatch(/^TypeError: Cannot read properties of undefined \(reading 'rows'\)\n\s+at /);
+    });
+    it("build writes a new folder whole, marks it, and replaces it on a rebuild", () => {
+        const dir = out("built");
+        for (let i = 0; i < 2; i++) {
+            const r = run("build.ts", [`--out=${dir}`], 180_000);
+            expect(r.status, r.stderr).toBe(0);
+        }
+        expect(fs.readdirSync(dir).sort()).toEqual([".iothub-404104-build", "azure", "components", "kql", "queries"]);
+        expect(fs.existsSync(path.join(dir, "queries", "random-disconnect.kql"))).toBe(true);
+        expect(fs.readdirSync(tmp).filter((f) => f.startsWith(".tmp-"))).toEqual([]);
+    }, 240_000);
     it("preview takes --stack=prod", () => {
         const r = run("preview.ts", ["--stack=prod"]);
         expect(r.status, r.stderr).toBe(0);
         expect(r.stdout).toContain('Offline preview of stack "prod"');
     });
+});
+
+describe("a signal during a replay", () => {
+    it("SIGTERM stops the workers and ends the process at once: exit 143, one error line, no chart written", async () => {
+        const logs = out("signal.jsonl");
+        expect(run("synth.ts", ["--scenario", "symptom2", "--out", logs, "--hours", "24", "--devices", "1500"]).status).toBe(0);
+        const chart = out("signal.svg");
+        // As `npm run replay` starts it: node with tsx's loader, so the signal reaches the script itself.
+        const child = spawn(process.execPath, ["--import", "tsx", path.join("scripts", "replay.ts"), "--logs", logs, "--chart", chart], { cwd: ROOT });
+        let stderr = "";
+        const ended = new Promise<{ code: number | null; ms: number }>((resolve) => {
+            let signalledAt = 0;
+            child.stderr.on("data", (d: Buffer) => {
+                stderr += d.toString();
+                // The replay has started its workers once it says what it replays.
+                if (signalledAt === 0 && stderr.includes("replaying ")) {
+                    signalledAt = Date.now();
+                    child.kill("SIGTERM");
+                }
+            });
+            // "close", not "exit": the last stderr line may arrive after the process has exited.
+            child.on("close", (code) => resolve({ code, ms: signalledAt === 0 ? Infinity : Date.now() - signalledAt }));
+        });
+        const { code, ms } = await ended;
+        expect(code, stderr).toBe(143);
+        expect(ms).toBeLessThan(10_000);
+        const lines = stderr.trim().split("\n");
+        expect(lines[lines.length - 1]).toBe("error: stopped by SIGTERM; no output written");
+        expect(stderr).not.toMatch(/\n\s+at /);
+        expect(fs.existsSync(chart)).toBe(false);
+        expect(fs.readdirSync(tmp).filter((f) => f.startsWith(".tmp-"))).toEqual([]);
+    }, 120_000);
 });

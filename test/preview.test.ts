@@ -56,7 +56,7 @@ describe("npm start (offline preview)", () => {
         expect(preview("--stack", "nosuch").err).toMatch(/Pulumi\.nosuch\.yaml: no such stack file/);
         const r = preview("--stak", "prod");
         expect(r.code).toBe(1);
-        expect(r.err).toMatch(/^error: Unknown option '--stak'; usage: npm start/);
+        expect(r.err).toMatch(/^error: --stak is not a flag of this command; allowed: --stack, --dir, --verbose; usage: npm start/);
     });
     it("takes --stack=prod as --stack prod, and refuses a repeated or value-less flag with one line", () => {
         const eq = preview("--stack=prod");

@@ -122,6 +122,17 @@ describe("the config reference", () => {
         expect(keys).toEqual(["hubs", "resourceGroupName", "location", "profile", "workspace", "receivers", "connectedDevicesAlert", "detections", "diagnostics", "workbook", "tags"]);
         expect(() => parseStackConfig({ ...base(), [`${P}:alerts`]: "{}" }, P, "dev")).toThrow(/unknown key/);
     });
+    it("is true to the code in its required column: the required keys alone make a dev stack, and each one left out is refused by name", () => {
+        const full = base();
+        const required = CONFIG_KEYS.filter((k) => k.required).map((k) => `${P}:${k.key}`);
+        // `location` is not required: azure-native:location stands in for it, as its default column says.
+        const minimal: Record<string, string> = { ...Object.fromEntries(required.map((key) => [key, full[key]])), "azure-native:location": "westeurope" };
+        expect(() => parseStackConfig(minimal, P, "dev")).not.toThrow();
+        for (const key of required) {
+            const rest = Object.fromEntries(Object.entries(minimal).filter(([k]) => k !== key));
+            expect(errorOf(rest).message, key).toMatch(new RegExp(`^${key.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}(\\.[a-zA-Z]+)?: `));
+        }
+    });
 });
 
 describe("stack-file mistakes that used to pass or mislead", () => {
