@@ -219,14 +219,18 @@ export function requireGuid(field: string, value: unknown): string {
     return value;
 }
 
-/** Requires a list with no duplicate entries (compared case-insensitively, as Azure compares resource ids). */
-export function requireUnique(field: string, values: readonly string[]): void {
+/**
+ * Requires a list with no duplicate entries (compared case-insensitively, as Azure compares resource
+ * ids). `field` is the list's path (entries named `field[i]`) or each entry's own path.
+ */
+export function requireUnique(field: string | readonly string[], values: readonly string[]): void {
+    const pathOf = (i: number): string => (typeof field === "string" ? `${field}[${i}]` : field[i]);
     const seen = new Map<string, number>();
     values.forEach((v, i) => {
         const key = v.toLowerCase();
         const first = seen.get(key);
         if (first !== undefined) {
-            throw new ValidationError(`${field}[${i}]`, v, `allowed: each entry once; it repeats ${field}[${first}]`);
+            throw new ValidationError(pathOf(i), v, `allowed: each entry once; it repeats ${pathOf(first)}`);
         }
         seen.set(key, i);
     });

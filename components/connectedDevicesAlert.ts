@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as monitor from "@pulumi/azure-native/monitor";
 import { requireDuration, requireWindowCoversFrequency, type IsoDuration } from "../azure/durations";
-import { hubNameFromId, TYPE_PREFIX } from "./naming";
+import { hubNameFromId, componentToken, withLegacyAlias } from "./naming";
 import { requireTagsInput } from "./tags";
 import { LIMITS } from "../azure/limits";
 import { requireBoolean, requireInLimit, requireIotHubId, requireOneOf, requireSeverity, ValidationError, type Severity } from "../azure/validation";
@@ -149,7 +149,7 @@ export class ConnectedDevicesDropAlert extends pulumi.ComponentResource {
     public readonly condition: DropAlertCondition;
 
     constructor(name: string, args: ConnectedDevicesDropAlertArgs, opts?: pulumi.ComponentResourceOptions) {
-        super(`${TYPE_PREFIX}:ConnectedDevicesDropAlert`, name, {}, opts);
+        super(componentToken("ConnectedDevicesDropAlert"), name, {}, withLegacyAlias("ConnectedDevicesDropAlert", opts));
         requireTagsInput("ConnectedDevicesDropAlertArgs.tags", args.tags);
         const field = "ConnectedDevicesDropAlertArgs";
         const hub = requireIotHubId(`${field}.hubResourceId`, args.hubResourceId);

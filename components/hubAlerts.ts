@@ -5,7 +5,7 @@ import type { EnvironmentProfile } from "../queries/detection";
 import { ConnectedDevicesDropAlert, resolveDropAlertCondition, type ConnectedDevicesAlertSettings } from "./connectedDevicesAlert";
 import { detectionDescription, resolveDetectionRule, scheduledQueryRuleArgs, type DetectionSettings, type ResolvedDetectionRule } from "./detectionRule";
 import { HubDiagnostics, validateDiagnosticsOptions, type HubDiagnosticsArgs } from "./hubDiagnostics";
-import { hubNameFromId, TYPE_PREFIX } from "./naming";
+import { hubNameFromId, componentToken, withLegacyAlias } from "./naming";
 import { requireTagsInput } from "./tags";
 import { PROFILE_DEFAULTS } from "./profiles";
 import { requireBoolean, requireIotHubId, ValidationError } from "../azure/validation";
@@ -152,7 +152,7 @@ export class HubAlerts extends pulumi.ComponentResource {
     public readonly disabledDetections: readonly string[];
 
     constructor(name: string, args: HubAlertsArgs, opts?: pulumi.ComponentResourceOptions) {
-        super(`${TYPE_PREFIX}:HubAlerts`, name, {}, opts);
+        super(componentToken("HubAlerts"), name, {}, withLegacyAlias("HubAlerts", opts));
         requireTagsInput("HubAlertsArgs.tags", args.tags);
         // Everything is validated before the first child is registered.
         const plan = planHubAlerts(args);

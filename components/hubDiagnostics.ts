@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as monitor from "@pulumi/azure-native/monitor";
-import { TYPE_PREFIX } from "./naming";
+import { componentToken, withLegacyAlias } from "./naming";
 import { requireBoolean, requireIotHubId, requireNonEmptyString, requireUnique, ValidationError } from "../azure/validation";
 
 /** IoT Hub resource-log categories a diagnostic setting can send (Microsoft.Devices/IotHubs). */
@@ -93,7 +93,7 @@ export class HubDiagnostics extends pulumi.ComponentResource {
     public readonly categories: readonly IotHubLogCategory[];
 
     constructor(name: string, args: HubDiagnosticsArgs, opts?: pulumi.ComponentResourceOptions) {
-        super(`${TYPE_PREFIX}:HubDiagnostics`, name, {}, opts);
+        super(componentToken("HubDiagnostics"), name, {}, withLegacyAlias("HubDiagnostics", opts));
         const field = "HubDiagnosticsArgs";
         const hub = requireIotHubId(`${field}.hubResourceId`, args.hubResourceId);
         const { categories, settingName, sendAllMetrics, adoptExisting } = validateDiagnosticsOptions(field, args);

@@ -6,7 +6,6 @@
 export {
     HubMonitoring,
     FleetMonitoring,
-    MonitoringUmbrella,
     fleetHubPlans,
     type FleetHubPlan,
     type SharedResources,
@@ -14,7 +13,6 @@ export {
     validateWorkbookOptions,
     type HubMonitoringArgs,
     type FleetMonitoringArgs,
-    type FleetHub,
     type FleetHubOptions,
     type MonitoringSharedArgs,
     type WorkspaceOptions,

@@ -7,7 +7,7 @@ import { createHash } from "crypto";
 import type { EnvironmentProfile } from "../queries/detection";
 import { AlertNotifications, type AlertNotificationsArgs } from "./notifications";
 import { DEPLOYMENT_TIME_LINE, HubAlerts, planHubAlerts, type HubAlertsArgs, type ConnectedDevicesAlertOptions, type DetectionSettingsMap, type HubDiagnosticsOptions } from "./hubAlerts";
-import { hubNameFromId, TYPE_PREFIX } from "./naming";
+import { hubNameFromId, componentToken, withLegacyAlias } from "./naming";
 import { ENVIRONMENT_PROFILES, PROFILE_DEFAULTS } from "./profiles";
 import { MonitoringWorkspace, type MonitoringWorkspaceArgs } from "./workspace";
 import { requireBoolean, requireIotHubId, requireKnownKeys, requireNonEmptyString, requireOneOf, requireUnique, ValidationError } from "../azure/validation";
@@ -151,54 +151,52 @@ function createShared(
     };
 }
 
+/** What an umbrella made: the shared resources and the arguments every hub's {@link HubAlerts} shares. */
+interface Umbrella {
+    readonly shared: SharedResources;
+    readonly hubArgs: Pick<HubAlertsArgs, "resourceGroupName" | "location" | "profile" | "workspaceId" | "actionGroupIds" | "descriptionExtraLines" | "tags">;
+}
+
 /**
- * What the one-hub and fleet umbrellas share: the workspace, the notification routing and the
- * triage workbook, created once for all their hubs. Not used on its own.
+ * Checks everything an umbrella will make before it registers anything: its own settings and every
+ * hub's. A bad value of the last hub must not leave the workspace, action group or Entra ID
+ * application of a half-made stack behind.
  */
-export abstract class MonitoringUmbrella extends pulumi.ComponentResource {
-    /** Resource id of the workspace the logs go to. */
-    public readonly workspaceId: pulumi.Output<string>;
-    /** Action groups every alert notifies. */
-    public readonly actionGroupIds: pulumi.Output<string[]>;
-    /** The workspace component. */
-    public readonly workspace: MonitoringWorkspace;
-    /** The notification component, when receivers were given. */
-    public readonly notifications?: AlertNotifications;
-    /** The triage workbook over the umbrella's hubs, unless disabled. */
-    public readonly workbook?: TriageWorkbook;
-    /** The portal link of the triage workbook, unless disabled. */
-    public readonly workbookLink?: pulumi.Output<string>;
-    /** The shared resources and settings the hubs are built with. */
-    protected readonly shared: SharedResources;
+function validateUmbrella(args: MonitoringSharedArgs, field: string, hubs: readonly HubSettings[]): { profile: EnvironmentProfile; workbookEnabled: boolean } {
+    const validated = validateSharedArgs(args, field);
+    const extraLines = validated.workbookEnabled ? [DEPLOYMENT_TIME_LINE] : [];
+    for (const hub of hubs) planHubAlerts({ ...hub, profile: validated.profile, descriptionExtraLines: extraLines });
+    return validated;
+}
 
-    protected constructor(type: string, name: string, args: MonitoringSharedArgs, field: string, hubs: readonly HubSettings[], opts?: pulumi.ComponentResourceOptions) {
-        // Every hub's settings are checked before the umbrella registers anything: a bad value of the last
-        // hub must not leave the workspace, action group or Entra ID application of a half-made stack behind.
-        const validated = validateSharedArgs(args, field);
-        const extraLines = validated.workbookEnabled ? [DEPLOYMENT_TIME_LINE] : [];
-        for (const hub of hubs) planHubAlerts({ ...hub, profile: validated.profile, descriptionExtraLines: extraLines });
-        super(type, name, {}, opts);
-        this.shared = createShared(this, name, args, field, hubs.map((h) => h.hubResourceId), validated);
-        this.workbook = this.shared.workbook;
-        this.workbookLink = this.shared.workbook?.portalLink;
-        this.workspace = this.shared.workspace;
-        this.notifications = this.shared.notifications;
-        this.workspaceId = this.shared.workspace.workspaceId;
-        this.actionGroupIds = this.shared.actionGroupIds;
-    }
-
-    /** The arguments every hub's {@link HubAlerts} shares. */
-    protected hubAlertsArgs(args: MonitoringSharedArgs): Pick<HubAlertsArgs, "resourceGroupName" | "location" | "profile" | "workspaceId" | "actionGroupIds" | "descriptionExtraLines" | "tags"> {
-        return {
+/** Makes what an umbrella's hubs share, as children of `parent`, and the arguments each hub's alerts take. */
+function buildUmbrella(parent: pulumi.ComponentResource, name: string, args: MonitoringSharedArgs, field: string, hubs: readonly HubSettings[], validated: { profile: EnvironmentProfile; workbookEnabled: boolean }): Umbrella {
+    const shared = createShared(parent, name, args, field, hubs.map((h) => h.hubResourceId), validated);
+    return {
+        shared,
+        hubArgs: {
             resourceGroupName: args.resourceGroupName,
             location: args.location,
-            profile: this.shared.profile,
-            workspaceId: this.workspaceId,
-            actionGroupIds: this.shared.actionGroupIdList,
-            descriptionExtraLines: this.shared.descriptionExtraLines,
+            profile: shared.profile,
+            workspaceId: shared.workspace.workspaceId,
+            actionGroupIds: shared.actionGroupIdList,
+            descriptionExtraLines: shared.descriptionExtraLines,
             tags: args.tags,
-        };
-    }
+        },
+    };
+}
+
+/**
+ * The child components of an umbrella, kept beside it rather than on it: the component provider
+ * host turns every property of a component class into a schema output, and a component class is not
+ * a type it can serve to other languages. TypeScript users reach them through the umbrella's getters.
+ */
+const UMBRELLA_CHILDREN = new WeakMap<pulumi.ComponentResource, { shared: SharedResources; hubs: Record<string, HubAlerts> }>();
+
+function childrenOf(umbrella: pulumi.ComponentResource): { shared: SharedResources; hubs: Record<string, HubAlerts> } {
+    const children = UMBRELLA_CHILDREN.get(umbrella);
+    if (!children) throw new Error("the umbrella's children are made in its constructor");
+    return children;
 }
 
 /** One hub's own settings as an umbrella passes them to its {@link HubAlerts}. */
@@ -215,15 +213,19 @@ export interface HubMonitoringArgs extends MonitoringSharedArgs {
  * diagnostic setting sending `Connections`, an action group, a connected-devices drop alert,
  * one log search alert per symptom detection and the triage workbook its alerts link to.
  */
-export class HubMonitoring extends MonitoringUmbrella {
-    /** The hub's diagnostic setting and alerts. */
-    public readonly hub: HubAlerts;
+export class HubMonitoring extends pulumi.ComponentResource {
+    /** Resource id of the workspace the logs go to (created or existing). */
+    public readonly workspaceId: pulumi.Output<string>;
+    /** Resource ids of the action groups every alert notifies (created and existing); empty without receivers. */
+    public readonly actionGroupIds: pulumi.Output<string[]>;
+    /** The portal link of the triage workbook; absent when the workbook is disabled. */
+    public readonly workbookLink?: pulumi.Output<string>;
     /** Resource id of the hub's diagnostic setting. */
     public readonly diagnosticSettingId: pulumi.Output<string>;
-    /** Resource id of the connected-devices drop alert, unless disabled. */
+    /** Resource id of the connected-devices drop alert; absent when the alert is disabled. */
     public readonly connectedDevicesAlertId?: pulumi.Output<string>;
-    /** Resource ids of the log search alert rules by detection id. */
-    public readonly ruleIds: Readonly<Record<string, pulumi.Output<string>>>;
+    /** Resource ids of the log search alert rules by detection id (enabled detections only). */
+    public readonly ruleIds: Record<string, pulumi.Output<string>>;
 
     constructor(name: string, args: HubMonitoringArgs, opts?: pulumi.ComponentResourceOptions) {
         const field = "HubMonitoringArgs";
@@ -234,11 +236,17 @@ export class HubMonitoring extends MonitoringUmbrella {
             diagnostics: args.diagnostics,
             errorPath: field,
         };
-        super(`${TYPE_PREFIX}:HubMonitoring`, name, args, field, [hub], opts);
-        this.hub = new HubAlerts(`${name}-hub`, { ...this.hubAlertsArgs(args), ...hub }, { parent: this });
-        this.diagnosticSettingId = this.hub.diagnosticSettingId;
-        this.connectedDevicesAlertId = this.hub.connectedDevicesAlertId;
-        this.ruleIds = this.hub.ruleIds;
+        const validated = validateUmbrella(args, field, [hub]);
+        super(componentToken("HubMonitoring"), name, {}, withLegacyAlias("HubMonitoring", opts));
+        const { shared, hubArgs } = buildUmbrella(this, name, args, field, [hub], validated);
+        const alerts = new HubAlerts(`${name}-hub`, { ...hubArgs, ...hub }, { parent: this });
+        UMBRELLA_CHILDREN.set(this, { shared, hubs: { [alerts.hubName]: alerts } });
+        this.workspaceId = shared.workspace.workspaceId;
+        this.actionGroupIds = shared.actionGroupIds;
+        this.workbookLink = shared.workbook?.portalLink;
+        this.diagnosticSettingId = alerts.diagnosticSettingId;
+        this.connectedDevicesAlertId = alerts.connectedDevicesAlertId;
+        this.ruleIds = alerts.ruleIds;
         this.registerOutputs({
             workspaceId: this.workspaceId,
             actionGroupIds: this.actionGroupIds,
@@ -247,6 +255,23 @@ export class HubMonitoring extends MonitoringUmbrella {
             ruleIds: this.ruleIds,
             workbookLink: this.workbookLink,
         });
+    }
+
+    /** The workspace component (created, or standing for an existing workspace). */
+    get workspace(): MonitoringWorkspace {
+        return childrenOf(this).shared.workspace;
+    }
+    /** The notification component; absent without receivers. */
+    get notifications(): AlertNotifications | undefined {
+        return childrenOf(this).shared.notifications;
+    }
+    /** The triage workbook; absent when disabled. */
+    get workbook(): TriageWorkbook | undefined {
+        return childrenOf(this).shared.workbook;
+    }
+    /** The hub's diagnostic setting and alerts. */
+    get hub(): HubAlerts {
+        return Object.values(childrenOf(this).hubs)[0];
     }
 }
 
@@ -262,13 +287,15 @@ export interface FleetHubOptions {
     diagnostics?: HubDiagnosticsOptions;
 }
 
-/** A hub of a fleet: its resource id, or its resource id with overrides. */
-export type FleetHub = string | FleetHubOptions;
-
 /** Arguments of {@link FleetMonitoring}: the hubs plus the shared arguments. */
 export interface FleetMonitoringArgs extends MonitoringSharedArgs {
-    /** The hubs to monitor: at least one, no duplicates (resource ids compare case-insensitively). Required. */
-    hubs: FleetHub[];
+    /**
+     * Hubs to monitor with the fleet's settings, by resource id (plain strings). Default: none. With
+     * `hubs`, at least one hub in all, and no hub twice (resource ids compare case-insensitively).
+     */
+    hubResourceIds?: string[];
+    /** Hubs to monitor, each with its own overrides merged over the fleet's settings. Default: none (see `hubResourceIds`). */
+    hubs?: FleetHubOptions[];
 }
 
 /** Merges hub-level drop-alert settings over the fleet's: a hub's own threshold or expected count replaces the fleet's. */
@@ -321,13 +348,20 @@ export interface FleetHubPlan {
  * Validates a fleet's hub list (at least one, well-formed, no duplicates) and merges the fleet's
  * settings into each hub's: what {@link FleetMonitoring} builds, and what the replay evaluates.
  */
-export function fleetHubPlans(args: Pick<FleetMonitoringArgs, "hubs" | "detections" | "connectedDevicesAlert" | "diagnostics">, field = "FleetMonitoringArgs"): FleetHubPlan[] {
-    if (!Array.isArray(args.hubs) || args.hubs.length === 0) {
-        throw new ValidationError(`${field}.hubs`, args.hubs, "allowed: a list of at least one IoT Hub resource id");
+export function fleetHubPlans(args: Pick<FleetMonitoringArgs, "hubs" | "hubResourceIds" | "detections" | "connectedDevicesAlert" | "diagnostics">, field = "FleetMonitoringArgs"): FleetHubPlan[] {
+    for (const key of ["hubResourceIds", "hubs"] as const) {
+        if (args[key] !== undefined && !Array.isArray(args[key])) throw new ValidationError(`${field}.${key}`, args[key], "allowed: a list");
     }
-    const hubOptions: FleetHubOptions[] = args.hubs.map((h) => (typeof h === "string" ? { hubResourceId: h } : h));
-    const ids = hubOptions.map((h, i) => requireIotHubId(`${field}.hubs[${i}]`, h.hubResourceId).id);
-    requireUnique(`${field}.hubs`, ids);
+    const byId = (args.hubResourceIds ?? []).map((id, i) => ({ options: { hubResourceId: id } as FleetHubOptions, path: `${field}.hubResourceIds[${i}]` }));
+    const withOptions = (args.hubs ?? []).map((h, i) => {
+        if (typeof h !== "object" || h === null) throw new ValidationError(`${field}.hubs[${i}]`, h, "allowed: an object {hubResourceId, detections?, connectedDevicesAlert?, diagnostics?} (plain ids go in hubResourceIds)");
+        return { options: h, path: `${field}.hubs[${i}]` };
+    });
+    const entries = [...byId, ...withOptions];
+    if (entries.length === 0) throw new ValidationError(`${field}.hubs`, args.hubs, "allowed: at least one IoT Hub, in hubResourceIds or hubs");
+    const hubOptions = entries.map((e) => e.options);
+    const ids = entries.map((e) => requireIotHubId(e.path, e.options.hubResourceId).id);
+    requireUnique(entries.map((e) => e.path), ids);
     const keys = hubKeys(ids);
     return hubOptions.map((h, i) => ({
         key: keys[i],
@@ -335,7 +369,7 @@ export function fleetHubPlans(args: Pick<FleetMonitoringArgs, "hubs" | "detectio
         detections: mergeDetectionSettings(args.detections, h.detections),
         connectedDevicesAlert: mergeDropAlertSettings(args.connectedDevicesAlert, h.connectedDevicesAlert),
         diagnostics: { ...args.diagnostics, ...h.diagnostics },
-        errorPath: `${field}.hubs[${i}]`,
+        errorPath: entries[i].path,
     }));
 }
 
@@ -344,26 +378,32 @@ export function fleetHubPlans(args: Pick<FleetMonitoringArgs, "hubs" | "detectio
  * diagnostic setting, a connected-devices drop alert and one log search alert per detection;
  * one triage workbook over all the hubs, linked from every alert.
  */
-export class FleetMonitoring extends MonitoringUmbrella {
-    /** Per-hub components by hub key (the hub name, disambiguated when two hubs share a name). */
-    public readonly hubs: Readonly<Record<string, HubAlerts>>;
-    /** Diagnostic-setting ids by hub key. */
-    public readonly diagnosticSettingIds: Readonly<Record<string, pulumi.Output<string>>>;
-    /** Drop-alert ids by hub key (hubs with the alert enabled). */
-    public readonly connectedDevicesAlertIds: Readonly<Record<string, pulumi.Output<string>>>;
-    /** Log search alert rule ids by hub key, then detection id. */
-    public readonly ruleIds: Readonly<Record<string, Readonly<Record<string, pulumi.Output<string>>>>>;
+export class FleetMonitoring extends pulumi.ComponentResource {
+    /** Resource id of the shared workspace the logs go to (created or existing). */
+    public readonly workspaceId: pulumi.Output<string>;
+    /** Resource ids of the action groups every alert notifies (created and existing); empty without receivers. */
+    public readonly actionGroupIds: pulumi.Output<string[]>;
+    /** The portal link of the shared triage workbook; absent when the workbook is disabled. */
+    public readonly workbookLink?: pulumi.Output<string>;
+    /** Diagnostic-setting ids by hub key (the hub name, with a short hash of its id when two hubs share a name). */
+    public readonly diagnosticSettingIds: Record<string, pulumi.Output<string>>;
+    /** Drop-alert ids by hub key, for the hubs with the alert enabled. */
+    public readonly connectedDevicesAlertIds: Record<string, pulumi.Output<string>>;
+    /** Log search alert rule ids by hub key, then detection id (enabled detections only). */
+    public readonly ruleIds: Record<string, Record<string, pulumi.Output<string>>>;
 
     constructor(name: string, args: FleetMonitoringArgs, opts?: pulumi.ComponentResourceOptions) {
-        const plans = fleetHubPlans(args, "FleetMonitoringArgs");
-        super(`${TYPE_PREFIX}:FleetMonitoring`, name, args, "FleetMonitoringArgs", plans, opts);
-
+        const field = "FleetMonitoringArgs";
+        const plans = fleetHubPlans(args, field);
+        const validated = validateUmbrella(args, field, plans);
+        super(componentToken("FleetMonitoring"), name, {}, withLegacyAlias("FleetMonitoring", opts));
+        const { shared, hubArgs } = buildUmbrella(this, name, args, field, plans, validated);
         const hubs: Record<string, HubAlerts> = {};
         for (const plan of plans) {
             hubs[plan.key] = new HubAlerts(
                 `${name}-${plan.key}`,
                 {
-                    ...this.hubAlertsArgs(args),
+                    ...hubArgs,
                     hubResourceId: plan.hubResourceId,
                     detections: plan.detections,
                     connectedDevicesAlert: plan.connectedDevicesAlert,
@@ -373,9 +413,12 @@ export class FleetMonitoring extends MonitoringUmbrella {
                 { parent: this },
             );
         }
-        this.hubs = hubs;
+        UMBRELLA_CHILDREN.set(this, { shared, hubs });
         const map = <T>(f: (h: HubAlerts) => T | undefined): Record<string, T> =>
             Object.fromEntries(Object.entries(hubs).flatMap(([k, h]) => (f(h) === undefined ? [] : [[k, f(h) as T]])));
+        this.workspaceId = shared.workspace.workspaceId;
+        this.actionGroupIds = shared.actionGroupIds;
+        this.workbookLink = shared.workbook?.portalLink;
         this.diagnosticSettingIds = map((h) => h.diagnosticSettingId);
         this.connectedDevicesAlertIds = map((h) => h.connectedDevicesAlertId);
         this.ruleIds = map((h) => h.ruleIds);
@@ -387,5 +430,22 @@ export class FleetMonitoring extends MonitoringUmbrella {
             ruleIds: this.ruleIds,
             workbookLink: this.workbookLink,
         });
+    }
+
+    /** The shared workspace component (created, or standing for an existing workspace). */
+    get workspace(): MonitoringWorkspace {
+        return childrenOf(this).shared.workspace;
+    }
+    /** The notification component; absent without receivers. */
+    get notifications(): AlertNotifications | undefined {
+        return childrenOf(this).shared.notifications;
+    }
+    /** The shared triage workbook; absent when disabled. */
+    get workbook(): TriageWorkbook | undefined {
+        return childrenOf(this).shared.workbook;
+    }
+    /** Per-hub components by hub key (the hub name, disambiguated when two hubs share a name). */
+    get hubs(): Readonly<Record<string, HubAlerts>> {
+        return childrenOf(this).hubs;
     }
 }

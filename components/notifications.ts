@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as monitor from "@pulumi/azure-native/monitor";
-import { TYPE_PREFIX } from "./naming";
+import { componentToken, withLegacyAlias } from "./naming";
 import { requireTagsInput } from "./tags";
 import { SecureWebhookApplication, secureWebhookOwners } from "./secureWebhook";
 import {
@@ -91,7 +91,7 @@ export class AlertNotifications extends pulumi.ComponentResource {
     public readonly secureWebhookApplication?: SecureWebhookApplication;
 
     constructor(name: string, args: AlertNotificationsArgs, opts?: pulumi.ComponentResourceOptions) {
-        super(`${TYPE_PREFIX}:AlertNotifications`, name, {}, opts);
+        super(componentToken("AlertNotifications"), name, {}, withLegacyAlias("AlertNotifications", opts));
         requireTagsInput("AlertNotificationsArgs.tags", args.tags);
         const field = "AlertNotificationsArgs";
         const emails = args.emails ?? [];

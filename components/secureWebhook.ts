@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as azuread from "@pulumi/azuread";
-import { TYPE_PREFIX } from "./naming";
+import { componentToken, withLegacyAlias } from "./naming";
 import { requireGuid, requireNonEmptyString, requireUnique, ValidationError } from "../azure/validation";
 
 /** Application (client) id of Microsoft's "Azure Monitor Action Group" service principal, which calls secure webhooks. */
@@ -63,7 +63,7 @@ export class SecureWebhookApplication extends pulumi.ComponentResource {
     public readonly owners: pulumi.Output<string[]>;
 
     constructor(name: string, args: SecureWebhookApplicationArgs, opts?: pulumi.ComponentResourceOptions) {
-        super(`${TYPE_PREFIX}:SecureWebhookApplication`, name, {}, opts);
+        super(componentToken("SecureWebhookApplication"), name, {}, withLegacyAlias("SecureWebhookApplication", opts));
         const field = "SecureWebhookApplicationArgs";
         const displayName = requireNonEmptyString(`${field}.displayName`, args.displayName ?? `iothub-404104-alerts-${name}`);
         const extraOwners = secureWebhookOwners(`${field}.owners`, args.owners);

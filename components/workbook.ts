@@ -17,7 +17,7 @@ import {
 } from "../queries/workbook/items";
 import { renderWorkbookQuery, type SharedParameterValues } from "../queries/workbook/render";
 import type { DetectionSettingsMap } from "./hubAlerts";
-import { hubNameFromId, TYPE_PREFIX } from "./naming";
+import { hubNameFromId, componentToken, withLegacyAlias } from "./naming";
 import { requireTagsInput } from "./tags";
 import { requireGuid, requireIotHubId, requireNonEmptyString, requireUnique, ValidationError } from "../azure/validation";
 
@@ -391,7 +391,7 @@ export class TriageWorkbook extends pulumi.ComponentResource {
     public readonly displayName: string;
 
     constructor(name: string, args: TriageWorkbookArgs, opts?: pulumi.ComponentResourceOptions) {
-        super(`${TYPE_PREFIX}:TriageWorkbook`, name, {}, opts);
+        super(componentToken("TriageWorkbook"), name, {}, withLegacyAlias("TriageWorkbook", opts));
         requireTagsInput("TriageWorkbookArgs.tags", args.tags);
         const field = args.errorPath ?? "TriageWorkbookArgs";
         if (!Array.isArray(args.hubResourceIds) || args.hubResourceIds.length === 0) {

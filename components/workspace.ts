@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as operationalinsights from "@pulumi/azure-native/operationalinsights";
-import { TYPE_PREFIX } from "./naming";
+import { componentToken, withLegacyAlias } from "./naming";
 import { citeLimit, LIMITS } from "../azure/limits";
 import { requireBoolean, requireInLimit, requireName, requireOneOf, requireWorkspaceId, ValidationError } from "../azure/validation";
 import { requireTagsInput } from "./tags";
@@ -111,7 +111,7 @@ export class MonitoringWorkspace extends pulumi.ComponentResource {
     public readonly retentionInDays?: number;
 
     constructor(name: string, args: MonitoringWorkspaceArgs, opts?: pulumi.ComponentResourceOptions) {
-        super(`${TYPE_PREFIX}:MonitoringWorkspace`, name, {}, opts);
+        super(componentToken("MonitoringWorkspace"), name, {}, withLegacyAlias("MonitoringWorkspace", opts));
         const field = "MonitoringWorkspaceArgs";
         if (args.existingWorkspaceId !== undefined) {
             const existing = requireWorkspaceId(`${field}.existingWorkspaceId`, args.existingWorkspaceId);

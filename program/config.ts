@@ -282,12 +282,12 @@ function checkAlertSettings(fleet: FleetMonitoringArgs, profile: EnvironmentProf
     if (fleetDrop.enabled !== undefined) requireBoolean(`${k("connectedDevicesAlert")}.enabled`, fleetDrop.enabled);
     validateDropAlertFields(k("connectedDevicesAlert"), fleetDrop);
     if (fleet.diagnostics) validateDiagnosticsOptions(k("diagnostics"), fleet.diagnostics);
-    const firstHub = typeof fleet.hubs[0] === "string" ? fleet.hubs[0] : fleet.hubs[0].hubResourceId;
+    const hubs = fleet.hubs ?? [];
+    const firstHub = hubs[0].hubResourceId;
     for (const [id, s] of Object.entries(fleet.detections ?? {})) {
         checkDetection(`${k("detections")}.${id}`, id, firstHub, profile, s);
     }
-    fleet.hubs.forEach((entry, i) => {
-        const h: FleetHubOptions = typeof entry === "string" ? { hubResourceId: entry } : entry;
+    hubs.forEach((h, i) => {
         const hubKey = `${k("hubs")}[${i}]`;
         if (h.connectedDevicesAlert) {
             if (h.connectedDevicesAlert.enabled !== undefined) requireBoolean(`${hubKey}.connectedDevicesAlert.enabled`, h.connectedDevicesAlert.enabled);

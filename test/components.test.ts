@@ -62,7 +62,8 @@ beforeAll(async () => {
     const fleet = new C.FleetMonitoring(
         "fleet",
         {
-            hubs: [HUB_A, { hubResourceId: HUB_B, connectedDevicesAlert: { expectedConnectedDevices: 500 }, detections: { "mass-disconnect": { severity: 4 } } }],
+            hubResourceIds: [HUB_A],
+            hubs: [{ hubResourceId: HUB_B, connectedDevicesAlert: { expectedConnectedDevices: 500 }, detections: { "mass-disconnect": { severity: 4 } } }],
             resourceGroupName: "rg-mon",
             location: "westeurope",
             profile: "prod",
@@ -182,7 +183,7 @@ describe("names and tags within Azure's limits", () => {
             /^ConnectedDevicesDropAlertArgs\.tags\.owner: "v+" is not valid; a tag value of 257 characters; allowed: at most 256/,
         );
         expect(() =>
-            new C.FleetMonitoring("tags-fleet", { hubs: [HUB_A], ...base, profile: "dev", connectedDevicesAlert: { threshold: 1 }, tags: { "a<b": "x" } }),
+            new C.FleetMonitoring("tags-fleet", { hubResourceIds: [HUB_A], ...base, profile: "dev", connectedDevicesAlert: { threshold: 1 }, tags: { "a<b": "x" } }),
         ).toThrow(/^FleetMonitoringArgs\.tags\.a<b: "a<b" is not valid; a tag name with "<"/);
     });
 });
@@ -351,9 +352,12 @@ describe("FleetMonitoring", () => {
     });
     it("refuses an empty hub list, duplicate hubs (case-insensitive) and unknown detection ids", () => {
         const base = { resourceGroupName: "rg", location: "westeurope", profile: "dev" as const, connectedDevicesAlert: { threshold: 1 } };
-        expect(() => new C.FleetMonitoring("empty", { ...base, hubs: [] })).toThrow(/FleetMonitoringArgs\.hubs: \[\] is not valid/);
-        expect(() => new C.FleetMonitoring("dup", { ...base, hubs: [HUB_A, HUB_A.toLowerCase()] })).toThrow(/FleetMonitoringArgs\.hubs\[1\]: .* it repeats FleetMonitoringArgs\.hubs\[0\]/);
-        expect(() => new C.FleetMonitoring("typo", { ...base, hubs: [HUB_A], detections: { "mass-disconect": {} } })).toThrow(/detections\.mass-disconect: "mass-disconect" is not valid; unknown detection/);
+        expect(() => new C.FleetMonitoring("empty", { ...base, hubs: [] })).toThrow(/^FleetMonitoringArgs\.hubs: \[\] is not valid; allowed: at least one IoT Hub, in hubResourceIds or hubs$/);
+        expect(() => new C.FleetMonitoring("none", { ...base })).toThrow(/^FleetMonitoringArgs\.hubs: \(missing\) is not valid; allowed: at least one IoT Hub/);
+        expect(() => new C.FleetMonitoring("dup", { ...base, hubResourceIds: [HUB_A, HUB_A.toLowerCase()] })).toThrow(/FleetMonitoringArgs\.hubResourceIds\[1\]: .* it repeats FleetMonitoringArgs\.hubResourceIds\[0\]/);
+        expect(() => new C.FleetMonitoring("dup2", { ...base, hubResourceIds: [HUB_A], hubs: [{ hubResourceId: HUB_A.toUpperCase() }] })).toThrow(/FleetMonitoringArgs\.hubs\[0\]: .* it repeats FleetMonitoringArgs\.hubResourceIds\[0\]/);
+        expect(() => new C.FleetMonitoring("string", { ...base, hubs: [HUB_A as never] })).toThrow(/^FleetMonitoringArgs\.hubs\[0\]: .* allowed: an object \{hubResourceId, .*\(plain ids go in hubResourceIds\)$/);
+        expect(() => new C.FleetMonitoring("typo", { ...base, hubResourceIds: [HUB_A], detections: { "mass-disconect": {} } })).toThrow(/detections\.mass-disconect: "mass-disconect" is not valid; unknown detection/);
     });
     it("checks every hub's settings before it registers anything: a bad value on the last hub leaves no workspace, action group or Entra ID app behind", async () => {
         const opts = { transformations: [engine.transformation] };
@@ -364,7 +368,7 @@ describe("FleetMonitoring", () => {
             notifications: { secureWebhook: { name: "incident", url: "https://incident.contoso.com/api" } },
             connectedDevicesAlert: { threshold: 1 },
         };
-        expect(() => new C.FleetMonitoring("late-typo", { ...args, hubs: [HUB_A, { hubResourceId: HUB_B, detections: { "random-disconnect": { severity: 9 as never } } }] }, opts)).toThrow(
+        expect(() => new C.FleetMonitoring("late-typo", { ...args, hubs: [{ hubResourceId: HUB_A }, { hubResourceId: HUB_B, detections: { "random-disconnect": { severity: 9 as never } } }] }, opts)).toThrow(
             /FleetMonitoringArgs\.hubs\[1\]\.detections\.random-disconnect\.severity: 9 is not valid/,
         );
         expect(() => new C.HubMonitoring("late-drop", { ...args, hubResourceId: HUB_A, connectedDevicesAlert: { threshold: 1, windowSize: "PT7M" as never } }, opts)).toThrow(/HubMonitoringArgs\.connectedDevicesAlert\.windowSize: "PT7M"/);

@@ -5,7 +5,7 @@ import { ACTION_GROUP_ID, HUB_A, HUB_B, SUB, WORKSPACE_ID, one, under } from "./
 
 const T = {
     workbook: "azure-native:applicationinsights:Workbook",
-    component: "iothub404104:monitoring:TriageWorkbook",
+    component: "iothub-404104-monitoring:index:TriageWorkbook",
     rule: "azure-native:monitor:ScheduledQueryRule",
     metricAlert: "azure-native:monitor:MetricAlert",
     workspace: "azure-native:operationalinsights:Workspace",
@@ -42,7 +42,7 @@ beforeAll(async () => {
     const fleet = new C.FleetMonitoring(
         "fleet",
         {
-            hubs: [HUB_A, HUB_B],
+            hubResourceIds: [HUB_A, HUB_B],
             resourceGroupName: "rg-mon",
             location: "westeurope",
             profile: "prod",
@@ -125,7 +125,7 @@ describe("the umbrellas' workbook", () => {
     it("is created by default, once per fleet, over all its hubs, with the created workspace as source", () => {
         const w = one(R, T.workbook, "fleet-workbook");
         expect(w.parent).toBe(`${T.component}::fleet-workbook`);
-        expect(one(R, T.component, "fleet-workbook").parent).toBe("iothub404104:monitoring:FleetMonitoring::fleet");
+        expect(one(R, T.component, "fleet-workbook").parent).toBe("iothub-404104-monitoring:index:FleetMonitoring::fleet");
         const ws = one(R, T.workspace, "fleet-workspace");
         expect(w.inputs.sourceId).toBe(String(ws.id).toLowerCase());
         const data = JSON.parse(String(w.inputs.serializedData));
