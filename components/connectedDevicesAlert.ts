@@ -14,6 +14,9 @@ export const IOT_HUB_METRIC_NAMESPACE = "Microsoft.Devices/IotHubs";
 /** Aggregations a drop alert may use: `connectedDeviceCount` is a snapshot metric (never summed). */
 export type DropAggregation = "Minimum" | "Average";
 
+/** The aggregations a drop alert may take. */
+export const DROP_AGGREGATIONS: readonly DropAggregation[] = ["Minimum", "Average"];
+
 /**
  * Settings of the connected-devices drop alert, shared by the component and the umbrellas.
  * The threshold is either `threshold` or derived from `expectedConnectedDevices` and
@@ -27,14 +30,14 @@ export interface ConnectedDevicesAlertSettings {
     expectedConnectedDevices?: number;
     /** Drop below `expectedConnectedDevices`, in percent (1..100), that fires the alert. Default: 20. */
     maxDropPercent?: number;
-    /** Aggregation of the metric over the window: `Minimum` (default) catches short drops, `Average` ignores them. */
-    timeAggregation?: DropAggregation;
+    /** Aggregation of the metric over the window, `Minimum` or `Average` (checked at run time): `Minimum` catches short drops, `Average` ignores them. Default: `Minimum`. */
+    timeAggregation?: string;
     /** Window of the metric the condition looks at. Default: `PT5M`. */
     windowSize?: IsoDuration;
     /** How often the alert is evaluated. Default: `PT1M`. */
     evaluationFrequency?: IsoDuration;
-    /** Alert severity 0 (critical) to 4 (verbose). Default: 2. */
-    severity?: Severity;
+    /** Alert severity, a whole number from 0 (critical) to 4 (verbose) (checked at run time). Default: the profile's (dev 3, staging 2, prod 1). */
+    severity?: number;
     /** Whether Azure resolves the alert when the count recovers. Default: `true`. */
     autoMitigate?: boolean;
 }
@@ -53,7 +56,7 @@ export interface ConnectedDevicesDropAlertArgs extends ConnectedDevicesAlertSett
      * Lines appended to the alert's description, e.g. the triage workbook's link; a line may be an
      * output known only at deployment, and the description then waits for it. Default: none.
      */
-    descriptionExtraLines?: readonly pulumi.Input<string>[];
+    descriptionExtraLines?: pulumi.Input<string>[];
 }
 
 /** The resolved condition of a drop alert, for tables and reports. */
@@ -83,7 +86,7 @@ export interface DropAlertCondition {
 export function validateDropAlertFields(field: string, s: ConnectedDevicesAlertSettings): void {
     if (s.evaluationFrequency !== undefined) requireDuration(`${field}.evaluationFrequency`, s.evaluationFrequency, LIMITS.metricAlertFrequency);
     if (s.windowSize !== undefined) requireDuration(`${field}.windowSize`, s.windowSize, LIMITS.metricAlertWindow);
-    if (s.timeAggregation !== undefined) requireOneOf(`${field}.timeAggregation`, s.timeAggregation, ["Minimum", "Average"] as const);
+    if (s.timeAggregation !== undefined) requireOneOf(`${field}.timeAggregation`, s.timeAggregation, DROP_AGGREGATIONS);
     if (s.severity !== undefined) requireSeverity(`${field}.severity`, s.severity);
     if (s.autoMitigate !== undefined) requireBoolean(`${field}.autoMitigate`, s.autoMitigate);
     if (s.threshold !== undefined) requireInLimit(`${field}.threshold`, s.threshold, LIMITS.connectedDevicesThreshold);
@@ -97,8 +100,8 @@ export function resolveDropAlertCondition(field: string, s: ConnectedDevicesAler
     const evaluationFrequency = requireDuration(`${field}.evaluationFrequency`, s.evaluationFrequency ?? "PT1M", LIMITS.metricAlertFrequency);
     const windowSize = requireDuration(`${field}.windowSize`, s.windowSize ?? "PT5M", LIMITS.metricAlertWindow);
     requireWindowCoversFrequency(`${field}.windowSize`, windowSize, evaluationFrequency);
-    const timeAggregation = s.timeAggregation ?? "Minimum";
-    const severity = s.severity ?? 2;
+    const timeAggregation = requireOneOf(`${field}.timeAggregation`, s.timeAggregation ?? "Minimum", DROP_AGGREGATIONS);
+    const severity = requireSeverity(`${field}.severity`, s.severity ?? 2);
     const autoMitigate = s.autoMitigate ?? true;
     let threshold: number;
     if (s.threshold !== undefined) {

@@ -6,23 +6,95 @@
 import * as pulumi from "@pulumi/pulumi";
 import type * as monitor from "@pulumi/azure-native/monitor";
 import { brokenConstraints, MAX_LOG_LATENESS, MONITORED_HUBS_PARAMETER, renderDetectionQuery, type DetectionDefinition, type EnvironmentProfile, type FailingPeriods } from "../queries/detection";
-import type { KqlValue } from "../kql/literals";
+import { validateParameterValue, type KqlParameter, type KqlValue } from "../kql/literals";
 import { LOG_ALERT_MAX_QUERY_RANGE_SECONDS, LOG_ALERT_STATEFUL_MAX_FREQUENCY_SECONDS, formatIsoDuration, parseIsoDuration, requireDuration, requireWindowCoversFrequency, type IsoDuration } from "../azure/durations";
 import { citeLimit, LIMITS } from "../azure/limits";
 import { checkQuery, checkRuleSize, isOneMinuteRule } from "../kql/check";
 import { hubNameFromId } from "./naming";
-import { requireBoolean, requireInLimit, requireInteger, requireSeverity, ValidationError, type Severity } from "../azure/validation";
+import { requireBoolean, requireInLimit, requireInteger, requireKnownKeys, requireSeverity, ValidationError, type Severity } from "../azure/validation";
+
+/**
+ * Values of a detection's KQL parameters by name, one map per kind of value (a component package
+ * carries no value of several types): `numbers` for `int` and `real` parameters (e.g. `zScore: 6`),
+ * `durations` for `timespan` ones (ISO 8601, e.g. `PT10M`), `strings` for `string` ones and `lists`
+ * for `stringList` ones. Each name is checked against the detection's catalog entry, the map against
+ * the parameter's kind, and the value against its range. Default: every map empty.
+ */
+export interface DetectionParameters {
+    /** Values of `int` and `real` parameters. Default: none. */
+    numbers?: Record<string, number>;
+    /** Values of `timespan` parameters, as ISO 8601 durations. Default: none. */
+    durations?: Record<string, string>;
+    /** Values of `string` parameters. Default: none. */
+    strings?: Record<string, string>;
+    /** Values of `stringList` parameters. Default: none. */
+    lists?: Record<string, string[]>;
+}
+
+/** Which map of {@link DetectionParameters} holds a parameter of each KQL kind. */
+const PARAMETER_MAP_OF_KIND: Readonly<Record<KqlParameter["type"], keyof DetectionParameters>> = { int: "numbers", real: "numbers", timespan: "durations", string: "strings", stringList: "lists" };
+
+/**
+ * The parameter values of `parameters` for `detection`, by name, each checked: a name the detection
+ * has, in the map of its kind, with a value in its range. `field` is the path of `parameters`.
+ */
+export function detectionParameterValues(field: string, detection: DetectionDefinition, parameters: DetectionParameters | undefined): Record<string, KqlValue> {
+    if (parameters === undefined) return {};
+    requireKnownKeys(field, parameters, ["numbers", "durations", "strings", "lists"]);
+    const out: Record<string, KqlValue> = {};
+    for (const map of ["numbers", "durations", "strings", "lists"] as const) {
+        const values: unknown = parameters[map];
+        if (values === undefined) continue;
+        if (typeof values !== "object" || values === null || Array.isArray(values)) throw new ValidationError(`${field}.${map}`, values, "allowed: a map of parameter names to values");
+        for (const [name, value] of Object.entries(values)) {
+            const param = detection.parameters[name];
+            if (param === undefined || name === MONITORED_HUBS_PARAMETER) {
+                const settable = Object.keys(detection.parameters).filter((n) => n !== MONITORED_HUBS_PARAMETER);
+                throw new ValidationError(`${field}.${map}.${name}`, value, `${name === MONITORED_HUBS_PARAMETER ? "bound by the components to the monitored hub; not settable" : `not a parameter of ${detection.id}`}; allowed: ${settable.join(", ")}`);
+            }
+            const expected = PARAMETER_MAP_OF_KIND[param.type];
+            if (expected !== map) throw new ValidationError(`${field}.${map}.${name}`, value, `${name} is a ${param.type} parameter; give it under ${field}.${expected}`);
+            out[name] = validateParameterValue(`${field}.${map}.${name}`, param, value);
+        }
+    }
+    return out;
+}
+
+/** Sorts flat parameter values (name to value, as a stack file gives them) into the maps of {@link DetectionParameters} by each parameter's kind; names the detection lacks are left to the caller to refuse. */
+export function toDetectionParameters(detection: DetectionDefinition, values: Readonly<Record<string, KqlValue>>): DetectionParameters {
+    const out: { numbers?: Record<string, number>; durations?: Record<string, string>; strings?: Record<string, string>; lists?: Record<string, string[]> } = {};
+    for (const [name, value] of Object.entries(values)) {
+        const kind = detection.parameters[name]?.type;
+        if (kind === undefined) continue;
+        const map = PARAMETER_MAP_OF_KIND[kind];
+        if (map === "numbers") (out.numbers ??= {})[name] = value as number;
+        else if (map === "lists") (out.lists ??= {})[name] = [...(value as readonly string[])];
+        else (out[map] ??= {})[name] = value as string;
+    }
+    return out;
+}
+
+/** Merges two parameter sets map by map, `over`'s values replacing `base`'s. */
+export function mergeDetectionParameters(base: DetectionParameters | undefined, over: DetectionParameters | undefined): DetectionParameters | undefined {
+    if (base === undefined) return over;
+    if (over === undefined) return base;
+    const out: DetectionParameters = {};
+    for (const map of ["numbers", "durations", "strings", "lists"] as const) {
+        if (base[map] !== undefined || over[map] !== undefined) Object.assign(out, { [map]: { ...base[map], ...over[map] } });
+    }
+    return out;
+}
 
 /** Per-detection settings a stack or caller can override; every field defaults to the catalog entry. */
 export interface DetectionSettings {
     /** Whether the detection's alert rule is created. Default: `true`. */
     enabled?: boolean;
     /** Alert severity 0..4. Default: the catalog's severity for the environment profile. */
-    severity?: Severity;
+    severity?: number;
     /** Threshold the measure column is compared with. Default: the catalog's threshold. */
     threshold?: number;
-    /** Values of the detection's KQL parameters (e.g. `minDevices`), checked against their types and ranges. Default: the catalog's defaults. */
-    parameters?: Record<string, KqlValue>;
+    /** Values of the detection's KQL parameters, by kind (e.g. `{numbers: {minDevices: 2}}`), checked against their kinds and ranges. Default: the catalog's defaults. */
+    parameters?: DetectionParameters;
     /** How often the rule runs (ISO 8601, one Azure allows). Default: the catalog's frequency. */
     evaluationFrequency?: IsoDuration;
     /** Window of logs each evaluation reads (ISO 8601, at least the frequency). Default: the catalog's window. */
@@ -144,10 +216,7 @@ export function resolveDetectionRule(
     if ((parseIsoDuration(windowSize) ?? 0) * periods > LOG_ALERT_MAX_QUERY_RANGE_SECONDS) {
         throw new ValidationError(`${field}.failingPeriods.numberOfEvaluationPeriods`, periods, `allowed: window ${windowSize} x periods may not exceed ${formatIsoDuration(LOG_ALERT_MAX_QUERY_RANGE_SECONDS)} ${citeLimit(LIMITS.logAlertQueryRange)}`);
     }
-    const userParameters = settings.parameters ?? {};
-    if (MONITORED_HUBS_PARAMETER in userParameters) {
-        throw new ValidationError(`${field}.parameters.${MONITORED_HUBS_PARAMETER}`, userParameters[MONITORED_HUBS_PARAMETER], "bound by the components to the monitored hub; not settable");
-    }
+    const userParameters = detectionParameterValues(`${field}.parameters`, detection, settings.parameters);
     const parameters: Record<string, KqlValue> = { ...userParameters, [MONITORED_HUBS_PARAMETER]: [hubResourceId.toLowerCase()] };
     const query = renderDetectionQuery(detection, parameters, `${field}.parameters`);
     const broken = brokenConstraints(detection, parameters, parseIsoDuration(windowSize) ?? 0);

@@ -4,11 +4,11 @@ import { DETECTIONS } from "../queries/catalog";
 import type { EnvironmentProfile } from "../queries/detection";
 import { ConnectedDevicesDropAlert, resolveDropAlertCondition, type ConnectedDevicesAlertSettings } from "./connectedDevicesAlert";
 import { detectionDescription, resolveDetectionRule, scheduledQueryRuleArgs, type DetectionSettings, type ResolvedDetectionRule } from "./detectionRule";
-import { HubDiagnostics, validateDiagnosticsOptions, type HubDiagnosticsArgs } from "./hubDiagnostics";
+import { HubDiagnostics, validateDiagnosticsOptions, type HubDiagnosticsOptions } from "./hubDiagnostics";
 import { hubNameFromId, componentToken, withLegacyAlias } from "./naming";
 import { requireTagsInput } from "./tags";
-import { PROFILE_DEFAULTS } from "./profiles";
-import { requireBoolean, requireIotHubId, ValidationError } from "../azure/validation";
+import { ENVIRONMENT_PROFILES, PROFILE_DEFAULTS } from "./profiles";
+import { requireBoolean, requireIotHubId, requireOneOf, ValidationError } from "../azure/validation";
 
 /** Settings of the connected-devices drop alert as the umbrellas take them: the alert's settings plus an on/off switch. */
 export interface ConnectedDevicesAlertOptions extends ConnectedDevicesAlertSettings {
@@ -16,8 +16,6 @@ export interface ConnectedDevicesAlertOptions extends ConnectedDevicesAlertSetti
     enabled?: boolean;
 }
 
-/** Diagnostic-setting options as the umbrellas take them (the hub and workspace come from the umbrella). */
-export type HubDiagnosticsOptions = Omit<HubDiagnosticsArgs, "hubResourceId" | "workspaceId">;
 
 /** Per-detection settings keyed by detection id (`periodic-disconnect`, `mass-disconnect`, ...). */
 export type DetectionSettingsMap = Record<string, DetectionSettings>;
@@ -47,8 +45,8 @@ export interface HubAlertsArgs {
     resourceGroupName: pulumi.Input<string>;
     /** Region of the log search alert rules (normally the workspace's). Required. */
     location: pulumi.Input<string>;
-    /** Environment profile that sets severities and defaults. Default: `prod`. */
-    profile?: EnvironmentProfile;
+    /** Environment profile that sets severities and defaults: `dev`, `staging` or `prod` (checked at run time). Default: `prod`. */
+    profile?: string;
     /** Resource id of the Log Analytics workspace. Required. */
     workspaceId: pulumi.Input<string>;
     /** Action groups the alerts notify. Default: none. */
@@ -65,7 +63,7 @@ export interface HubAlertsArgs {
      * for it, and {@link HubAlerts.resolvedRules} carry {@link DEPLOYMENT_TIME_LINE} in its place.
      * Default: none.
      */
-    descriptionExtraLines?: readonly pulumi.Input<string>[];
+    descriptionExtraLines?: pulumi.Input<string>[];
     /** Tags of every alert rule. Default: none. */
     tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
     /** Prefix of error paths, so messages name the caller's config key. Default: `HubAlertsArgs`. */
@@ -95,8 +93,7 @@ export interface HubAlertsPlan {
 export function planHubAlerts(args: Omit<HubAlertsArgs, "resourceGroupName" | "location" | "workspaceId" | "actionGroupIds" | "tags">): HubAlertsPlan {
     const field = args.errorPath ?? "HubAlertsArgs";
     const hub = requireIotHubId(`${field}.hubResourceId`, args.hubResourceId);
-    const profile = args.profile ?? "prod";
-    if (!PROFILE_DEFAULTS[profile]) throw new ValidationError(`${field}.profile`, profile, "allowed: dev, staging, prod");
+    const profile = requireOneOf(`${field}.profile`, args.profile ?? "prod", ENVIRONMENT_PROFILES);
     const settings = args.detections ?? {};
     for (const id of Object.keys(settings)) {
         if (!DETECTIONS.some((d) => d.id === id)) {

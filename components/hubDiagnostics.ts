@@ -39,19 +39,23 @@ export const DEFAULT_DIAGNOSTIC_SETTING_NAME = "iothub-404104-monitoring";
  * (its properties must match these arguments, or the preview shows the difference to resolve).
  * After the first successful `pulumi up`, remove `adoptExisting`.
  */
-export interface HubDiagnosticsArgs {
-    /** Resource id of the IoT Hub (`/subscriptions/.../providers/Microsoft.Devices/IotHubs/<name>`), as a plain string. Required. */
-    hubResourceId: string;
-    /** Resource id of the Log Analytics workspace that receives the logs. Required. */
-    workspaceId: pulumi.Input<string>;
-    /** Log categories to send besides `Connections`. Default: none. */
-    additionalCategories?: IotHubLogCategory[];
+export interface HubDiagnosticsOptions {
+    /** Log categories to send besides `Connections`, each one of {@link IOT_HUB_LOG_CATEGORIES} (checked at run time). Default: none. */
+    additionalCategories?: string[];
     /** Whether to send the hub's platform metrics (`AllMetrics`) too. Default: `true`. */
     sendAllMetrics?: boolean;
     /** Name of the diagnostic setting on the hub. Default: `iothub-404104-monitoring`. */
     settingName?: string;
-    /** Import an existing setting of this name instead of creating one (see above). Default: `false`. */
+    /** Import an existing setting of this name instead of creating one (see {@link HubDiagnostics}). Default: `false`. */
     adoptExisting?: boolean;
+}
+
+/** Arguments of {@link HubDiagnostics}: the hub, the workspace, and the {@link HubDiagnosticsOptions}. */
+export interface HubDiagnosticsArgs extends HubDiagnosticsOptions {
+    /** Resource id of the IoT Hub (`/subscriptions/.../providers/Microsoft.Devices/IotHubs/<name>`), as a plain string. Required. */
+    hubResourceId: string;
+    /** Resource id of the Log Analytics workspace that receives the logs. Required. */
+    workspaceId: pulumi.Input<string>;
 }
 
 /** The validated diagnostic-setting options with defaults applied. */
@@ -63,7 +67,7 @@ export interface ResolvedDiagnosticsOptions {
 }
 
 /** Validates diagnostic-setting options (categories known and not repeated, name, switches); `field` prefixes error paths. */
-export function validateDiagnosticsOptions(field: string, args: Omit<HubDiagnosticsArgs, "hubResourceId" | "workspaceId">): ResolvedDiagnosticsOptions {
+export function validateDiagnosticsOptions(field: string, args: HubDiagnosticsOptions): ResolvedDiagnosticsOptions {
     const extra = args.additionalCategories ?? [];
     if (!Array.isArray(extra)) throw new ValidationError(`${field}.additionalCategories`, extra, `allowed: a list of ${IOT_HUB_LOG_CATEGORIES.join(", ")}`);
     extra.forEach((c, i) => {
@@ -73,7 +77,7 @@ export function validateDiagnosticsOptions(field: string, args: Omit<HubDiagnost
     });
     requireUnique(`${field}.additionalCategories`, [CONNECTIONS_CATEGORY, ...extra]);
     return {
-        categories: [CONNECTIONS_CATEGORY, ...extra],
+        categories: [CONNECTIONS_CATEGORY, ...(extra as IotHubLogCategory[])],
         settingName: requireNonEmptyString(`${field}.settingName`, args.settingName ?? DEFAULT_DIAGNOSTIC_SETTING_NAME),
         sendAllMetrics: requireBoolean(`${field}.sendAllMetrics`, args.sendAllMetrics ?? true),
         adoptExisting: requireBoolean(`${field}.adoptExisting`, args.adoptExisting ?? false),

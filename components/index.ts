@@ -15,8 +15,6 @@ export {
     type FleetMonitoringArgs,
     type FleetHubOptions,
     type MonitoringSharedArgs,
-    type WorkspaceOptions,
-    type NotificationOptions,
     type WorkbookOptions,
 } from "./monitoring";
 export {
@@ -33,10 +31,10 @@ export {
 } from "./workbook";
 export { WORKBOOK_QUERIES, CONNECTED_DEVICES_METRIC_ITEM } from "../queries/catalog";
 export type { WorkbookQueryDefinition, WorkbookMetricDefinition, SharedDetectionParameter } from "../queries/workbook/items";
-export { HubAlerts, DEPLOYMENT_TIME_LINE, type HubAlertsArgs, type ConnectedDevicesAlertOptions, type DetectionSettingsMap, type HubDiagnosticsOptions } from "./hubAlerts";
-export { MonitoringWorkspace, type MonitoringWorkspaceArgs, type WorkspaceSku } from "./workspace";
-export { HubDiagnostics, IOT_HUB_LOG_CATEGORIES, DEFAULT_DIAGNOSTIC_SETTING_NAME, type HubDiagnosticsArgs, type IotHubLogCategory } from "./hubDiagnostics";
-export { AlertNotifications, type AlertNotificationsArgs, type EmailReceiver, type WebhookReceiver, type SecureWebhookReceiver } from "./notifications";
+export { HubAlerts, DEPLOYMENT_TIME_LINE, type HubAlertsArgs, type ConnectedDevicesAlertOptions, type DetectionSettingsMap } from "./hubAlerts";
+export { MonitoringWorkspace, WORKSPACE_SKUS, type MonitoringWorkspaceArgs, type WorkspaceOptions, type WorkspaceSku } from "./workspace";
+export { HubDiagnostics, IOT_HUB_LOG_CATEGORIES, DEFAULT_DIAGNOSTIC_SETTING_NAME, type HubDiagnosticsArgs, type HubDiagnosticsOptions, type IotHubLogCategory } from "./hubDiagnostics";
+export { AlertNotifications, type AlertNotificationsArgs, type NotificationOptions, type EmailReceiver, type WebhookReceiver, type SecureWebhookReceiver } from "./notifications";
 export { SecureWebhookApplication, AZURE_MONITOR_ACTION_GROUP_APP_ID, SECURE_WEBHOOK_ROLE_VALUE, type SecureWebhookApplicationArgs } from "./secureWebhook";
 export {
     ConnectedDevicesDropAlert,

@@ -5,20 +5,16 @@
 import * as pulumi from "@pulumi/pulumi";
 import { createHash } from "crypto";
 import type { EnvironmentProfile } from "../queries/detection";
-import { AlertNotifications, type AlertNotificationsArgs } from "./notifications";
-import { DEPLOYMENT_TIME_LINE, HubAlerts, planHubAlerts, type HubAlertsArgs, type ConnectedDevicesAlertOptions, type DetectionSettingsMap, type HubDiagnosticsOptions } from "./hubAlerts";
+import { AlertNotifications, type NotificationOptions } from "./notifications";
+import { DEPLOYMENT_TIME_LINE, HubAlerts, planHubAlerts, type HubAlertsArgs, type ConnectedDevicesAlertOptions, type DetectionSettingsMap } from "./hubAlerts";
+import type { HubDiagnosticsOptions } from "./hubDiagnostics";
 import { hubNameFromId, componentToken, withLegacyAlias } from "./naming";
 import { ENVIRONMENT_PROFILES, PROFILE_DEFAULTS } from "./profiles";
-import { MonitoringWorkspace, type MonitoringWorkspaceArgs } from "./workspace";
+import { MonitoringWorkspace, type WorkspaceOptions } from "./workspace";
 import { requireBoolean, requireIotHubId, requireKnownKeys, requireNonEmptyString, requireOneOf, requireUnique, ValidationError } from "../azure/validation";
 import { requireTagsInput } from "./tags";
+import { mergeDetectionParameters } from "./detectionRule";
 import { TriageWorkbook, workbookDescriptionLine } from "./workbook";
-
-/** Workspace options as the umbrellas take them: create one (the default) or give `existingWorkspaceId`. */
-export type WorkspaceOptions = Omit<MonitoringWorkspaceArgs, "resourceGroupName" | "location">;
-
-/** Notification options as the umbrellas take them (the resource group comes from the umbrella). */
-export type NotificationOptions = Omit<AlertNotificationsArgs, "resourceGroupName">;
 
 /** The triage workbook as the umbrellas take it. */
 export interface WorkbookOptions {
@@ -48,8 +44,8 @@ export interface MonitoringSharedArgs {
     resourceGroupName: pulumi.Input<string>;
     /** Region of the workspace and the log search alert rules. Required. */
     location: pulumi.Input<string>;
-    /** Environment profile that sets severities, drop percent, retention and whether receivers are required. Default: `prod`. */
-    profile?: EnvironmentProfile;
+    /** Environment profile that sets severities, drop percent, retention and whether receivers are required: `dev`, `staging` or `prod` (checked at run time). Default: `prod`. */
+    profile?: string;
     /** The Log Analytics workspace. Default: a created `PerGB2018` workspace with the profile's retention, retained on delete. */
     workspace?: WorkspaceOptions;
     /** Receivers of the alerts. Default: none, which the `staging` and `prod` profiles refuse. */
@@ -180,7 +176,7 @@ function buildUmbrella(parent: pulumi.ComponentResource, name: string, args: Mon
             profile: shared.profile,
             workspaceId: shared.workspace.workspaceId,
             actionGroupIds: shared.actionGroupIdList,
-            descriptionExtraLines: shared.descriptionExtraLines,
+            descriptionExtraLines: [...shared.descriptionExtraLines],
             tags: args.tags,
         },
     };
@@ -313,7 +309,7 @@ export function mergeDropAlertSettings(fleet: ConnectedDevicesAlertOptions = {},
 export function mergeDetectionSettings(fleet: DetectionSettingsMap = {}, hub: DetectionSettingsMap = {}): DetectionSettingsMap {
     const out: DetectionSettingsMap = { ...fleet };
     for (const [id, s] of Object.entries(hub)) {
-        out[id] = { ...fleet[id], ...s, parameters: fleet[id]?.parameters || s.parameters ? { ...fleet[id]?.parameters, ...s.parameters } : undefined };
+        out[id] = { ...fleet[id], ...s, parameters: mergeDetectionParameters(fleet[id]?.parameters, s.parameters) };
     }
     return out;
 }

@@ -40,12 +40,10 @@ export interface SecureWebhookReceiver extends WebhookReceiver {
 }
 
 /**
- * Arguments of {@link AlertNotifications}: the receivers of a new action group, and/or the ids
- * of existing action groups. At least one receiver or one existing action group is required.
+ * Notification routing as the umbrellas take it: the receivers of a new action group, and/or the
+ * ids of existing action groups. The resource group comes from the umbrella.
  */
-export interface AlertNotificationsArgs {
-    /** Resource group of the created action group. Required when any receiver is given. */
-    resourceGroupName?: pulumi.Input<string>;
+export interface NotificationOptions {
     /** Name of the created action group. Default: Pulumi's auto-name from the component name. */
     actionGroupName?: string;
     /** Short name shown in SMS and email notifications, 1 to 12 characters. Default: `IoTHub404104`. */
@@ -62,6 +60,15 @@ export interface AlertNotificationsArgs {
     useCommonAlertSchema?: boolean;
     /** Tags of the created action group. Default: none. */
     tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
+}
+
+/**
+ * Arguments of {@link AlertNotifications}: the {@link NotificationOptions} plus the resource group
+ * of the created action group. At least one receiver or one existing action group is required.
+ */
+export interface AlertNotificationsArgs extends NotificationOptions {
+    /** Resource group of the created action group. Required when any receiver is given. */
+    resourceGroupName?: pulumi.Input<string>;
 }
 
 /** Default short name of the created action group. */

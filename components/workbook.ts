@@ -7,7 +7,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as applicationinsights from "@pulumi/azure-native/applicationinsights";
 import { createHash } from "crypto";
-import { CONNECTED_DEVICES_METRIC_ITEM, WORKBOOK_QUERIES } from "../queries/catalog";
+import { CONNECTED_DEVICES_METRIC_ITEM, detectionById, WORKBOOK_QUERIES } from "../queries/catalog";
+import { detectionParameterValues } from "./detectionRule";
 import {
     WORKBOOK_METRIC_AGGREGATION_CODES,
     type WorkbookItemSize,
@@ -403,7 +404,14 @@ export class TriageWorkbook extends pulumi.ComponentResource {
         this.resourceName =
             args.resourceName === undefined ? deterministicGuid(`triage-workbook:${pulumi.getProject()}:${pulumi.getStack()}:${name}`) : requireGuid(`${field}.resourceName`, args.resourceName).toLowerCase();
         // Rendered now, so a bad shared value is refused before anything is sent to Azure (not inside an apply).
-        const queries = renderWorkbookQueries({ detections: args.detections, field: args.detectionsErrorPath ?? `${field}.detections` });
+        const detectionsField = args.detectionsErrorPath ?? `${field}.detections`;
+        const detections = Object.fromEntries(
+            Object.entries(args.detections ?? {}).flatMap(([id, s]) => {
+                const detection = detectionById(id);
+                return detection ? [[id, { parameters: detectionParameterValues(`${detectionsField}.${id}.parameters`, detection, s.parameters) }]] : [];
+            }),
+        );
+        const queries = renderWorkbookQueries({ detections, field: detectionsField });
         const workspaceId = pulumi.output(args.workspaceId);
         this.workbook = new applicationinsights.Workbook(
             name,

@@ -8,6 +8,9 @@ import { requireTagsInput } from "./tags";
 /** Workspace pricing tiers this package creates; `PerGB2018` is pay-as-you-go, `CapacityReservation` a commitment tier. */
 export type WorkspaceSku = "PerGB2018" | "CapacityReservation";
 
+/** The pricing tiers a created workspace may take. */
+export const WORKSPACE_SKUS: readonly WorkspaceSku[] = ["PerGB2018", "CapacityReservation"];
+
 /** The commitment tiers (GB per day) a `CapacityReservation` workspace may reserve, as the workspace API lists them ({@link LIMITS}.workspaceCapacityReservation). */
 export const CAPACITY_RESERVATION_LEVELS = LIMITS.workspaceCapacityReservation.rule.values as readonly number[];
 
@@ -31,20 +34,16 @@ export function requireAutoNamedWorkspace(field: string, logicalName: string): v
 }
 
 /**
- * Arguments of {@link MonitoringWorkspace}: either create a Log Analytics workspace (the default)
- * or use an existing one given by `existingWorkspaceId`.
+ * A workspace as the umbrellas take it: create a Log Analytics workspace (the default) or use an
+ * existing one given by `existingWorkspaceId`. The resource group and region come from the umbrella.
  */
-export interface MonitoringWorkspaceArgs {
-    /** Resource group in which a created workspace lives. Required unless `existingWorkspaceId` is given. */
-    resourceGroupName?: pulumi.Input<string>;
-    /** Azure region of a created workspace. Required unless `existingWorkspaceId` is given. */
-    location?: pulumi.Input<string>;
+export interface WorkspaceOptions {
     /** Resource id of an existing workspace to use instead of creating one. Default: none (a workspace is created). */
     existingWorkspaceId?: string;
     /** Name of a created workspace: 4-63 letters, digits or hyphens, starting and ending with a letter or digit. Default: Pulumi's auto-name, the component name plus a random suffix (the component name must then leave room for the suffix). */
     workspaceName?: string;
-    /** Pricing tier of a created workspace. Default: `PerGB2018`. */
-    sku?: WorkspaceSku;
+    /** Pricing tier of a created workspace: `PerGB2018` or `CapacityReservation` (checked at run time). Default: `PerGB2018`. */
+    sku?: string;
     /** GB per day reserved by a `CapacityReservation` workspace (one of {@link CAPACITY_RESERVATION_LEVELS}); required with that SKU, refused with another. Default: none. */
     capacityReservationLevel?: number;
     /** Days a created workspace keeps logs, 30 to 730. Default: 30. */
@@ -58,6 +57,17 @@ export interface MonitoringWorkspaceArgs {
     retainOnDelete?: boolean;
     /** Tags of a created workspace. Default: none. */
     tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
+}
+
+/**
+ * Arguments of {@link MonitoringWorkspace}: the {@link WorkspaceOptions} plus where a created
+ * workspace lives.
+ */
+export interface MonitoringWorkspaceArgs extends WorkspaceOptions {
+    /** Resource group in which a created workspace lives. Required unless `existingWorkspaceId` is given. */
+    resourceGroupName?: pulumi.Input<string>;
+    /** Azure region of a created workspace. Required unless `existingWorkspaceId` is given. */
+    location?: pulumi.Input<string>;
 }
 
 /** The validated options of a created workspace, defaults applied. */
@@ -77,8 +87,8 @@ export interface ResolvedWorkspaceOptions {
 }
 
 /** Validates the options of a created workspace (SKU and its reservation, retention, daily cap, name: the limits of {@link LIMITS}); `field` prefixes error paths. */
-export function validateWorkspaceOptions(field: string, args: Omit<MonitoringWorkspaceArgs, "resourceGroupName" | "location" | "existingWorkspaceId" | "tags">): ResolvedWorkspaceOptions {
-    const sku = requireOneOf(`${field}.sku`, args.sku ?? "PerGB2018", ["PerGB2018", "CapacityReservation"] as const);
+export function validateWorkspaceOptions(field: string, args: Omit<WorkspaceOptions, "existingWorkspaceId" | "tags">): ResolvedWorkspaceOptions {
+    const sku = requireOneOf(`${field}.sku`, args.sku ?? "PerGB2018", WORKSPACE_SKUS);
     const level = args.capacityReservationLevel;
     if (sku === "CapacityReservation" && (level === undefined || !CAPACITY_RESERVATION_LEVELS.includes(level))) {
         throw new ValidationError(`${field}.capacityReservationLevel`, level, `allowed with sku CapacityReservation: one of ${CAPACITY_RESERVATION_LEVELS.join(", ")} (GB per day) ${citeLimit(LIMITS.workspaceCapacityReservation)}`);

@@ -4,11 +4,13 @@
  * fleet component. Every bad value is refused here with an error naming the config key.
  */
 import type { FleetMonitoringArgs, FleetHubOptions } from "../components/monitoring";
-import type { ConnectedDevicesAlertOptions, DetectionSettingsMap, HubDiagnosticsOptions } from "../components/hubAlerts";
+import type { ConnectedDevicesAlertOptions, DetectionSettingsMap } from "../components/hubAlerts";
+import type { HubDiagnosticsOptions } from "../components/hubDiagnostics";
 import type { DetectionSettings } from "../components/detectionRule";
 import type { EmailReceiver, WebhookReceiver, SecureWebhookReceiver } from "../components/notifications";
 import { DETECTIONS } from "../queries/catalog";
-import { ENVIRONMENT_PROFILES, type EnvironmentProfile } from "../queries/detection";
+import { ENVIRONMENT_PROFILES, MONITORED_HUBS_PARAMETER, type EnvironmentProfile } from "../queries/detection";
+import { validateParameterValue } from "../kql/literals";
 import {
     closest,
     requireActionGroupId,
@@ -25,7 +27,7 @@ import {
     requireWorkspaceId,
     ValidationError,
 } from "../azure/validation";
-import { DETECTION_SETTINGS_KEYS, resolveDetectionRule } from "../components/detectionRule";
+import { DETECTION_SETTINGS_KEYS, resolveDetectionRule, toDetectionParameters } from "../components/detectionRule";
 import { mergeDetectionSettings, mergeDropAlertSettings, validateWorkbookOptions, WORKBOOK_OPTION_KEYS, type WorkbookOptions } from "../components/monitoring";
 import { dropAlertSettingsForProfile } from "../components/hubAlerts";
 import { resolveDropAlertCondition, validateDropAlertFields } from "../components/connectedDevicesAlert";
@@ -96,8 +98,17 @@ function parseDetections(field: string, value: unknown): DetectionSettingsMap {
     for (const [id, settings] of Object.entries(map)) {
         const s = requireKnownKeys(`${field}.${id}`, settings, DETECTION_SETTINGS_KEYS);
         if (s.failingPeriods !== undefined) requireKnownKeys(`${field}.${id}.failingPeriods`, s.failingPeriods, ["numberOfEvaluationPeriods", "minFailingPeriodsToAlert"]);
-        if (s.parameters !== undefined) requireKnownKeys(`${field}.${id}.parameters`, s.parameters, Object.keys(DETECTIONS.find((d) => d.id === id)?.parameters ?? {}));
-        out[id] = s as DetectionSettings;
+        const detection = DETECTIONS.find((d) => d.id === id);
+        if (s.parameters === undefined || detection === undefined) {
+            out[id] = s as DetectionSettings;
+            continue;
+        }
+        // A stack file gives parameters by name, flat; each is checked here under its config key, then
+        // sorted into the components' maps by kind (numbers, durations, strings, lists).
+        const settable = Object.keys(detection.parameters).filter((n) => n !== MONITORED_HUBS_PARAMETER);
+        const given = requireKnownKeys(`${field}.${id}.parameters`, s.parameters, settable);
+        const values = Object.fromEntries(Object.entries(given).map(([name, v]) => [name, validateParameterValue(`${field}.${id}.parameters.${name}`, detection.parameters[name], v)]));
+        out[id] = { ...(s as DetectionSettings), parameters: toDetectionParameters(detection, values) };
     }
     return out;
 }

@@ -69,7 +69,7 @@ beforeAll(async () => {
             profile: "prod",
             notifications: { emails: [{ name: "oncall", address: "oncall@contoso.com" }] },
             connectedDevicesAlert: { expectedConnectedDevices: 2000 },
-            detections: { "mass-disconnect": { parameters: { minDevices: 25 } } },
+            detections: { "mass-disconnect": { parameters: { numbers: { minDevices: 25 } } } },
         },
         opts,
     );

@@ -52,7 +52,16 @@ describe("resolveDetectionRule", () => {
         expect(resolveDetectionRule("x", first, HUB_A, "prod", { ...daily, autoMitigate: false, muteActionsDuration: "P1D" })).toMatchObject({ evaluationFrequency: "P1D", autoMitigate: false });
     });
     it("refuses to let callers rebind monitoredHubs, unknown settings, and bad failing periods", () => {
-        expect(() => resolveDetectionRule("d", first, HUB_A, "prod", { parameters: { monitoredHubs: ["x"] } })).toThrow(/d\.parameters\.monitoredHubs: .* bound by the components/);
+        expect(() => resolveDetectionRule("d", first, HUB_A, "prod", { parameters: { lists: { monitoredHubs: ["x"] } } })).toThrow(/d\.parameters\.lists\.monitoredHubs: .* bound by the components to the monitored hub; not settable/);
+    });
+    it("takes parameter values in the map of their kind and names the right map otherwise", () => {
+        const mass = DETECTIONS.find((d) => d.id === "mass-disconnect");
+        if (!mass) throw new Error("no mass-disconnect");
+        expect(resolveDetectionRule("d", mass, HUB_A, "prod", { parameters: { numbers: { minDevices: 25 }, durations: { binSize: "PT10M" } } }).query).toMatch(/let binSize = 10m;[\s\S]*let minDevices = 25;/);
+        expect(() => resolveDetectionRule("d", mass, HUB_A, "prod", { parameters: { durations: { minDevices: "PT1M" } } })).toThrow(/^d\.parameters\.durations\.minDevices: "PT1M" is not valid; minDevices is a int parameter; give it under d\.parameters\.numbers$/);
+        expect(() => resolveDetectionRule("d", mass, HUB_A, "prod", { parameters: { numbers: { minDevice: 2 } } })).toThrow(/^d\.parameters\.numbers\.minDevice: 2 is not valid; not a parameter of mass-disconnect; allowed: /);
+        expect(() => resolveDetectionRule("d", mass, HUB_A, "prod", { parameters: { numbers: { minDevices: 0 } } })).toThrow(/^d\.parameters\.numbers\.minDevices: 0 is not valid; allowed: an integer from 1/);
+        expect(() => resolveDetectionRule("d", mass, HUB_A, "prod", { parameters: { values: {} } as never })).toThrow(/^d\.parameters\.values: .*unknown key/);
         expect(() => resolveDetectionRule("d", first, HUB_A, "prod", { sevirity: 1 } as never)).toThrow(/d\.sevirity: "sevirity" is not valid; unknown setting/);
         expect(() => resolveDetectionRule("d", first, HUB_A, "prod", { failingPeriods: { numberOfEvaluationPeriods: 2, minFailingPeriodsToAlert: 3 } })).toThrow(
             /d\.failingPeriods\.minFailingPeriodsToAlert: 3 is not valid; allowed: an integer from 1 to 2/,
