@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as monitor from "@pulumi/azure-native/monitor";
 import { requireDuration, requireWindowCoversFrequency, type IsoDuration } from "../azure/durations";
 import { hubNameFromId, componentToken, withLegacyAlias } from "./naming";
+import { KeptBeside } from "./children";
 import { requireTagsInput } from "./tags";
 import { LIMITS } from "../azure/limits";
 import { requireBoolean, requireInLimit, requireIotHubId, requireOneOf, requireSeverity, ValidationError, type Severity } from "../azure/validation";
@@ -143,21 +144,22 @@ export function dropAlertDescription(hubName: string, c: DropAlertCondition, ext
  * PT5M and frequency PT1M by default. Its description tells the on-call person what the drop
  * means and what to check.
  */
+/** The resolved condition of each {@link ConnectedDevicesDropAlert}, kept beside it. */
+const DROP_CONDITIONS = new KeptBeside<DropAlertCondition>();
+
 export class ConnectedDevicesDropAlert extends pulumi.ComponentResource {
     /** The metric alert rule. */
     public readonly alert: monitor.MetricAlert;
     /** Resource id of the metric alert rule. */
     public readonly alertId: pulumi.Output<string>;
-    /** The resolved condition (threshold, aggregation, window, frequency, severity). */
-    public readonly condition: DropAlertCondition;
 
     constructor(name: string, args: ConnectedDevicesDropAlertArgs, opts?: pulumi.ComponentResourceOptions) {
         super(componentToken("ConnectedDevicesDropAlert"), name, {}, withLegacyAlias("ConnectedDevicesDropAlert", opts));
         requireTagsInput("ConnectedDevicesDropAlertArgs.tags", args.tags);
         const field = "ConnectedDevicesDropAlertArgs";
         const hub = requireIotHubId(`${field}.hubResourceId`, args.hubResourceId);
-        this.condition = resolveDropAlertCondition(field, args);
-        const c = this.condition;
+        const c = resolveDropAlertCondition(field, args);
+        DROP_CONDITIONS.keep(this, c);
         const hubName = hubNameFromId(hub.id);
         const extraLines = args.descriptionExtraLines ?? [];
         const description = extraLines.every((line): line is string => typeof line === "string")
@@ -200,5 +202,10 @@ export class ConnectedDevicesDropAlert extends pulumi.ComponentResource {
         );
         this.alertId = this.alert.id;
         this.registerOutputs({ alertId: this.alertId });
+    }
+
+    /** The resolved condition (threshold, aggregation, window, frequency, severity). */
+    get condition(): DropAlertCondition {
+        return DROP_CONDITIONS.of(this);
     }
 }

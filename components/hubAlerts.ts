@@ -6,6 +6,7 @@ import { ConnectedDevicesDropAlert, resolveDropAlertCondition, type ConnectedDev
 import { detectionDescription, resolveDetectionRule, scheduledQueryRuleArgs, type DetectionSettings, type ResolvedDetectionRule } from "./detectionRule";
 import { HubDiagnostics, validateDiagnosticsOptions, type HubDiagnosticsOptions } from "./hubDiagnostics";
 import { hubNameFromId, componentToken, withLegacyAlias } from "./naming";
+import { KeptBeside } from "./children";
 import { requireTagsInput } from "./tags";
 import { ENVIRONMENT_PROFILES, PROFILE_DEFAULTS } from "./profiles";
 import { requireBoolean, requireIotHubId, requireOneOf, ValidationError } from "../azure/validation";
@@ -126,27 +127,24 @@ export function planHubAlerts(args: Omit<HubAlertsArgs, "resourceGroupName" | "l
  * Everything one hub needs: its diagnostic setting to the workspace, the connected-devices drop
  * alert on its metric, and one log search alert per enabled detection of the catalog.
  */
+/** A {@link HubAlerts}' child components and resolved rules, kept beside it. */
+const HUB_ALERTS_KEPT = new KeptBeside<{ diagnostics: HubDiagnostics; connectedDevicesAlert?: ConnectedDevicesDropAlert; resolvedRules: readonly ResolvedDetectionRule[] }>();
+
 export class HubAlerts extends pulumi.ComponentResource {
     /** Resource id of the hub. */
     public readonly hubResourceId: string;
     /** Name of the hub. */
     public readonly hubName: string;
-    /** The hub's diagnostic setting. */
-    public readonly diagnostics: HubDiagnostics;
     /** Resource id of the diagnostic setting. */
     public readonly diagnosticSettingId: pulumi.Output<string>;
-    /** The connected-devices drop alert, unless disabled. */
-    public readonly connectedDevicesAlert?: ConnectedDevicesDropAlert;
     /** Resource id of the drop alert, unless disabled. */
     public readonly connectedDevicesAlertId?: pulumi.Output<string>;
     /** Log search alert rules by detection id (enabled detections only). */
-    public readonly rules: Readonly<Record<string, monitor.ScheduledQueryRule>>;
+    public readonly rules: Record<string, monitor.ScheduledQueryRule>;
     /** Resource ids of the log search alert rules by detection id. */
-    public readonly ruleIds: Readonly<Record<string, pulumi.Output<string>>>;
-    /** The resolved rules (query, condition, schedule) in catalog order, for previews and reports. */
-    public readonly resolvedRules: readonly ResolvedDetectionRule[];
+    public readonly ruleIds: Record<string, pulumi.Output<string>>;
     /** Ids of detections turned off by settings. */
-    public readonly disabledDetections: readonly string[];
+    public readonly disabledDetections: string[];
 
     constructor(name: string, args: HubAlertsArgs, opts?: pulumi.ComponentResourceOptions) {
         super(componentToken("HubAlerts"), name, {}, withLegacyAlias("HubAlerts", opts));
@@ -157,17 +155,18 @@ export class HubAlerts extends pulumi.ComponentResource {
         this.hubResourceId = hub.id;
         this.hubName = hubNameFromId(hub.id);
 
-        this.diagnostics = new HubDiagnostics(`${name}-diagnostics`, { ...args.diagnostics, hubResourceId: hub.id, workspaceId: args.workspaceId }, { parent: this });
-        this.diagnosticSettingId = this.diagnostics.settingId;
+        const diagnostics = new HubDiagnostics(`${name}-diagnostics`, { ...args.diagnostics, hubResourceId: hub.id, workspaceId: args.workspaceId }, { parent: this });
+        this.diagnosticSettingId = diagnostics.settingId;
+        let connectedDevicesAlert: ConnectedDevicesDropAlert | undefined;
         const actionGroupIds = args.actionGroupIds ?? [];
 
         if (plan.dropAlert) {
-            this.connectedDevicesAlert = new ConnectedDevicesDropAlert(
+            connectedDevicesAlert = new ConnectedDevicesDropAlert(
                 `${name}-connected-devices-drop`,
                 { ...plan.dropAlert, resourceGroupName: args.resourceGroupName, hubResourceId: hub.id, actionGroupIds, tags: args.tags, descriptionExtraLines: args.descriptionExtraLines },
                 { parent: this },
             );
-            this.connectedDevicesAlertId = this.connectedDevicesAlert.alertId;
+            this.connectedDevicesAlertId = connectedDevicesAlert.alertId;
         }
 
         const rules: Record<string, monitor.ScheduledQueryRule> = {};
@@ -187,13 +186,26 @@ export class HubAlerts extends pulumi.ComponentResource {
                 // The rule's size was checked with the stand-in line; a link is far below the 64 KB limit.
                 ruleArgs.description = pulumi.all([...extraLines]).apply((lines) => detectionDescription(detection, rule.hubName, lines));
             }
-            rules[detection.id] = new monitor.ScheduledQueryRule(`${name}-${detection.id}`, ruleArgs, { parent: this, dependsOn: [this.diagnostics] });
+            rules[detection.id] = new monitor.ScheduledQueryRule(`${name}-${detection.id}`, ruleArgs, { parent: this, dependsOn: [diagnostics] });
             ruleIds[detection.id] = rules[detection.id].id;
         }
         this.rules = rules;
         this.ruleIds = ruleIds;
-        this.resolvedRules = plan.rules;
-        this.disabledDetections = plan.disabledDetections;
+        this.disabledDetections = [...plan.disabledDetections];
+        HUB_ALERTS_KEPT.keep(this, { diagnostics, connectedDevicesAlert, resolvedRules: plan.rules });
         this.registerOutputs({ diagnosticSettingId: this.diagnosticSettingId, connectedDevicesAlertId: this.connectedDevicesAlertId, ruleIds });
+    }
+
+    /** The hub's diagnostic setting component. */
+    get diagnostics(): HubDiagnostics {
+        return HUB_ALERTS_KEPT.of(this).diagnostics;
+    }
+    /** The connected-devices drop alert component; absent when disabled. */
+    get connectedDevicesAlert(): ConnectedDevicesDropAlert | undefined {
+        return HUB_ALERTS_KEPT.of(this).connectedDevicesAlert;
+    }
+    /** The resolved rules (query, condition, schedule) in catalog order, for previews and reports. */
+    get resolvedRules(): readonly ResolvedDetectionRule[] {
+        return HUB_ALERTS_KEPT.of(this).resolvedRules;
     }
 }

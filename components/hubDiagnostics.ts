@@ -94,14 +94,14 @@ export class HubDiagnostics extends pulumi.ComponentResource {
     /** Resource id of the diagnostic setting. */
     public readonly settingId: pulumi.Output<string>;
     /** The log categories the setting sends, `Connections` first. */
-    public readonly categories: readonly IotHubLogCategory[];
+    public readonly categories: string[];
 
     constructor(name: string, args: HubDiagnosticsArgs, opts?: pulumi.ComponentResourceOptions) {
         super(componentToken("HubDiagnostics"), name, {}, withLegacyAlias("HubDiagnostics", opts));
         const field = "HubDiagnosticsArgs";
         const hub = requireIotHubId(`${field}.hubResourceId`, args.hubResourceId);
         const { categories, settingName, sendAllMetrics, adoptExisting } = validateDiagnosticsOptions(field, args);
-        this.categories = categories;
+        this.categories = [...categories];
 
         this.setting = new monitor.DiagnosticSetting(
             name,

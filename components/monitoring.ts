@@ -13,6 +13,7 @@ import { ENVIRONMENT_PROFILES, PROFILE_DEFAULTS } from "./profiles";
 import { MonitoringWorkspace, type WorkspaceOptions } from "./workspace";
 import { requireBoolean, requireIotHubId, requireKnownKeys, requireNonEmptyString, requireOneOf, requireUnique, ValidationError } from "../azure/validation";
 import { requireTagsInput } from "./tags";
+import { KeptBeside } from "./children";
 import { mergeDetectionParameters } from "./detectionRule";
 import { TriageWorkbook, workbookDescriptionLine } from "./workbook";
 
@@ -126,7 +127,7 @@ function createShared(
                   resourceGroupName: args.resourceGroupName,
                   location: args.location,
                   workspaceId: workspace.workspaceId,
-                  hubResourceIds: hubIds,
+                  hubResourceIds: [...hubIds],
                   displayName: args.workbook?.displayName,
                   tags: args.tags,
                   detections: args.detections,
@@ -182,18 +183,8 @@ function buildUmbrella(parent: pulumi.ComponentResource, name: string, args: Mon
     };
 }
 
-/**
- * The child components of an umbrella, kept beside it rather than on it: the component provider
- * host turns every property of a component class into a schema output, and a component class is not
- * a type it can serve to other languages. TypeScript users reach them through the umbrella's getters.
- */
-const UMBRELLA_CHILDREN = new WeakMap<pulumi.ComponentResource, { shared: SharedResources; hubs: Record<string, HubAlerts> }>();
-
-function childrenOf(umbrella: pulumi.ComponentResource): { shared: SharedResources; hubs: Record<string, HubAlerts> } {
-    const children = UMBRELLA_CHILDREN.get(umbrella);
-    if (!children) throw new Error("the umbrella's children are made in its constructor");
-    return children;
-}
+/** An umbrella's child components, kept beside it (see {@link KeptBeside}) and reached through its getters. */
+const UMBRELLA_CHILDREN = new KeptBeside<{ shared: SharedResources; hubs: Record<string, HubAlerts> }>();
 
 /** One hub's own settings as an umbrella passes them to its {@link HubAlerts}. */
 export type HubSettings = Pick<HubAlertsArgs, "hubResourceId" | "detections" | "connectedDevicesAlert" | "diagnostics" | "errorPath">;
@@ -236,7 +227,7 @@ export class HubMonitoring extends pulumi.ComponentResource {
         super(componentToken("HubMonitoring"), name, {}, withLegacyAlias("HubMonitoring", opts));
         const { shared, hubArgs } = buildUmbrella(this, name, args, field, [hub], validated);
         const alerts = new HubAlerts(`${name}-hub`, { ...hubArgs, ...hub }, { parent: this });
-        UMBRELLA_CHILDREN.set(this, { shared, hubs: { [alerts.hubName]: alerts } });
+        UMBRELLA_CHILDREN.keep(this, { shared, hubs: { [alerts.hubName]: alerts } });
         this.workspaceId = shared.workspace.workspaceId;
         this.actionGroupIds = shared.actionGroupIds;
         this.workbookLink = shared.workbook?.portalLink;
@@ -255,19 +246,19 @@ export class HubMonitoring extends pulumi.ComponentResource {
 
     /** The workspace component (created, or standing for an existing workspace). */
     get workspace(): MonitoringWorkspace {
-        return childrenOf(this).shared.workspace;
+        return UMBRELLA_CHILDREN.of(this).shared.workspace;
     }
     /** The notification component; absent without receivers. */
     get notifications(): AlertNotifications | undefined {
-        return childrenOf(this).shared.notifications;
+        return UMBRELLA_CHILDREN.of(this).shared.notifications;
     }
     /** The triage workbook; absent when disabled. */
     get workbook(): TriageWorkbook | undefined {
-        return childrenOf(this).shared.workbook;
+        return UMBRELLA_CHILDREN.of(this).shared.workbook;
     }
     /** The hub's diagnostic setting and alerts. */
     get hub(): HubAlerts {
-        return Object.values(childrenOf(this).hubs)[0];
+        return Object.values(UMBRELLA_CHILDREN.of(this).hubs)[0];
     }
 }
 
@@ -409,7 +400,7 @@ export class FleetMonitoring extends pulumi.ComponentResource {
                 { parent: this },
             );
         }
-        UMBRELLA_CHILDREN.set(this, { shared, hubs });
+        UMBRELLA_CHILDREN.keep(this, { shared, hubs });
         const map = <T>(f: (h: HubAlerts) => T | undefined): Record<string, T> =>
             Object.fromEntries(Object.entries(hubs).flatMap(([k, h]) => (f(h) === undefined ? [] : [[k, f(h) as T]])));
         this.workspaceId = shared.workspace.workspaceId;
@@ -430,18 +421,18 @@ export class FleetMonitoring extends pulumi.ComponentResource {
 
     /** The shared workspace component (created, or standing for an existing workspace). */
     get workspace(): MonitoringWorkspace {
-        return childrenOf(this).shared.workspace;
+        return UMBRELLA_CHILDREN.of(this).shared.workspace;
     }
     /** The notification component; absent without receivers. */
     get notifications(): AlertNotifications | undefined {
-        return childrenOf(this).shared.notifications;
+        return UMBRELLA_CHILDREN.of(this).shared.notifications;
     }
     /** The shared triage workbook; absent when disabled. */
     get workbook(): TriageWorkbook | undefined {
-        return childrenOf(this).shared.workbook;
+        return UMBRELLA_CHILDREN.of(this).shared.workbook;
     }
     /** Per-hub components by hub key (the hub name, disambiguated when two hubs share a name). */
     get hubs(): Readonly<Record<string, HubAlerts>> {
-        return childrenOf(this).hubs;
+        return UMBRELLA_CHILDREN.of(this).hubs;
     }
 }

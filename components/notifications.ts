@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as monitor from "@pulumi/azure-native/monitor";
 import { componentToken, withLegacyAlias } from "./naming";
+import { KeptBeside } from "./children";
 import { requireTagsInput } from "./tags";
 import { SecureWebhookApplication, secureWebhookOwners } from "./secureWebhook";
 import {
@@ -84,6 +85,9 @@ function httpsSecret(field: string, url: pulumi.Input<string>): pulumi.Output<st
  * webhook and secure-webhook receivers, plus any existing action groups. `actionGroupIds` is what
  * the alert rules reference.
  */
+/** The secure webhook's application of each {@link AlertNotifications}, kept beside it. */
+const SECURE_WEBHOOK_APPLICATIONS = new KeptBeside<{ application?: SecureWebhookApplication }>();
+
 export class AlertNotifications extends pulumi.ComponentResource {
     /** Ids of every action group the alerts notify: the created one first, then the existing ones. */
     public readonly actionGroupIds: pulumi.Output<string[]>;
@@ -94,8 +98,6 @@ export class AlertNotifications extends pulumi.ComponentResource {
     public readonly actionGroupIdList: pulumi.Output<string>[];
     /** The created action group, or `undefined` when only existing action groups are used. */
     public readonly actionGroup?: monitor.ActionGroup;
-    /** The Entra ID application behind the secure webhook, when there is one. */
-    public readonly secureWebhookApplication?: SecureWebhookApplication;
 
     constructor(name: string, args: AlertNotificationsArgs, opts?: pulumi.ComponentResourceOptions) {
         super(componentToken("AlertNotifications"), name, {}, withLegacyAlias("AlertNotifications", opts));
@@ -107,6 +109,7 @@ export class AlertNotifications extends pulumi.ComponentResource {
         requireUnique(`${field}.existingActionGroupIds`, existing);
         const useCommonAlertSchema = requireBoolean(`${field}.useCommonAlertSchema`, args.useCommonAlertSchema ?? true);
         const hasReceivers = emails.length > 0 || webhooks.length > 0 || args.secureWebhook !== undefined;
+        let secureWebhookApplication: SecureWebhookApplication | undefined;
         if (!hasReceivers && existing.length === 0) {
             throw new ValidationError(field, "no receivers", "allowed: at least one of emails, webhooks, secureWebhook or existingActionGroupIds");
         }
@@ -136,15 +139,15 @@ export class AlertNotifications extends pulumi.ComponentResource {
             if (args.secureWebhook) {
                 const s = args.secureWebhook;
                 const url = httpsSecret(`${field}.secureWebhook.url`, s.url);
-                this.secureWebhookApplication = new SecureWebhookApplication(`${name}-secure-webhook`, { displayName: s.applicationDisplayName, owners: s.owners }, { parent: this });
+                secureWebhookApplication = new SecureWebhookApplication(`${name}-secure-webhook`, { displayName: s.applicationDisplayName, owners: s.owners }, { parent: this });
                 webhookReceivers.push({
                     name: s.name,
                     serviceUri: url,
                     useCommonAlertSchema,
                     useAadAuth: true,
-                    objectId: this.secureWebhookApplication.objectId,
-                    identifierUri: this.secureWebhookApplication.identifierUri,
-                    tenantId: this.secureWebhookApplication.tenantId,
+                    objectId: secureWebhookApplication.objectId,
+                    identifierUri: secureWebhookApplication.identifierUri,
+                    tenantId: secureWebhookApplication.tenantId,
                 });
             }
             this.actionGroup = new monitor.ActionGroup(
@@ -159,13 +162,19 @@ export class AlertNotifications extends pulumi.ComponentResource {
                     webhookReceivers,
                     tags: args.tags,
                 },
-                { parent: this, dependsOn: this.secureWebhookApplication ? [this.secureWebhookApplication] : [] },
+                { parent: this, dependsOn: secureWebhookApplication ? [secureWebhookApplication] : [] },
             );
             this.actionGroupIdList = [this.actionGroup.id, ...existing.map((id) => pulumi.output(id))];
         } else {
             this.actionGroupIdList = existing.map((id) => pulumi.output(id));
         }
         this.actionGroupIds = pulumi.all(this.actionGroupIdList);
+        SECURE_WEBHOOK_APPLICATIONS.keep(this, { application: secureWebhookApplication });
         this.registerOutputs({ actionGroupIds: this.actionGroupIds });
+    }
+
+    /** The Entra ID application behind the secure webhook; absent without one. */
+    get secureWebhookApplication(): SecureWebhookApplication | undefined {
+        return SECURE_WEBHOOK_APPLICATIONS.of(this).application;
     }
 }

@@ -350,7 +350,7 @@ export interface TriageWorkbookArgs {
     /** Resource id of the Log Analytics workspace: the workbook's source and every query's scope. Required. */
     workspaceId: pulumi.Input<string>;
     /** The monitored hubs (resource ids) the hub picker offers: at least one, no duplicates. Required. */
-    hubResourceIds: readonly string[];
+    hubResourceIds: string[];
     /** The workbook's display name in the portal. Default: `IoT Hub 404104 triage`. */
     displayName?: string;
     /**
