@@ -72,6 +72,15 @@ export interface AlertNotificationsArgs extends NotificationOptions {
     resourceGroupName?: pulumi.Input<string>;
 }
 
+/** The paths of the receivers' names, in the order emails, webhooks, secure webhook (for duplicate-name errors). */
+export function receiverNamePaths(field: string, emails: number, webhooks: number, secureWebhook: boolean): string[] {
+    return [
+        ...Array.from({ length: emails }, (_, i) => `${field}.emails[${i}].name`),
+        ...Array.from({ length: webhooks }, (_, i) => `${field}.webhooks[${i}].name`),
+        ...(secureWebhook ? [`${field}.secureWebhook.name`] : []),
+    ];
+}
+
 /** Default short name of the created action group. */
 export const DEFAULT_ACTION_GROUP_SHORT_NAME = "IoTHub404104";
 
@@ -119,7 +128,7 @@ export class AlertNotifications extends pulumi.ComponentResource {
             ...webhooks.map((w, i) => requireNonEmptyString(`${field}.webhooks[${i}].name`, w.name)),
             ...(args.secureWebhook ? [requireNonEmptyString(`${field}.secureWebhook.name`, args.secureWebhook.name)] : []),
         ];
-        requireUnique(`${field} receiver names`, names);
+        requireUnique(receiverNamePaths(field, emails.length, webhooks.length, args.secureWebhook !== undefined), names);
         if (args.secureWebhook) secureWebhookOwners(`${field}.secureWebhook.owners`, args.secureWebhook.owners);
 
         if (hasReceivers) {

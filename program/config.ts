@@ -37,11 +37,13 @@ import { PROFILE_DEFAULTS } from "../components/profiles";
 import { requireTagsInput } from "../components/tags";
 import { LIMITS } from "../azure/limits";
 import { secureWebhookOwners } from "../components/secureWebhook";
+import { receiverNamePaths } from "../components/notifications";
 
 /** One config key of the program: its name, whether it is required, its default and what it does (the README's reference table is this list). */
 export interface ConfigKeyDoc {
     readonly key: string;
-    readonly required: boolean;
+    /** `yes`, `no`, or the condition under which the key is required (the README's column, word for word). */
+    readonly required: string;
     readonly default: string;
     readonly description: string;
 }
@@ -49,19 +51,29 @@ export interface ConfigKeyDoc {
 /** Config namespaces of the providers and the engine a stack file may set besides the program's own: passed over, not refused. */
 export const PROVIDER_NAMESPACES: readonly string[] = ["azure-native", "azuread", "pulumi"];
 
+/**
+ * The config keys of the providers this program uses, as their installed packages declare them
+ * (`config/vars` of @pulumi/azure-native and @pulumi/azuread): a typo there is an error with a
+ * "did you mean". Keys under `pulumi:` are the engine's and are passed over unchecked.
+ */
+export const PROVIDER_CONFIG_KEYS: Readonly<Record<string, readonly string[]>> = {
+    "azure-native": Object.keys(require("@pulumi/azure-native/config/vars") as object),
+    azuread: Object.keys(require("@pulumi/azuread/config/vars") as object),
+};
+
 /** Every config key the program reads, in the project's namespace. */
 export const CONFIG_KEYS: readonly ConfigKeyDoc[] = [
-    { key: "hubs", required: true, default: "-", description: "IoT Hubs to monitor: resource ids, or objects `{id, connectedDevicesAlert?, detections?, diagnostics?}` with per-hub overrides; hub names as limit `iot-hub-name` allows." },
-    { key: "resourceGroupName", required: true, default: "-", description: "Resource group of the workspace, action group and alert rules (must exist; limit `resource-group-name`)." },
-    { key: "location", required: false, default: "`azure-native:location`", description: "Region of the workspace and log search alert rules." },
-    { key: "profile", required: false, default: "the stack name when it is dev, staging or prod", description: "Environment profile: `dev`, `staging` or `prod`; sets severities, drop percent, retention and whether receivers are required." },
-    { key: "workspace", required: false, default: "created, PerGB2018, profile retention (dev/staging 30 d, prod 90 d), retained on delete", description: "`{existingId}` to use an existing workspace, or `{name?, sku?, capacityReservationLevel?, retentionInDays?, dailyQuotaGb?, retainOnDelete?}` for the created one (`capacityReservationLevel`, GB per day, with `sku: CapacityReservation` only); limits `workspace-name` (also for the auto-name), `workspace-retention`, `workspace-capacity-reservation`, `workspace-daily-quota`." },
-    { key: "receivers", required: false, default: "none (refused by staging and prod)", description: "`{emails?: [{name, address}], webhooks?: [{name, url}], secureWebhook?: {name, url, applicationDisplayName?, owners?}, existingActionGroupIds?: [], shortName?}`; set URLs with `pulumi config set --secret --path`; `owners` are object ids that own the secure webhook's Entra ID application beside the deploying principal; `shortName` as limit `action-group-short-name` allows." },
-    { key: "connectedDevicesAlert", required: true, default: "-", description: "`{enabled?, threshold?, expectedConnectedDevices?, maxDropPercent?, timeAggregation?, windowSize?, evaluationFrequency?, severity?, autoMitigate?}`: required with a `threshold` or `expectedConnectedDevices`, unless every hub sets its own (`hubs[i].connectedDevicesAlert`) or `enabled: false`; otherwise Minimum < threshold over PT5M every PT1M with the profile's severity and drop percent; limits `metric-alert-frequency`, `metric-alert-window`, `alert-severity`, `connected-devices-count`, `drop-percent`." },
-    { key: "detections", required: false, default: "every detection enabled with catalog settings", description: "Per detection id: `{enabled?, severity?, threshold?, parameters?, evaluationFrequency?, windowSize?, muteActionsDuration?, failingPeriods?, autoMitigate?}`; limits `log-alert-frequency`, `log-alert-window`, `log-alert-mute`, `log-alert-mute-covers-frequency`, `log-alert-stateful-frequency`, `log-alert-query-range`, `log-alert-failing-periods`, `alert-severity`, `detection-threshold`." },
-    { key: "diagnostics", required: false, default: "`Connections` + `AllMetrics` as `iothub-404104-monitoring`", description: "`{additionalCategories?, sendAllMetrics?, settingName?, adoptExisting?}`." },
-    { key: "workbook", required: false, default: "created as `IoT Hub 404104 triage`, linked from every alert", description: "`{enabled?, displayName?}`: the Azure Monitor workbook for 404104 triage on the monitored hubs (hub and time-range pickers, disconnects by result code, intervals, top devices, 401003 share, 500xxx, connected devices)." },
-    { key: "tags", required: false, default: "none", description: "Tags for every created resource that takes tags; limit `tags`." },
+    { key: "hubs", required: "yes", default: "-", description: "IoT Hubs to monitor: resource ids, or objects `{id, connectedDevicesAlert?, detections?, diagnostics?}` with per-hub overrides; hub names as limit `iot-hub-name` allows." },
+    { key: "resourceGroupName", required: "yes", default: "-", description: "Resource group of the workspace, action group and alert rules (must exist; limit `resource-group-name`)." },
+    { key: "location", required: "unless `azure-native:location` is set", default: "`azure-native:location`", description: "Region of the workspace and log search alert rules." },
+    { key: "profile", required: "unless the stack is named dev, staging or prod", default: "the stack name when it is dev, staging or prod", description: "Environment profile: `dev`, `staging` or `prod`; sets severities, drop percent, retention and whether receivers are required." },
+    { key: "workspace", required: "no", default: "created, PerGB2018, profile retention (dev/staging 30 d, prod 90 d), retained on delete", description: "`{existingId}` to use an existing workspace, or `{name?, sku?, capacityReservationLevel?, retentionInDays?, dailyQuotaGb?, retainOnDelete?}` for the created one (`capacityReservationLevel`, GB per day, with `sku: CapacityReservation` only); limits `workspace-name` (also for the auto-name), `workspace-retention`, `workspace-capacity-reservation`, `workspace-daily-quota`." },
+    { key: "receivers", required: "with the staging and prod profiles", default: "none (refused by staging and prod)", description: "`{emails?: [{name, address}], webhooks?: [{name, url}], secureWebhook?: {name, url, applicationDisplayName?, owners?}, existingActionGroupIds?: [], shortName?}`; set URLs with `pulumi config set --secret --path`; `owners` are object ids that own the secure webhook's Entra ID application beside the deploying principal; `shortName` as limit `action-group-short-name` allows." },
+    { key: "connectedDevicesAlert", required: "unless every hub sets its own or it is `{enabled: false}`", default: "-", description: "`{enabled?, threshold?, expectedConnectedDevices?, maxDropPercent?, timeAggregation?, windowSize?, evaluationFrequency?, severity?, autoMitigate?}`: required with a `threshold` or `expectedConnectedDevices`, unless every hub sets its own (`hubs[i].connectedDevicesAlert`) or `enabled: false`; otherwise Minimum < threshold over PT5M every PT1M with the profile's severity and drop percent; limits `metric-alert-frequency`, `metric-alert-window`, `alert-severity`, `connected-devices-count`, `drop-percent`." },
+    { key: "detections", required: "no", default: "every detection enabled with catalog settings", description: "Per detection id: `{enabled?, severity?, threshold?, parameters?, evaluationFrequency?, windowSize?, muteActionsDuration?, failingPeriods?, autoMitigate?}`; limits `log-alert-frequency`, `log-alert-window`, `log-alert-mute`, `log-alert-mute-covers-frequency`, `log-alert-stateful-frequency`, `log-alert-query-range`, `log-alert-failing-periods`, `alert-severity`, `detection-threshold`." },
+    { key: "diagnostics", required: "no", default: "`Connections` + `AllMetrics` as `iothub-404104-monitoring`", description: "`{additionalCategories?, sendAllMetrics?, settingName?, adoptExisting?}`." },
+    { key: "workbook", required: "no", default: "created as `IoT Hub 404104 triage`, linked from every alert", description: "`{enabled?, displayName?}`: the Azure Monitor workbook for 404104 triage on the monitored hubs (hub and time-range pickers, disconnects by result code, intervals, top devices, 401003 share, 500xxx, connected devices)." },
+    { key: "tags", required: "no", default: "none", description: "Tags for every created resource that takes tags; limit `tags`." },
 ];
 
 /** The parsed configuration of one stack. */
@@ -160,7 +172,7 @@ function parseReceivers(field: string, value: unknown): ParsedReceivers {
         (id, i) => requireActionGroupId(`${field}.existingActionGroupIds[${i}]`, id).id,
     );
     requireUnique(`${field}.existingActionGroupIds`, existingActionGroupIds);
-    requireUnique(`${field} receiver names`, [...emails.map((e) => e.name), ...webhooks.map((w) => w.name), ...(secureWebhook ? [secureWebhook.name] : [])]);
+    requireUnique(receiverNamePaths(field, emails.length, webhooks.length, secureWebhook !== undefined), [...emails.map((e) => e.name), ...webhooks.map((w) => w.name), ...(secureWebhook ? [secureWebhook.name] : [])]);
     const shortName = r.shortName === undefined ? undefined : requireName(`${field}.shortName`, r.shortName, LIMITS.actionGroupShortName);
     return { emails, webhooks, secureWebhook, existingActionGroupIds, shortName };
 }
@@ -190,8 +202,15 @@ export function parseStackConfig(
         const ns = fullKey.slice(0, sep);
         const key = fullKey.slice(sep + 1);
         if (ns !== project) {
+            const providerKeys = PROVIDER_CONFIG_KEYS[ns];
+            if (providerKeys !== undefined && !providerKeys.includes(key)) {
+                const hint = closest(key, providerKeys);
+                throw new ValidationError(fullKey, key, `not a config key of the ${ns} provider${hint ? ` (did you mean "${ns}:${hint}"?)` : ""}; allowed: ${providerKeys.join(", ")}`);
+            }
             if (PROVIDER_NAMESPACES.includes(ns)) continue;
-            const hint = closest(ns, [project, ...PROVIDER_NAMESPACES]);
+            // A namespace that has this key is the likeliest one meant (azure:location is azure-native:location).
+            const having = [project, ...Object.keys(PROVIDER_CONFIG_KEYS)].filter((n) => (n === project ? known : PROVIDER_CONFIG_KEYS[n]).includes(key));
+            const hint = having.find((n) => n.startsWith(ns) || ns.startsWith(n)) ?? closest(ns, having.length > 0 ? having : [project, ...PROVIDER_NAMESPACES]);
             throw new ValidationError(fullKey, ns, `unknown namespace${hint ? ` (did you mean "${hint}:${key}"?)` : ""}; allowed: "${project}:<key>" for this program, or a provider's (${PROVIDER_NAMESPACES.join(", ")})`);
         }
         if (!known.includes(key)) {

@@ -7,7 +7,7 @@
 export function whyUnreadable(e: unknown): string {
     const code = (e as NodeJS.ErrnoException | undefined)?.code;
     if (code === "ENOENT") return "no such file";
-    if (code === "EISDIR" || (e instanceof Error && e.message === "not a file")) return "it is a folder or device, not a file";
+    if (code === "EISDIR" || (e instanceof Error && e.message === "not a file")) return "it is not a regular file (a folder, pipe or device)";
     if (code === "EACCES" || code === "EPERM") return "permission denied";
     return e instanceof Error ? e.message.split("\n")[0] : String(e);
 }

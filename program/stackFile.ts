@@ -7,6 +7,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { whyUnreadable } from "./fileErrors";
+import { closest } from "../azure/validation";
 import { parse } from "yaml";
 
 /** Placeholder that stands in for an encrypted config value offline (an https URL, since secrets here are webhook URLs). */
@@ -55,11 +56,19 @@ export function readStackFile(dir: string, stack: string): StackFile {
     const projectFile = path.join(dir, "Pulumi.yaml");
     const file = path.join(dir, `Pulumi.${stack}.yaml`);
     if (!/^[A-Za-z0-9_.-]+$/.test(stack)) throw new StackFileError(`--stack: "${stack}" is not a stack name (letters, digits, _ . -)`);
-    const project = (parseYaml(projectFile) as { name?: unknown } | null)?.name;
+    const project = (parseYaml(projectFile, "a project file is YAML with a \"name:\"") as { name?: unknown } | null)?.name;
     if (typeof project !== "string") throw new StackFileError(`${projectFile}: no project name`);
     if (!fs.existsSync(file)) throw new StackFileError(`${path.basename(file)}: no such stack file (stack "${stack}")`);
-    const doc = parseYaml(file) as { config?: unknown } | null;
-    const rawConfig = doc?.config ?? {};
+    const doc = parseYaml(file, 'a stack file is YAML with a "config:" map');
+    if (doc === null || doc === undefined) throw new StackFileError(`${path.basename(file)}: the file holds no settings (only comments?); a stack file is YAML with a "config:" map`);
+    if (typeof doc !== "object" || Array.isArray(doc)) throw new StackFileError(`${path.basename(file)}: the file is a YAML ${Array.isArray(doc) ? "list" : typeof doc}; a stack file is a YAML map with a "config:" key`);
+    for (const top of Object.keys(doc)) {
+        if (!STACK_FILE_KEYS.includes(top)) {
+            const hint = closest(top, STACK_FILE_KEYS);
+            throw new StackFileError(`${path.basename(file)}: "${top}" is not a key of a stack file${hint ? ` (did you mean "${hint}"?)` : ""}; allowed: ${STACK_FILE_KEYS.join(", ")}`);
+        }
+    }
+    const rawConfig = (doc as { config?: unknown }).config ?? {};
     if (typeof rawConfig !== "object" || rawConfig === null || Array.isArray(rawConfig)) throw new StackFileError(`${path.basename(file)}: "config" must be a map`);
     const config: Record<string, string> = {};
     const secretKeys: string[] = [];
@@ -67,6 +76,8 @@ export function readStackFile(dir: string, stack: string): StackFile {
     for (const [key, value] of Object.entries(rawConfig as Record<string, unknown>)) {
         if (!key.includes(":")) throw new StackFileError(`${path.basename(file)}: config key "${key}" has no namespace (expected "${project}:${key}")`);
         const counter = { n: 0 };
+        const infinite = nonFiniteNumber(value, key);
+        if (infinite) throw new StackFileError(`${path.basename(file)}: ${infinite.at}: ${String(infinite.value)} is not valid; allowed: a finite number`);
         const v = replaceSecure(value, counter);
         placeholders += counter.n;
         if (counter.n > 0) secretKeys.push(key);
@@ -75,18 +86,47 @@ export function readStackFile(dir: string, stack: string): StackFile {
     return { project, stack, file, config, secretKeys, placeholders };
 }
 
-function parseYaml(file: string): unknown {
+function parseYaml(file: string, what: string): unknown {
     let text: string;
     try {
+        if (fs.existsSync(file) && !fs.statSync(file).isFile()) throw new Error("not a file");
         text = fs.readFileSync(file, "utf8");
     } catch (e) {
         throw new StackFileError(`${file}: cannot be read (${whyUnreadable(e)})`);
     }
-    if (text.includes("\u0000") || text.includes("\uFFFD")) throw new StackFileError(`${path.basename(file)}: not a text file (it holds binary data); a stack file is YAML`);
-    if (text.trim() === "") throw new StackFileError(`${path.basename(file)}: the file is empty; a stack file is YAML with a "config:" map`);
+    if (text.includes("\u0000")) throw new StackFileError(`${path.basename(file)}: not a text file (it holds binary data); ${what}`);
+    if (text.includes("\uFFFD")) throw new StackFileError(`${path.basename(file)}: not UTF-8 text (another encoding, or binary data); ${what}, in UTF-8`);
+    if (text.trim() === "") throw new StackFileError(`${path.basename(file)}: the file is empty; ${what}`);
+    let doc: unknown;
     try {
-        return parse(text);
+        doc = parse(text);
     } catch (e) {
         throw new StackFileError(`${path.basename(file)}: not valid YAML (${(e as Error).message.split("\n")[0]})`);
     }
+    // An alias inside the node it names makes a cycle, which every later walk would follow for ever.
+    if (isCyclic(doc)) throw new StackFileError(`${path.basename(file)}: not valid YAML (an alias refers to the node that holds it)`);
+    return doc;
+}
+
+function isCyclic(value: unknown, open: Set<object> = new Set()): boolean {
+    if (!value || typeof value !== "object") return false;
+    if (open.has(value)) return true;
+    open.add(value);
+    const cyclic = Object.values(value).some((v) => isCyclic(v, open));
+    open.delete(value);
+    return cyclic;
+}
+
+/** The keys a Pulumi stack file may have at its top level. */
+const STACK_FILE_KEYS: readonly string[] = ["config", "environment", "secretsprovider", "encryptedkey", "encryptionsalt"];
+
+/** The first number in `value` that is not finite (`.inf`, `.nan`, `1e400`), with its key path, if any. */
+function nonFiniteNumber(value: unknown, at: string): { at: string; value: number } | undefined {
+    if (typeof value === "number") return Number.isFinite(value) ? undefined : { at, value };
+    const entries: [string, unknown][] = Array.isArray(value) ? value.map((v, i) => [`${at}[${i}]`, v]) : value && typeof value === "object" ? Object.entries(value).map(([k, v]) => [`${at}.${k}`, v]) : [];
+    for (const [path, v] of entries) {
+        const found = nonFiniteNumber(v, path);
+        if (found) return found;
+    }
+    return undefined;
 }

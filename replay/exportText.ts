@@ -27,11 +27,9 @@ const CHUNK_BYTES = 4 * 1024 * 1024;
 export function textChunks(file: string): IterableIterator<string> {
     let fd: number;
     try {
+        // Checked before opening: opening a named pipe for reading waits for a writer, for ever.
+        if (!fs.statSync(file).isFile()) throw new Error("not a file");
         fd = fs.openSync(file, "r");
-        if (!fs.fstatSync(fd).isFile()) {
-            fs.closeSync(fd);
-            throw new Error("not a file");
-        }
     } catch (e) {
         throw new LogFileError(`${file}: cannot be read (${whyUnreadable(e)})`);
     }

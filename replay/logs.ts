@@ -160,6 +160,10 @@ export function readLogRows(file: string, options: ReadLogOptions = {}): { rows:
             report.malformed.push({ line, message: `_TimeReceived ${JSON.stringify(receivedText)} is not a time` });
             continue;
         }
+        if (received !== undefined && received < time) {
+            report.malformed.push({ line, message: `_TimeReceived ${JSON.stringify(receivedText)} is before TimeGenerated ${JSON.stringify(values.TimeGenerated)}: a row cannot arrive before it happened` });
+            continue;
+        }
         const row: LogRow = {};
         for (const [name, type] of SCHEMA) {
             const v = values[name];
@@ -173,7 +177,7 @@ export function readLogRows(file: string, options: ReadLogOptions = {}): { rows:
         }
         if (hubs && !hubs.has(String(row._ResourceId).toLowerCase())) {
             count(report, "hub not monitored by the stack");
-            if (report.unmonitoredHubs.size < 20) report.unmonitoredHubs.add(String(row._ResourceId).toLowerCase());
+            if (report.unmonitoredHubs.size < 10_000) report.unmonitoredHubs.add(String(row._ResourceId).toLowerCase());
             continue;
         }
         report.dataSpan = { first: Math.min(report.dataSpan?.first ?? time, time), last: Math.max(report.dataSpan?.last ?? time, time) };
@@ -217,7 +221,11 @@ export function readMetricSamples(file: string): { samples: MetricSample[]; repo
             continue;
         }
         const time = parseExportTime(String(values.TimeGenerated ?? ""));
-        const numbers = (["Minimum", "Average", "Maximum"] as const).map((c) => (values[c] === "" || values[c] === undefined ? Number.NaN : Number(values[c])));
+        // null, blank or non-numeric is no sample, not 0 devices (which would read as a drop).
+        const numbers = (["Minimum", "Average", "Maximum"] as const).map((c) => {
+            const v = values[c];
+            return typeof v === "number" ? v : typeof v === "string" && v.trim() !== "" ? Number(v) : Number.NaN;
+        });
         if (time === undefined || typeof values._ResourceId !== "string" || numbers.some((x) => !Number.isFinite(x))) {
             report.malformed.push({ line, message: "a sample needs TimeGenerated (a time), _ResourceId and numeric Minimum, Average, Maximum" });
             continue;

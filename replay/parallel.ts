@@ -120,6 +120,11 @@ function startWorker(): Worker {
     return worker;
 }
 
+/** Whether {@link replayParallel} runs these rows on worker threads (else in the calling thread). */
+export function usesWorkers(plan: ReplayPlan, rows: readonly ReplayRow[], options: ParallelReplayOptions = {}): boolean {
+    return Math.floor(options.workers ?? os.availableParallelism()) > 1 && rows.length >= (options.minRows ?? PARALLEL_MIN_ROWS) && plan.rules.length > 0;
+}
+
 /**
  * Replays the plan like {@link replay} (same arguments, identical result) on worker threads. Falls
  * back to {@link replay} in this thread when `workers` is 1 or less, there are fewer than
@@ -127,7 +132,7 @@ function startWorker(): Worker {
  */
 export async function replayParallel(plan: ReplayPlan, rows: readonly ReplayRow[], from: number, to: number, samples?: readonly MetricSample[], options: ParallelReplayOptions = {}): Promise<ReplayResult> {
     const workers = Math.floor(options.workers ?? os.availableParallelism());
-    if (workers <= 1 || rows.length < (options.minRows ?? PARALLEL_MIN_ROWS) || plan.rules.length === 0) return replay(plan, rows, from, to, samples);
+    if (!usesWorkers(plan, rows, options)) return replay(plan, rows, from, to, samples);
     const byHub = rowsByHub(rows);
     const perRule = replayTasks(plan, byHub, from, to, workers * (options.partsPerWorker ?? 1));
     // Largest first, so the last tasks to finish are small ones.

@@ -206,6 +206,9 @@ export interface MaterializedRef {
     cleanup(): void;
 }
 
+/** Prefix of the temporary folders of {@link materializeRef}, followed by the process id. */
+export const REVIEW_TEMP_PREFIX = "iothub-404104-review-";
+
 /**
  * Extracts the tree of `ref` in the git repository at `repoRoot` into a temporary folder
  * (`git archive | tar -x`: read-only for the repository, no worktree to prune), and links the
@@ -219,7 +222,8 @@ export function materializeRef(repoRoot: string, ref: string): MaterializedRef {
     } catch {
         throw new CollectError(`--base ${ref}: not a commit in ${repoRoot}`);
     }
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "iothub-404104-review-"));
+    // The process id in the name lets a later run remove what a killed one left (scripts/cli.ts removeStaleTemporaries).
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), `${REVIEW_TEMP_PREFIX}${process.pid}-`));
     try {
         const archive = execFileSync("git", ["archive", "--format=tar", commit], { cwd: repoRoot, maxBuffer: 512 * 1024 * 1024 });
         execFileSync("tar", ["-x", "-C", dir], { input: archive });

@@ -30,10 +30,13 @@ import { PARALLEL_MIN_ROWS, replayParallel } from "../replay/parallel";
 import { recordCsv } from "../replay/synthetic";
 import { generateFleet } from "../synthetic";
 import { writeLines } from "../synthetic/writers";
-import { numberFlag, parseCliCommand, requireDeviceHours, runCli, UsageError } from "./cli";
+import { numberFlag, parseCliCommand, removeStaleTemporaries, requireDeviceHours, runCli, UsageError } from "./cli";
 
 const ROOT = path.resolve(__dirname, "..");
 const USAGE = "usage: npm run bench [-- --devices 10000] [--hours 24] [--workers <n>] [--compare] [--hubs 1,10,100]";
+/** Prefixes of the bench's temporary folders, followed by the process id (a killed run's are removed by the next). */
+const BENCH_PREFIX = "iothub-bench-";
+const BENCH_EXPORT_PREFIX = "iothub-bench-export-";
 /** The target of issue 4: a day of a 10,000-device hub replays within this on the two-core machine. */
 const REPLAY_TARGET_MS = 60_000;
 const START = "2026-11-20T00:00:00Z";
@@ -136,7 +139,7 @@ async function benchReplay(devices: number, hours: number, workers: number | und
 
 /** Writes the records as the portal's CSV export to a temporary file and times reading it back as the replay command does. */
 function benchExportRead(records: Parameters<typeof recordCsv>[0], generated: number): Figure {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "iothub-bench-export-"));
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), `${BENCH_EXPORT_PREFIX}${process.pid}-`));
     const file = path.join(dir, "export.csv");
     try {
         console.error("replay: writing the day as the portal's CSV export and reading it back...");
@@ -201,7 +204,7 @@ async function benchPreview(hubCounts: readonly number[]): Promise<Figure[]> {
     const devFile = path.join(ROOT, "Pulumi.dev.yaml");
     const devConfig = (parse(fs.readFileSync(devFile, "utf8")) as { config: Record<string, unknown> }).config;
     const devHub = (devConfig["iothub-404104:hubs"] as string[])[0];
-    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "iothub-bench-"));
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), `${BENCH_PREFIX}${process.pid}-`));
     const preload = path.join(tmp, "max-rss.js");
     fs.writeFileSync(preload, `process.on("exit", () => process.stderr.write("\\n${RSS_MARK}" + process.resourceUsage().maxRSS + "\\n"));\n`);
     const figures: Figure[] = [];
@@ -225,6 +228,7 @@ async function benchPreview(hubCounts: readonly number[]): Promise<Figure[]> {
 }
 
 runCli(USAGE, async () => {
+    for (const prefix of [BENCH_PREFIX, BENCH_EXPORT_PREFIX]) removeStaleTemporaries(os.tmpdir(), prefix);
     const cli = parseCliCommand(process.argv.slice(2), { strings: ["devices", "hours", "workers", "hubs"], booleans: ["compare"] }, USAGE);
     const a = cli.values;
     const compare = cli.switches.has("compare");

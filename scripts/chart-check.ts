@@ -72,7 +72,7 @@ function main(): number {
         let bytes = 0;
         writeFileAtomically(file, (temp) => {
             bytes = writeTimeline(temp, { rows, firings, title: `Replay of ${hub.name}: symptom 1 (65-minute token expiry)` }).bytes;
-        });
+        }, "out");
         const marks = countFiringMarks(fs.readFileSync(file, "utf8"));
         const ok = marks === firings.length;
         if (!ok) failures++;

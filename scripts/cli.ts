@@ -45,14 +45,11 @@ export const VERBOSE_FLAG = "verbose";
  * naming the flag; `--help` prints `usage` and exits 0.
  */
 export function parseCliCommand(argv: readonly string[], spec: CliSpec, usage: string): ParsedCli {
-    if (argv.includes("--help") || argv.includes("-h")) {
-        console.log(usage);
-        process.exit(0);
-    }
     const booleans = [...(spec.booleans ?? []), VERBOSE_FLAG];
     const options = {
         ...Object.fromEntries(spec.strings.map((name) => [name, { type: "string" as const }])),
         ...Object.fromEntries(booleans.map((name) => [name, { type: "boolean" as const }])),
+        help: { type: "boolean" as const, short: "h" },
     };
     const parsed = (() => {
         try {
@@ -74,13 +71,19 @@ export function parseCliCommand(argv: readonly string[], spec: CliSpec, usage: s
         if (t.kind !== "option") continue;
         if (seen.has(t.name)) throw new UsageError(`--${t.name} is given twice; give it once; ${usage}`);
         seen.add(t.name);
-        if (!booleans.includes(t.name) && (t.value === undefined || t.value === "")) throw new UsageError(`--${t.name} needs a value; ${usage}`);
+        const takesValue = !booleans.includes(t.name) && t.name !== "help";
+        if (takesValue && ((t as { value?: string }).value ?? "") === "") throw new UsageError(`--${t.name} needs a value; ${usage}`);
+    }
+    // Help only where it stands as an option: `--stack -h` is a value error, not a request for help.
+    if (parsed.values.help === true) {
+        console.log(usage);
+        process.exit(0);
     }
     const values: Record<string, string | undefined> = {};
     const switches = new Set<string>();
     for (const [name, value] of Object.entries(parsed.values)) {
         if (typeof value === "string") values[name] = value;
-        else if (value === true) switches.add(name);
+        else if (value === true && name !== "help") switches.add(name);
     }
     return { values, switches, positionals: parsed.positionals };
 }
@@ -141,7 +144,8 @@ export function runCli(usage: string, body: () => void | Promise<void>): void {
         .then(
             () => process.exit(process.exitCode ?? 0),
             (e: unknown) => {
-                const message = e instanceof Error ? e.message : String(e);
+                // Control characters (a NUL of a UTF-16 file, an escape) are shown escaped, so the error stays one readable line.
+                const message = (e instanceof Error ? e.message : String(e)).replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
                 if (isExpected(e, usage)) console.error(`error: ${message.split("\n")[0]}`);
                 else if (verbose) console.error(e instanceof Error ? (e.stack ?? message) : message);
                 else console.error(`error: ${message.split("\n")[0]} (an unexpected error; run again with --verbose for its stack)`);
@@ -155,7 +159,7 @@ export function numberFlag(name: string, text: string | undefined, fallback: num
     if (text === undefined) return fallback;
     const value = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/.test(text.trim()) ? Number(text) : NaN;
     if (!Number.isFinite(value) || value < range.min || value > range.max || (range.integer && !Number.isInteger(value))) {
-        const shown = (n: number): string => String(Number(n.toPrecision(4)));
+        const shown = (n: number): string => (Number.isInteger(n) ? String(n) : String(Number(n.toPrecision(4))));
         throw new UsageError(`--${name}: "${text}" is not valid; allowed: ${range.integer ? "a whole number" : "a number"} from ${shown(range.min)} to ${shown(range.max)}`);
     }
     return value;
@@ -191,38 +195,107 @@ export function isoTimeFlag(name: string, text: string | undefined, fallback: st
     return text;
 }
 
+/** Whether a process of this id runs (one we may not signal runs too). */
+function isRunning(pid: number): boolean {
+    try {
+        process.kill(pid, 0);
+        return true;
+    } catch (e) {
+        return (e as NodeJS.ErrnoException).code === "EPERM";
+    }
+}
+
 /**
- * An output file flag, checked before any work: the folder exists and is a writable folder, the
- * path is not a folder, and its extension is one of `extensions`.
+ * Removes what killed runs left in `dir`: entries named `<prefix><pid>-...` whose process no longer
+ * runs. A signal ends a script at once during synchronous work (see {@link onInterrupt}), before it
+ * can remove its temporary files; every temporary name carries the process id, so the next run of a
+ * script that writes there removes them.
+ */
+export function removeStaleTemporaries(dir: string, prefix: string): void {
+    let names: string[];
+    try {
+        names = fs.readdirSync(dir);
+    } catch {
+        return;
+    }
+    for (const name of names) {
+        const m = name.startsWith(prefix) ? /^(\d+)-/.exec(name.slice(prefix.length)) : null;
+        if (!m || Number(m[1]) === process.pid || isRunning(Number(m[1]))) continue;
+        fs.rmSync(path.join(dir, name), { recursive: true, force: true });
+    }
+}
+
+/** Kernel and device folders, where no output belongs; `/dev/shm` is an ordinary tmpfs and allowed. */
+const KERNEL_FOLDERS = /^\/(proc|sys|dev)(\/|$)/;
+
+/**
+ * Where `p` really is: the real path of its nearest existing ancestor (symbolic links resolved)
+ * joined with the rest, so `/tmp/link-to-proc/x` is judged as `/proc/x`.
+ */
+function realLocation(p: string): string {
+    let existing = p;
+    const rest: string[] = [];
+    while (!fs.existsSync(existing) && path.dirname(existing) !== existing) {
+        rest.unshift(path.basename(existing));
+        existing = path.dirname(existing);
+    }
+    try {
+        return path.join(fs.realpathSync(existing), ...rest);
+    } catch {
+        return p;
+    }
+}
+
+function isKernelFolder(p: string): boolean {
+    return KERNEL_FOLDERS.test(p) && !/^\/dev\/shm(\/|$)/.test(p);
+}
+
+/**
+ * An output file flag, checked before any work: the extension is one of `extensions`; the real
+ * folder (links resolved) is not a kernel or device folder, exists and takes a file (a probe file is
+ * written and removed, so a read-only folder or file system is found now, not after the work); an
+ * existing target is a regular file that may be written.
  */
 export function outputFileFlag(name: string, text: string | undefined, extensions: readonly string[]): string {
     if (text === undefined || text === "") throw new UsageError(`--${name} is required: the file to write (${extensions.join(", ")})`);
     const file = path.resolve(text);
     const ext = extensions.find((e) => file.toLowerCase().endsWith(e));
     if (!ext) throw new UsageError(`--${name}: "${text}" is not valid; allowed: a file ending ${extensions.join(", ")}`);
-    const dir = path.dirname(file);
-    if (/^\/(proc|sys|dev)(\/|$)/.test(dir)) throw new UsageError(`--${name}: "${text}" is not valid; ${dir} is a kernel or device folder, not a place for files`);
-    let dirOk = false;
-    try {
-        dirOk = fs.statSync(dir).isDirectory();
-        fs.accessSync(dir, fs.constants.W_OK);
-    } catch {
-        dirOk = false;
+    const real = realLocation(file);
+    const dir = path.dirname(real);
+    if (isKernelFolder(real)) throw new UsageError(`--${name}: "${text}" is not valid; ${dir} is a kernel or device folder, not a place for files`);
+    if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) throw new UsageError(`--${name}: "${text}" is not valid; its folder ${path.dirname(file)} does not exist or cannot be written`);
+    if (fs.existsSync(real)) {
+        if (!fs.statSync(real).isFile()) throw new UsageError(`--${name}: "${text}" is not valid; it is a folder or device, not a file`);
+        try {
+            fs.accessSync(real, fs.constants.W_OK);
+        } catch {
+            throw new UsageError(`--${name}: "${text}" is not valid; the file exists and is read-only`);
+        }
     }
-    if (!dirOk) throw new UsageError(`--${name}: "${text}" is not valid; its folder ${dir} does not exist or cannot be written`);
-    if (fs.existsSync(file) && !fs.statSync(file).isFile()) throw new UsageError(`--${name}: "${text}" is not valid; it is a folder or device, not a file`);
+    removeStaleTemporaries(dir, ".tmp-");
+    const probe = path.join(dir, `.tmp-${process.pid}-probe-${path.basename(real)}`);
+    try {
+        fs.writeFileSync(probe, "");
+    } catch (e) {
+        throw new UsageError(`--${name}: "${text}" is not valid; its folder ${path.dirname(file)} does not exist or cannot be written (${(e as NodeJS.ErrnoException).code ?? "error"})`);
+    } finally {
+        fs.rmSync(probe, { force: true });
+    }
     return file;
 }
 
 /**
- * An output folder flag, checked before any work: not a kernel or device folder, and either an
- * existing writable folder or a new one whose parent exists and is writable. Returns the absolute path.
+ * An output folder flag, checked before any work: its real location (links resolved) is not a
+ * kernel or device folder, and it is either an existing writable folder or a new one whose parent
+ * exists and is writable. Returns the absolute path.
  */
 export function outputFolderFlag(name: string, text: string): string {
     const dir = path.resolve(text);
-    if (/^\/(proc|sys|dev)(\/|$)/.test(dir)) throw new UsageError(`--${name}: "${text}" is not valid; ${dir} is a kernel or device folder, not a place for files`);
-    if (fs.existsSync(dir) && !fs.statSync(dir).isDirectory()) throw new UsageError(`--${name}: "${text}" is not valid; allowed: a folder (it is a file)`);
-    const writable = fs.existsSync(dir) ? dir : path.dirname(dir);
+    const real = realLocation(dir);
+    if (isKernelFolder(real)) throw new UsageError(`--${name}: "${text}" is not valid; ${real} is a kernel or device folder, not a place for files`);
+    if (fs.existsSync(real) && !fs.statSync(real).isDirectory()) throw new UsageError(`--${name}: "${text}" is not valid; allowed: a folder (it is a file)`);
+    const writable = fs.existsSync(real) ? real : path.dirname(real);
     try {
         if (!fs.statSync(writable).isDirectory()) throw new Error("not a folder");
         fs.accessSync(writable, fs.constants.W_OK);
@@ -232,8 +305,11 @@ export function outputFolderFlag(name: string, text: string): string {
     return dir;
 }
 
-/** Writes a file atomically: the content goes to a temporary file beside it, renamed over the target at the end; on failure nothing is left. */
-export function writeFileAtomically(file: string, write: (tempPath: string) => void): void {
+/**
+ * Writes a file atomically: the content goes to a temporary file beside it, renamed over the target
+ * at the end; on failure nothing is left, and the error names `flag` (the option that named the file).
+ */
+export function writeFileAtomically(file: string, write: (tempPath: string) => void, flag?: string): void {
     // The temporary name keeps the target's extension, for writers that choose the format by it.
     const temp = path.join(path.dirname(file), `.tmp-${process.pid}-${path.basename(file)}`);
     try {
@@ -241,6 +317,7 @@ export function writeFileAtomically(file: string, write: (tempPath: string) => v
         fs.renameSync(temp, file);
     } catch (e) {
         fs.rmSync(temp, { force: true });
-        throw e;
+        if (flag === undefined || e instanceof UsageError) throw e;
+        throw new UsageError(`--${flag}: could not write "${file}" (${(e as NodeJS.ErrnoException).code ?? (e as Error).message.split("\n")[0]}); nothing written`);
     }
 }

@@ -7,7 +7,7 @@
 import { DETECTIONS } from "../queries/catalog";
 import { formatTable } from "../program/format";
 import { matrixScenarios, noiseScenarios, runMatrixScenario, type MatrixCell } from "../replay/matrix";
-import { parseCliArgs, runCli, UsageError } from "./cli";
+import { numberFlag, parseCliArgs, runCli, UsageError } from "./cli";
 
 const USAGE = "usage: npm run matrix [-- --seed <n>] [--sizes <devices,devices,...>] (default sizes 100,1000; 10000 takes about a minute a cell)";
 
@@ -21,7 +21,7 @@ const detect = (c: MatrixCell): string => Object.entries(c.minutesToDetect).map(
 
 runCli(USAGE, () => {
     const a = parseCliArgs(process.argv.slice(2), ["seed", "sizes"], USAGE);
-    const seed = a.seed === undefined ? 1 : positiveIntegers("seed", a.seed)[0];
+    const seed = numberFlag("seed", a.seed, 1, { min: 1, max: 2 ** 32 - 1, integer: true });
     const sizes = positiveIntegers("sizes", a.sizes ?? "100,1000");
     const ids = DETECTIONS.map((d) => d.id);
     const cells: MatrixCell[] = matrixScenarios(seed).flatMap(runMatrixScenario);

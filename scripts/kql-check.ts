@@ -17,6 +17,7 @@ import { DETECTIONS, detectionForFile, WORKBOOK_QUERIES, workbookQueryForFile } 
 import { ENVIRONMENT_PROFILES } from "../queries/detection";
 import type { WorkbookQueryDefinition } from "../queries/workbook/items";
 import { parseCliCommand, runCli } from "./cli";
+import { whyUnreadable } from "../program/fileErrors";
 import { checkWorkbookQuery } from "../queries/workbook/render";
 
 const QUERIES_DIR = path.join(__dirname, "..", "queries");
@@ -31,11 +32,20 @@ function workbookEntry(file: string): WorkbookQueryDefinition | undefined {
 function checkFile(file: string): KqlProblem[] {
     let text: string;
     try {
+        // Checked before reading: reading a named pipe waits for a writer, for ever.
+        if (!fs.statSync(file).isFile()) throw new Error("not a file");
         text = fs.readFileSync(file, "utf8");
     } catch (e) {
-        return [{ line: 1, column: 1, code: "io", message: `cannot read the file: ${(e as Error).message}` }];
+        return [{ line: 1, column: 1, code: "io", message: `cannot read the file (${whyUnreadable(e)})` }];
     }
     if (text.trim() === "") return [{ line: 1, column: 1, code: "empty", message: "the file is empty; a .kql file holds one query" }];
+    const statements = text
+        .replace(/\/\/[^\n]*/g, "")
+        .split(";")
+        .map((x) => x.trim())
+        .filter((x) => x !== "");
+    if (statements.length === 0) return [{ line: 1, column: 1, code: "empty", message: "the file holds only comments; a .kql file holds one query" }];
+    if (/^let\s/.test(statements[statements.length - 1])) return [{ line: 1, column: 1, code: "empty", message: "the file holds only let statements; a .kql file ends with the query they feed" }];
     const def = detectionForFile(path.basename(file));
     const item = def ? undefined : workbookEntry(file);
     const problems = def

@@ -4,17 +4,19 @@
  *  [--metrics <file>] [--ingestion-delay PT0M] [--chart <file.svg|.html>] [--dir <folder with Pulumi.yaml>]`.
  * Prints one JSON line per firing on stdout and a summary on stderr.
  */
+import * as fs from "fs";
 import * as path from "path";
 import { parseStackConfig } from "../program/config";
 import { readStackFile } from "../program/stackFile";
 import { parseIsoDuration } from "../azure/durations";
 import { maxOf, planReplay, replaySpan, ruleLookbackMs } from "../replay/engine";
-import { replayParallel, stopReplayWorkers } from "../replay/parallel";
+import { replayParallel, stopReplayWorkers, usesWorkers } from "../replay/parallel";
+import { ValidationError } from "../azure/validation";
 import { settingsForHubs } from "../replay/hubsStack";
 import { ENVIRONMENT_PROFILES } from "../queries/detection";
 import { parseExportTime, readLogRows, readMetricSamples, type ReadReport } from "../replay/logs";
 import { writeTimeline } from "../charts/timeline";
-import { choiceFlag, onInterrupt, outputFileFlag, parseCliArgs, runCli, UsageError, writeFileAtomically } from "./cli";
+import { choiceFlag, isoTimeFlag, onInterrupt, outputFileFlag, parseCliArgs, runCli, UsageError, writeFileAtomically } from "./cli";
 
 const USAGE =
     "usage: npm run replay -- --logs <file.jsonl|file.csv> [--stack dev | --all-hubs dev|staging|prod] [--from <ISO> --to <ISO>] [--metrics <file>] [--ingestion-delay PT0M] [--chart <file.svg|file.html>] [--dir <folder with Pulumi.yaml>]";
@@ -22,15 +24,25 @@ const USAGE =
 /** A hub id that only stands for "any hub" when --all-hubs asks how far back the profile's rules look. */
 const ANY_HUB = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg/providers/Microsoft.Devices/IotHubs/any-hub";
 
+/** Whether two paths name the same file (through links too); false when either does not exist. */
+function sameFile(a: string, b: string): boolean {
+    try {
+        return fs.realpathSync(a) === fs.realpathSync(b);
+    } catch {
+        return false;
+    }
+}
+
 /** At most this many malformed rows are listed one by one; all are counted. */
 const MAX_LISTED = 50;
 
+/** A --from/--to flag: an ISO 8601 time with an offset, as every script takes times. */
 function time(name: string, text: string | undefined): number | undefined {
-    if (text === undefined) return undefined;
-    const t = parseExportTime(text);
-    if (t === undefined) throw new UsageError(`--${name}: "${text}" is not an ISO 8601 time such as 2026-11-20T06:00:00Z`);
-    return t;
+    return text === undefined ? undefined : parseExportTime(isoTimeFlag(name, text, text));
 }
+
+/** The longest span one replay covers; a longer one is almost always a stray timestamp, and would take hours. */
+const MAX_REPLAY_SPAN_DAYS = 31;
 
 function describe(report: ReadReport): string[] {
     const skipped = [...report.skipped.values()].reduce((a, b) => a + b, 0);
@@ -49,6 +61,9 @@ runCli(USAGE, async () => {
     if (allHubs && (a.stack !== undefined || a.dir !== undefined)) throw new UsageError(`--all-hubs replays every hub found in the file with a profile's defaults; give it without --stack and --dir`);
     if (allHubs && a.metrics !== undefined) throw new UsageError(`--metrics needs a stack file (the drop alert's threshold is its connectedDevicesAlert); --all-hubs replays the log alerts only`);
     const chart = a.chart === undefined ? undefined : outputFileFlag("chart", a.chart, [".svg", ".html"]);
+    for (const input of [a.logs, a.metrics]) {
+        if (chart !== undefined && input !== undefined && sameFile(chart, input)) throw new UsageError(`--chart: "${a.chart}" is not valid; it is the export being replayed, which the chart would overwrite`);
+    }
     const stack = allHubs ? `all-hubs-${allHubs}` : (a.stack ?? "dev");
     const stackSettings = (): ReturnType<typeof parseStackConfig> => {
         const file = readStackFile(path.resolve(a.dir ?? path.join(__dirname, "..")), stack);
@@ -70,7 +85,14 @@ runCli(USAGE, async () => {
     const readFrom = from === undefined ? undefined : from - lookbackMs;
     const { rows, report } = readLogRows(a.logs, { from: readFrom, to, hubs: allHubs ? undefined : plan.hubs, assumedIngestionDelayMs: delaySeconds * 1000 });
     if (allHubs && rows.length > 0) {
-        settings = settingsForHubs([...new Map(rows.map((r) => [String(r.row._ResourceId).toLowerCase(), String(r.row._ResourceId)])).values()], allHubs, stack);
+        const found = [...new Map(rows.map((r) => [String(r.row._ResourceId).toLowerCase(), String(r.row._ResourceId)])).values()];
+        try {
+            settings = settingsForHubs(found, allHubs, stack);
+        } catch (e) {
+            // The hubs come from the file, not from a stack file: name the file and the value.
+            if (!(e instanceof ValidationError)) throw e;
+            throw new UsageError(`${a.logs}: --all-hubs cannot monitor the _ResourceId ${e.value} found in the file; ${e.allowed}`);
+        }
         plan = planReplay(settings);
     }
     if (rows.length === 0) {
@@ -78,10 +100,10 @@ runCli(USAGE, async () => {
         const span = report.dataSpan;
         throw new UsageError(
             found.length > 0 && span === undefined
-                ? `${a.logs}: no row is of a hub stack "${stack}" monitors; the file has rows of ${found.join(", ")}: replay with a stack file whose hubs list them (--stack, --dir), or with --all-hubs <profile> to replay every hub found with that profile's defaults`
+                ? `${a.logs}: no row is of a hub stack "${stack}" monitors; the file has rows of ${found.slice(0, 20).join(", ")}${found.length > 20 ? ` and ${found.length - 20} more hubs` : ""}: replay with a stack file whose hubs list them (--stack, --dir), or with --all-hubs <profile> to replay every hub found with that profile's defaults`
                 : span !== undefined
                   ? `${a.logs}: no row in the span asked for (${a.from ?? "the start"} .. ${a.to ?? "the end"}); the file's rows run from ${new Date(span.first).toISOString()} to ${new Date(span.last).toISOString()}; nothing replayed`
-                  : `${a.logs}: no row to replay (${report.rowsRead} rows read); nothing replayed`,
+                  : `${a.logs}: no row to replay (${report.rowsRead} rows read${report.malformed.length > 0 ? `, ${report.malformed.length} malformed, the first at line ${report.malformed[0].line}: ${report.malformed[0].message}` : ""}); nothing replayed`,
         );
     }
     const metrics = a.metrics ? readMetricSamples(a.metrics) : undefined;
@@ -96,9 +118,22 @@ runCli(USAGE, async () => {
     // The data's own span (replaySpan without --from/--to), to refuse a --from after the last row.
     const last = from === undefined ? end : replaySpan(rows).end;
     if (from !== undefined && from > last) throw new UsageError(`--from (${a.from}) is after the last row of the file (${new Date(last).toISOString()}); nothing to replay`);
+    const days = (end - start) / 86_400_000;
+    if (days > MAX_REPLAY_SPAN_DAYS) {
+        throw new UsageError(
+            `${a.logs}: the span to replay, ${new Date(start).toISOString()} .. ${new Date(end).toISOString()}, is ${Math.round(days)} days; allowed: at most ${MAX_REPLAY_SPAN_DAYS} days in one replay (a stray timestamp in the file, or give --from and --to)`,
+        );
+    }
+    if (metrics) {
+        const hubs = new Set(plan.hubs.map((h) => h.toLowerCase()));
+        const ofHubs = metrics.samples.filter((s) => hubs.has(s.hub));
+        if (ofHubs.length === 0) throw new UsageError(`--metrics: ${a.metrics} holds no sample of a hub stack "${stack}" monitors (it has ${[...new Set(metrics.samples.map((s) => s.hub))].slice(0, 5).join(", ")})`);
+        if (!ofHubs.some((s) => s.time >= start && s.time <= end)) throw new UsageError(`--metrics: ${a.metrics} holds no sample in the span replayed, ${new Date(start).toISOString()} .. ${new Date(end).toISOString()}`);
+    }
     // On every core when there are many rows (replayParallel's defaults); the same result as replay().
-    // A signal during the replay stops its workers and ends the process; nothing has been written yet.
-    const unregister = onInterrupt(stopReplayWorkers);
+    // A signal during a replay on worker threads stops them and ends the process; nothing has been written yet.
+    // In this thread (few rows) Node's default applies: the process ends at once.
+    const unregister = usesWorkers(plan, rows) ? onInterrupt(stopReplayWorkers) : () => undefined;
     process.stderr.write(`replaying ${rows.length} rows of ${plan.hubs.length} hub(s) with ${plan.rules.length} rules, ${new Date(start).toISOString()} .. ${new Date(end).toISOString()}...\n`);
     const result = await replayParallel(plan, rows, start, end, metrics?.samples).finally(unregister);
 
@@ -116,7 +151,7 @@ runCli(USAGE, async () => {
         let written: ReturnType<typeof writeTimeline> | undefined;
         writeFileAtomically(chart, (temp) => {
             written = writeTimeline(temp, { rows: rows.map((r) => r.row as never), firings: result.firings, title: `404104 replay of stack ${stack}` });
-        });
+        }, "chart");
         if (written) summary.push(`chart: ${chart} (${written.format}, ${written.firingMarks} firing marks)`);
     }
     process.stderr.write(summary.join("\n") + "\n");

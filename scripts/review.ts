@@ -14,11 +14,12 @@
  */
 import { execFileSync } from "child_process";
 import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
-import { collectInChild, materializeRef, type CollectedStack } from "../review/collect";
+import { collectInChild, materializeRef, REVIEW_TEMP_PREFIX, type CollectedStack } from "../review/collect";
 import { renderDiff, renderStack } from "../review/markdown";
 import { DEFAULT_ASSUMPTIONS, diffAlerting, reviewStack, type ReviewAssumptions } from "../review/model";
-import { numberFlag, outputFileFlag, parseCliArgs, runCli, UsageError, writeFileAtomically } from "./cli";
+import { numberFlag, onInterrupt, outputFileFlag, parseCliArgs, removeStaleTemporaries, runCli, UsageError, writeFileAtomically } from "./cli";
 
 const ROOT = path.resolve(__dirname, "..");
 
@@ -68,6 +69,8 @@ async function baseSection(args: Args, head: ReturnType<typeof reviewStack>): Pr
         return `### Changes to the alerting since \`${ref}\`\n\nNot compared: ${(e as Error).message}`;
     }
     const label = `\`${ref}\` (${materialized.commit.slice(0, 12)})`;
+    // A signal while the base's program runs (in a child process) removes the extracted copy before the process ends.
+    const unregister = onInterrupt(materialized.cleanup);
     try {
         if (!fs.existsSync(path.join(materialized.dir, `Pulumi.${args.stack}.yaml`))) return renderDiff(undefined, head, undefined, label);
         let collected: CollectedStack;
@@ -79,17 +82,19 @@ async function baseSection(args: Args, head: ReturnType<typeof reviewStack>): Pr
         const base = reviewStack(collected, args.assumptions);
         return renderDiff(base, head, diffAlerting(base, head), label);
     } finally {
+        unregister();
         materialized.cleanup();
     }
 }
 
 async function main(): Promise<void> {
     const args = parseReviewArgs(process.argv.slice(2));
+    removeStaleTemporaries(os.tmpdir(), REVIEW_TEMP_PREFIX);
     const head = reviewStack(await collectInChild({ codeRoot: ROOT, stack: args.stack }), args.assumptions);
     const changes = args.base === undefined ? undefined : await baseSection(args, head);
     let markdown = `${renderStack(head, { changes })}\n`;
     if (markdown.length > MAX_COMMENT_CHARS) markdown = `${renderStack(head, { changes, includeQueries: false })}\n`;
-    if (args.out) writeFileAtomically(args.out, (temp) => fs.writeFileSync(temp, markdown));
+    if (args.out) writeFileAtomically(args.out, (temp) => fs.writeFileSync(temp, markdown), "out");
     else process.stdout.write(markdown);
 }
 

@@ -30,7 +30,7 @@ runCli(USAGE, () => {
     const hubs = fleetHubPlans(settings.fleet, "stack").map((p) => p.hubResourceId);
     requireDeviceHours(devices, hours, hubs.length, "write several files with --start");
     const fleet = generateForHubs(scenario, hubs, { seed, start, durationMinutes: Math.round(hours * 60), devicesPerHub: devices });
-    if (fleet.records.length === 0) throw new UsageError(`scenario ${scenario} over ${hours} hour(s) produced no rows; nothing written to ${a.out}`);
-    writeFileAtomically(out, (temp) => writeLines(temp, format === "csv" ? recordCsv(fleet.records) : recordLines(fleet.records)));
+    if (fleet.records.length === 0) throw new UsageError(`--hours: "${a.hours ?? hours}" is not valid for scenario ${scenario}: it produced no rows in ${Math.round(hours * 60)} minute(s); allowed: a span long enough for the scenario's first events, e.g. --hours 1; nothing written to ${a.out}`);
+    writeFileAtomically(out, (temp) => writeLines(temp, format === "csv" ? recordCsv(fleet.records) : recordLines(fleet.records)), "out");
     console.error(`wrote ${fleet.records.length} rows of scenario ${scenario} for stack ${stack} to ${a.out}`);
 });

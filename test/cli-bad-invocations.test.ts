@@ -6,7 +6,7 @@
  * review, replay, bench, kql:check and chart-check, each flag's edge values, the runner's one-line
  * errors (the stack only with --verbose), and a signal during a replay.
  */
-import { spawn, spawnSync } from "child_process";
+import { execFileSync, spawn, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -51,6 +51,16 @@ const columns = Object.keys(devRows[0]);
 const csvCell = (v: string): string => (/[",\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
 fs.writeFileSync(path.join(tmp, "bom-crlf.csv"), "\uFEFF" + [columns.join(","), ...devRows.map((r) => columns.map((c) => csvCell(r[c])).join(","))].join("\r\n") + "\r\n");
 fs.writeFileSync(path.join(tmp, "not-a-build", "keep.txt"), "");
+fs.writeFileSync(path.join(tmp, "as-chart.html"), devRows.map((r) => JSON.stringify(r)).join("\n") + "\n");
+fs.writeFileSync(path.join(tmp, "stray-1970.jsonl"), [devRow("1970-01-01T00:00:00Z", "d9"), ...devRows].map((r) => JSON.stringify(r)).join("\n") + "\n");
+fs.writeFileSync(path.join(tmp, "received-before.jsonl"), JSON.stringify({ ...devRows[0], _TimeReceived: "2026-11-20T05:00:00Z" }) + "\n");
+fs.writeFileSync(path.join(tmp, "null-metrics.jsonl"), JSON.stringify({ TimeGenerated: "2026-11-20T06:00:00Z", _ResourceId: DEV_HUB.toLowerCase(), Minimum: null, Average: " ", Maximum: 10 }) + "\n");
+fs.writeFileSync(path.join(tmp, "other-hub-metrics.jsonl"), JSON.stringify({ TimeGenerated: "2026-11-20T06:00:00Z", _ResourceId: OTHER_HUB.toLowerCase(), Minimum: 10, Average: 10, Maximum: 10 }) + "\n");
+fs.writeFileSync(path.join(tmp, "bad-hub-id.jsonl"), JSON.stringify({ ...devRows[0], _ResourceId: "x" }) + "\n");
+fs.writeFileSync(path.join(tmp, "comments.kql"), "// a comment\n// and another\n");
+fs.writeFileSync(path.join(tmp, "lets.kql"), "let x = 1;\nlet y = 2;\n");
+execFileSync("mkfifo", [path.join(tmp, "fifo.jsonl"), path.join(tmp, "fifo.kql")]);
+fs.symlinkSync("/proc", path.join(tmp, "link-to-proc"));
 
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
@@ -109,7 +119,22 @@ const BAD: readonly (readonly [string, readonly string[], RegExp, string?])[] = 
     ["replay.ts", ["--logs", path.join(tmp, "other-hub.jsonl"), "--chart", out("c.png")], /^error: --chart: ".*c\.png" is not valid; allowed: a file ending \.svg, \.html$/, out("c.png")],
     ["replay.ts", ["--logs", path.join(tmp, "other-hub.jsonl"), "--chart", out("no-such-folder/c.svg")], /^error: --chart: ".*c\.svg" is not valid; its folder .* does not exist/],
     ["replay.ts", ["--logs", path.join(tmp, "other-hub.jsonl"), "--ingestion-delay", "P9999D"], /^error: --ingestion-delay: "P9999D" is not valid; allowed: an ISO 8601 duration from PT0M to P1D/],
-    ["replay.ts", ["--logs", path.join(tmp, "other-hub.jsonl"), "--from", "yesterday"], /^error: --from: "yesterday" is not an ISO 8601 time/],
+    ["replay.ts", ["--logs", path.join(tmp, "other-hub.jsonl"), "--from", "yesterday"], /^error: --from: "yesterday" is not valid; allowed: an ISO 8601 time with an offset/],
+    ["replay.ts", ["--logs", path.join(tmp, "dev-hub.jsonl"), "--from", "2026-11-20T06:30:00"], /^error: --from: "2026-11-20T06:30:00" is not valid; allowed: an ISO 8601 time with an offset/],
+    ["replay.ts", ["--logs", path.join(tmp, "fifo.jsonl")], /^error: .*fifo\.jsonl: cannot be read \(it is not a regular file \(a folder, pipe or device\)\)$/],
+    ["replay.ts", ["--logs", path.join(tmp, "dev-hub.jsonl"), "--chart", path.join(tmp, "dev-hub.jsonl")], /^error: --chart: ".*dev-hub\.jsonl" is not valid; allowed: a file ending \.svg, \.html$/],
+    ["replay.ts", ["--logs", path.join(tmp, "as-chart.html"), "--chart", path.join(tmp, "as-chart.html")], /^error: --chart: ".*as-chart\.html" is not valid; it is the export being replayed, which the chart would overwrite$/],
+    ["replay.ts", ["--logs", path.join(tmp, "stray-1970.jsonl")], /^error: .*stray-1970\.jsonl: the span to replay, 1970-01-01T00:00:00\.000Z \.\. 2026-11-20T08:00:00\.000Z, is \d+ days; allowed: at most 31 days in one replay/],
+    ["replay.ts", ["--logs", path.join(tmp, "received-before.jsonl")], /^error: .*received-before\.jsonl: no row to replay \(1 rows read, 1 malformed, the first at line 1: _TimeReceived "2026-11-20T05:00:00Z" is before TimeGenerated "2026-11-20T06:00:00Z": a row cannot arrive before it happened\); nothing replayed$/],
+    ["replay.ts", ["--logs", path.join(tmp, "dev-hub.jsonl"), "--metrics", path.join(tmp, "null-metrics.jsonl")], /^error: --metrics: .*null-metrics\.jsonl holds no connectedDeviceCount sample \(1 rows read\)/],
+    ["replay.ts", ["--logs", path.join(tmp, "dev-hub.jsonl"), "--metrics", path.join(tmp, "other-hub-metrics.jsonl")], /^error: --metrics: .*other-hub-metrics\.jsonl holds no sample of a hub stack "dev" monitors \(it has .*hub-elsewhere\)$/],
+    ["replay.ts", ["--logs", path.join(tmp, "bad-hub-id.jsonl"), "--all-hubs", "dev"], /^error: .*bad-hub-id\.jsonl: --all-hubs cannot monitor the _ResourceId "x" found in the file; allowed: a resource id of the form/],
+    ["preview.ts", ["--stack", "-h"], /^error: --stack: a value starting with "-" is written --stack=<value>/],
+    ["confusion-matrix.ts", ["--seed", "1,2"], /^error: --seed: "1,2" is not valid; allowed: a whole number from 1 to 4294967295$/],
+    ["kql-check.ts", [path.join(tmp, "comments.kql")], /the file holds only comments; a \.kql file holds one query \[empty\]$/],
+    ["kql-check.ts", [path.join(tmp, "lets.kql")], /the file holds only let statements; a \.kql file ends with the query they feed \[empty\]$/],
+    ["kql-check.ts", [path.join(tmp, "fifo.kql")], /cannot read the file \(it is not a regular file \(a folder, pipe or device\)\) \[io\]$/],
+    ["chart-check.ts", ["--out", path.join(tmp, "link-to-proc", "cc")], /^error: --out: ".*link-to-proc\/cc" is not valid; \/proc\/cc is a kernel or device folder/],
     ["replay.ts", [], /^error: --logs is required/],
     ["replay.ts", ["--logs", path.join(tmp, "other-hub.jsonl"), "--stack", "dev", "--metrics", path.join(tmp, "other-metric.jsonl")], /^error: .*(no row is of a hub|--metrics: .*other-metric\.jsonl holds d2c\.telemetry\.ingress\.success, not connectedDeviceCount)/],
     // Edge values of every flag: one step outside each end of its range.
@@ -117,7 +142,7 @@ const BAD: readonly (readonly [string, readonly string[], RegExp, string?])[] = 
     ["synth.ts", ["--scenario", "healthy", "--out", out("s2.jsonl"), "--hours", "0.01"], /^error: --hours: "0\.01" is not valid/, out("s2.jsonl")],
     ["synth.ts", ["--scenario", "healthy", "--out", out("s3.jsonl"), "--devices", "0"], /^error: --devices: "0" is not valid; allowed: a whole number from 1 to 1000000$/, out("s3.jsonl")],
     ["synth.ts", ["--scenario", "healthy", "--out", out("s4.jsonl"), "--devices", "1000001"], /^error: --devices: "1000001" is not valid/, out("s4.jsonl")],
-    ["synth.ts", ["--scenario", "healthy", "--out", out("s5.jsonl"), "--seed", "4294967296"], /^error: --seed: "4294967296" is not valid; allowed: a whole number from 0 to 4295000000$/, out("s5.jsonl")],
+    ["synth.ts", ["--scenario", "healthy", "--out", out("s5.jsonl"), "--seed", "4294967296"], /^error: --seed: "4294967296" is not valid; allowed: a whole number from 0 to 4294967295$/, out("s5.jsonl")],
     ["synth.ts", ["--scenario", "healthy", "--out", out("s6.jsonl"), "--start", "2026-11-20T00:00:00"], /^error: --start: "2026-11-20T00:00:00" is not valid; allowed: an ISO 8601 time with an offset/, out("s6.jsonl")],
     ["synth.ts", ["--scenario", "healthy", "--out", out("s7.jsonl"), "--verbose=yes"], /^error: Option '--verbose' does not take an argument/, out("s7.jsonl")],
     ["synth.ts", ["--scenario", "healthy", "--out", "/proc/s8.jsonl"], /^error: --out: "\/proc\/s8\.jsonl" is not valid; \/proc is a kernel or device folder/],
@@ -138,7 +163,7 @@ const BAD: readonly (readonly [string, readonly string[], RegExp, string?])[] = 
     ["review.ts", ["--stack", "dev", "--out", "/proc/r.md"], /^error: --out: "\/proc\/r\.md" is not valid; \/proc is a kernel or device folder/],
     ["replay.ts", ["--logs", path.join(tmp, "blank-lines.jsonl")], /^error: .*blank-lines\.jsonl: no row to replay \(0 rows read\); nothing replayed$/],
     ["replay.ts", ["--logs", path.join(tmp, "no-such.jsonl")], /^error: .*no-such\.jsonl: cannot be read \(no such file\)$/],
-    ["replay.ts", ["--logs", path.join(tmp, "empty-folder")], /^error: .*empty-folder: cannot be read \(it is a folder or device, not a file\)$/],
+    ["replay.ts", ["--logs", path.join(tmp, "empty-folder")], /^error: .*empty-folder: cannot be read \(it is not a regular file \(a folder, pipe or device\)\)$/],
     ["replay.ts", ["--logs", path.join(tmp, "dev-hub.jsonl"), "--from", "2026-11-21T00:00:00Z"], /^error: --from \(2026-11-21T00:00:00Z\) is after the last row of the file \(2026-11-20T08:00:00\.000Z\); nothing to replay$/],
     ["replay.ts", ["--logs", path.join(tmp, "dev-hub.jsonl"), "--to", "2026-11-19T00:00:00Z"], /^error: .*dev-hub\.jsonl: no row in the span asked for \(the start \.\. 2026-11-19T00:00:00Z\); the file's rows run from/],
     ["replay.ts", ["--logs", path.join(tmp, "dev-hub.jsonl"), "--from", "2026-11-20T07:00:00Z", "--to", "2026-11-20T07:00:00Z"], /^error: --to \(2026-11-20T07:00:00Z\) must be after --from \(2026-11-20T07:00:00Z\)$/],

@@ -122,16 +122,32 @@ describe("the config reference", () => {
         expect(keys).toEqual(["hubs", "resourceGroupName", "location", "profile", "workspace", "receivers", "connectedDevicesAlert", "detections", "diagnostics", "workbook", "tags"]);
         expect(() => parseStackConfig({ ...base(), [`${P}:alerts`]: "{}" }, P, "dev")).toThrow(/unknown key/);
     });
-    it("is true to the code in its required column: the required keys alone make a dev stack, and each one left out is refused by name", () => {
+    it("is true to the code in its required column: the keys marked yes alone make a dev stack, each one left out is refused by name, and each condition holds", () => {
         const full = base();
-        const required = CONFIG_KEYS.filter((k) => k.required).map((k) => `${P}:${k.key}`);
-        // `location` is not required: azure-native:location stands in for it, as its default column says.
-        const minimal: Record<string, string> = { ...Object.fromEntries(required.map((key) => [key, full[key]])), "azure-native:location": "westeurope" };
+        const keysWith = (required: string): string[] => CONFIG_KEYS.filter((k) => k.required === required).map((k) => `${P}:${k.key}`);
+        const minimal: Record<string, string> = {
+            ...Object.fromEntries(keysWith("yes").map((key) => [key, full[key]])),
+            // The conditional keys, each met the way its condition allows.
+            "azure-native:location": "westeurope",
+            [`${P}:connectedDevicesAlert`]: full[`${P}:connectedDevicesAlert`],
+        };
         expect(() => parseStackConfig(minimal, P, "dev")).not.toThrow();
-        for (const key of required) {
-            const rest = Object.fromEntries(Object.entries(minimal).filter(([k]) => k !== key));
-            expect(errorOf(rest).message, key).toMatch(new RegExp(`^${key.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}(\\.[a-zA-Z]+)?: `));
-        }
+        const without = (key: string, from: Record<string, string> = minimal): Record<string, string> => Object.fromEntries(Object.entries(from).filter(([k]) => k !== key));
+        for (const key of keysWith("yes")) expect(errorOf(without(key)).message, key).toMatch(new RegExp(`^${key}(\\.[a-zA-Z]+)?: `));
+        // location: required unless azure-native:location is set.
+        expect(errorOf(without("azure-native:location")).message).toMatch(/^iothub-404104:location: .*required \(or set azure-native:location\)/);
+        // profile: required unless the stack is named after one.
+        expect(errorOf(minimal, "feature-x").message).toMatch(/^iothub-404104:profile: .*required for stack "feature-x"/);
+        // receivers: required by staging and prod, not by dev.
+        expect(errorOf(minimal, "prod").message).toMatch(/^iothub-404104:receivers: .*the "prod" profile requires at least one receiver/);
+        expect(errorOf(minimal, "staging").message).toMatch(/^iothub-404104:receivers: .*the "staging" profile requires/);
+        // connectedDevicesAlert: required unless every hub sets its own or it is disabled.
+        expect(errorOf(without(`${P}:connectedDevicesAlert`)).message).toMatch(/^iothub-404104:connectedDevicesAlert(\.[a-zA-Z]+)?: /);
+        const ownAlerts = { ...without(`${P}:connectedDevicesAlert`), [`${P}:hubs`]: JSON.stringify([{ id: HUB_A, connectedDevicesAlert: { threshold: 5 } }]) };
+        expect(() => parseStackConfig(ownAlerts, P, "dev")).not.toThrow();
+        expect(() => parseStackConfig({ ...minimal, [`${P}:connectedDevicesAlert`]: JSON.stringify({ enabled: false }) }, P, "dev")).not.toThrow();
+        // Every other key is marked no, and a dev stack runs without it.
+        for (const k of CONFIG_KEYS.filter((x) => x.required === "no")) expect(minimal[`${P}:${k.key}`], k.key).toBeUndefined();
     });
 });
 
@@ -162,6 +178,40 @@ describe("stack files that are empty or not text", () => {
         expect(() => readStackFile(dir, "empty")).toThrow(new StackFileError('Pulumi.empty.yaml: the file is empty; a stack file is YAML with a "config:" map'));
     });
     it("says the file is not text", () => {
-        expect(() => readStackFile(dir, "binary")).toThrow(new StackFileError("Pulumi.binary.yaml: not a text file (it holds binary data); a stack file is YAML"));
+        expect(() => readStackFile(dir, "binary")).toThrow(new StackFileError('Pulumi.binary.yaml: not a text file (it holds binary data); a stack file is YAML with a "config:" map'));
+    });
+    const write = (stack: string, text: string | Buffer): string => {
+        fs.writeFileSync(path.join(dir, `Pulumi.${stack}.yaml`), text);
+        return stack;
+    };
+    it.each([
+        ["a misspelled top-level key", write("confg", "confg:\n  iothub-404104:resourceGroupName: rg\n"), 'Pulumi.confg.yaml: "confg" is not a key of a stack file (did you mean "config"?); allowed: config, environment, secretsprovider, encryptedkey, encryptionsalt'],
+        ["a YAML list", write("list", "- config\n- hubs\n"), 'Pulumi.list.yaml: the file is a YAML list; a stack file is a YAML map with a "config:" key'],
+        ["only comments", write("comments", "# nothing yet\n"), 'Pulumi.comments.yaml: the file holds no settings (only comments?); a stack file is YAML with a "config:" map'],
+        ["an alias that refers to itself", write("alias", "config:\n  iothub-404104:tags: &x\n    a: *x\n"), "Pulumi.alias.yaml: not valid YAML (an alias refers to the node that holds it)"],
+        ["an infinite number", write("inf", "config:\n  iothub-404104:connectedDevicesAlert:\n    threshold: .inf\n"), "Pulumi.inf.yaml: iothub-404104:connectedDevicesAlert.threshold: Infinity is not valid; allowed: a finite number"],
+        ["a number too large for a double", write("huge", "config:\n  iothub-404104:connectedDevicesAlert:\n    threshold: 1e400\n"), "Pulumi.huge.yaml: iothub-404104:connectedDevicesAlert.threshold: Infinity is not valid; allowed: a finite number"],
+        ["Latin-1 text", write("latin1", Buffer.from("config:\n  iothub-404104:resourceGroupName: r\xe9seau\n", "latin1")), 'Pulumi.latin1.yaml: not UTF-8 text (another encoding, or binary data); a stack file is YAML with a "config:" map, in UTF-8'],
+    ])("refuses %s with one line naming the file", (_, stack, message) => {
+        expect(() => readStackFile(dir, stack)).toThrow(new StackFileError(message));
+    });
+    it("names the project file, not a stack file, when Pulumi.yaml is empty", () => {
+        const other = fs.mkdtempSync(path.join(os.tmpdir(), "projectfile-"));
+        fs.writeFileSync(path.join(other, "Pulumi.yaml"), "");
+        expect(() => readStackFile(other, "dev")).toThrow(new StackFileError('Pulumi.yaml: the file is empty; a project file is YAML with a "name:"'));
+    });
+});
+
+describe("provider keys and namespaces", () => {
+    it.each([
+        ["azuread:tenantid", 'azuread:tenantid: "tenantid" is not valid; not a config key of the azuread provider (did you mean "azuread:tenantId"?); allowed: '],
+        ["azure-native:locaton", 'azure-native:locaton: "locaton" is not valid; not a config key of the azure-native provider (did you mean "azure-native:location"?); allowed: '],
+        ["azure:location", 'azure:location: "azure" is not valid; unknown namespace (did you mean "azure-native:location"?)'],
+    ])("refuses %s with a did-you-mean from the provider's own config keys", (key, message) => {
+        expect(errorOf({ ...base(), [key]: "x" }).message.startsWith(message)).toBe(true);
+    });
+    it("names each receiver of a repeated name by its config key", () => {
+        const raw = base({ receivers: { emails: [{ name: "oncall", address: "a@contoso.com" }], webhooks: [{ name: "oncall", url: "https://hooks.contoso.com/x" }] } });
+        expect(errorOf(raw).message).toMatch(/^iothub-404104:receivers\.webhooks\[0\]\.name: "oncall" is not valid; allowed: each entry once; it repeats iothub-404104:receivers\.emails\[0\]\.name$/);
     });
 });

@@ -10,7 +10,7 @@ const readme = fs.readFileSync(path.join(ROOT, "README.md"), "utf8");
 describe("README", () => {
     it("has a config reference row for every config key, with the program's default", () => {
         for (const k of CONFIG_KEYS) {
-            expect(readme).toContain(`| \`${k.key}\` | ${k.required ? "yes" : "no"} | ${k.default} | ${k.description} |`);
+            expect(readme).toContain(`| \`${k.key}\` | ${k.required} | ${k.default} | ${k.description} |`);
         }
     });
     it("states each profile's defaults as the code has them", () => {

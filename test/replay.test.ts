@@ -197,7 +197,7 @@ describe("npm run replay", () => {
     it("refuses bad arguments with one line", () => {
         const r = run("replay.ts", "--logs", "x.jsonl", "--from", "monday");
         expect(r.code).toBe(1);
-        expect(r.err).toMatch(/^error: --from: "monday" is not an ISO 8601 time/);
+        expect(r.err).toMatch(/^error: --from: "monday" is not valid; allowed: an ISO 8601 time with an offset/);
         expect(run("replay.ts").err).toMatch(/^error: --logs is required/);
     });
 });
