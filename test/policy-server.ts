@@ -10,7 +10,6 @@
  * `Analyze` and, at the end, all of them to `AnalyzeStack`; {@link analyzeAll} does the same with
  * the resources the offline engine recorded, under URNs built the way the engine builds them.
  */
-import { spawn, type ChildProcess } from "child_process";
 import * as path from "path";
 import * as grpc from "@grpc/grpc-js";
 import { Empty } from "google-protobuf/google/protobuf/empty_pb";
@@ -29,6 +28,7 @@ import {
     type AnalyzerInfo,
 } from "@pulumi/pulumi/proto/analyzer_pb";
 import type { CollectedResource, CollectedStack } from "../review/collect";
+import { startPluginProcess } from "./support/pluginProcess";
 
 /** Folder of the policy pack. */
 export const PACK_DIR = path.resolve(__dirname, "..", "policy");
@@ -46,38 +46,20 @@ export interface RunningPack {
  * Starts the pack as the CLI does (see the file comment) and resolves once it printed its port.
  * `env` adds what the CLI sets for the pack (`PULUMI_STACK`, `PULUMI_PROJECT`, ...).
  */
-export function startPolicyPack(env: Record<string, string> = {}): Promise<RunningPack> {
+export async function startPolicyPack(env: Record<string, string> = {}): Promise<RunningPack> {
     const harness = require.resolve("@pulumi/pulumi/cmd/run-policy-pack", { paths: [PACK_DIR] });
     // The engine address is the CLI's own gRPC server; the harness drops it without connecting.
-    const child: ChildProcess = spawn(process.execPath, [harness, "127.0.0.1:0", "."], {
-        cwd: PACK_DIR,
-        env: { ...process.env, ...env },
-        stdio: ["ignore", "pipe", "pipe"],
-    });
-    let out = "";
-    let err = "";
-    child.stderr?.on("data", (d: Buffer) => (err += d.toString()));
-    return new Promise((resolve, reject) => {
-        child.on("error", reject);
-        child.on("exit", (code) => reject(new Error(`policy pack exited with ${code} before printing its port:\n${err}`)));
-        child.stdout?.on("data", (d: Buffer) => {
-            out += d.toString();
-            const m = /^(\d+)\s*$/m.exec(out);
-            if (!m) return;
-            const port = Number(m[1]);
-            const client = new AnalyzerClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
-            resolve({
-                port,
-                client,
-                stderr: () => err,
-                stop: () => {
-                    client.close();
-                    child.removeAllListeners("exit");
-                    child.kill();
-                },
-            });
-        });
-    });
+    const plugin = await startPluginProcess([harness, "127.0.0.1:0", "."], PACK_DIR, env);
+    const client = new AnalyzerClient(`127.0.0.1:${plugin.port}`, grpc.credentials.createInsecure());
+    return {
+        port: plugin.port,
+        client,
+        stderr: plugin.stderr,
+        stop: () => {
+            client.close();
+            plugin.stop();
+        },
+    };
 }
 
 function call<Req, Res>(fn: (req: Req, cb: (e: grpc.ServiceError | null, r: Res) => void) => unknown, req: Req): Promise<Res> {

@@ -9,7 +9,6 @@
  * TypeScript sources; Construct runs a component against the resource monitor named in the request
  * (what a Python or YAML program's `FleetMonitoring(...)` becomes), reporting to the engine.
  */
-import { spawn, type ChildProcess } from "child_process";
 import * as grpc from "@grpc/grpc-js";
 import { Empty } from "google-protobuf/google/protobuf/empty_pb";
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
@@ -21,6 +20,7 @@ import { ResourceMonitorService } from "@pulumi/pulumi/proto/resource_grpc_pb";
 import { SupportsFeatureResponse, type RegisterResourceOutputsRequest, type RegisterResourceRequest, type SupportsFeatureRequest } from "@pulumi/pulumi/proto/resource_pb";
 import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
 import { deserializeProperties } from "@pulumi/pulumi/runtime/rpc";
+import { startPluginProcess } from "./pluginProcess";
 
 /** A gRPC server on 127.0.0.1 and its address. */
 interface Served {
@@ -103,31 +103,18 @@ export interface RunningPackage {
 }
 
 /** Starts `dir` as the language host starts a source component package, reporting to `engineAddress`. */
-export function startComponentPackage(dir: string, engineAddress: string): Promise<RunningPackage> {
+export async function startComponentPackage(dir: string, engineAddress: string): Promise<RunningPackage> {
     const harness = require.resolve("@pulumi/pulumi/cmd/run-plugin", { paths: [dir] });
-    const child: ChildProcess = spawn(process.execPath, [harness, dir, engineAddress], { cwd: dir, stdio: ["ignore", "pipe", "pipe"] });
-    let out = "";
-    let err = "";
-    child.stderr?.on("data", (d: Buffer) => (err += d.toString()));
-    return new Promise((resolve, reject) => {
-        child.on("error", reject);
-        child.on("exit", (code) => reject(new Error(`the package exited with ${code} before printing its port:\n${err}${out}`)));
-        child.stdout?.on("data", (d: Buffer) => {
-            out += d.toString();
-            const m = /^(\d+)\s*$/m.exec(out);
-            if (!m) return;
-            const client = new ResourceProviderClient(`127.0.0.1:${m[1]}`, grpc.credentials.createInsecure());
-            resolve({
-                client,
-                stderr: () => err,
-                stop: () => {
-                    client.close();
-                    child.removeAllListeners("exit");
-                    child.kill();
-                },
-            });
-        });
-    });
+    const plugin = await startPluginProcess([harness, dir, engineAddress], dir);
+    const client = new ResourceProviderClient(`127.0.0.1:${plugin.port}`, grpc.credentials.createInsecure());
+    return {
+        client,
+        stderr: plugin.stderr,
+        stop: () => {
+            client.close();
+            plugin.stop();
+        },
+    };
 }
 
 function unary<Req, Res>(fn: (req: Req, cb: (e: grpc.ServiceError | null, r: Res) => void) => unknown, req: Req): Promise<Res> {
