@@ -21,11 +21,14 @@ describe("the policy pack folder", () => {
         expect(project.name).toBe("iothub-404104");
     });
 
-    it("has a package.json with a version and an existing main, and no dependencies to install", () => {
-        const pkg = JSON.parse(read("package.json")) as Record<string, unknown>;
-        expect(pkg.version).toMatch(/^\d+\.\d+\.\d+$/);
-        expect(fs.existsSync(path.join(PACK, String(pkg.main)))).toBe(true);
-        expect(pkg.dependencies).toBeUndefined();
+    it("has the package's version, a built main, and as dependencies exactly what its bundle leaves out, at the package's versions", () => {
+        const pkg = JSON.parse(read("package.json")) as { version: string; main: string; dependencies: Record<string, string>; devDependencies?: unknown };
+        const root = JSON.parse(fs.readFileSync(path.join(PACK, "..", "package.json"), "utf8")) as { version: string; dependencies: Record<string, string>; devDependencies: Record<string, string> };
+        expect(pkg.version).toBe(root.version);
+        expect(pkg.main).toBe("bin/index.js");
+        expect(fs.existsSync(path.join(PACK, pkg.main))).toBe(true);
+        expect(Object.keys(pkg.dependencies).sort()).toEqual(["@kusto/language-service-next", "@pulumi/policy", "@pulumi/pulumi"]);
+        for (const [name, version] of Object.entries(pkg.dependencies)) expect(version, name).toBe({ ...root.devDependencies, ...root.dependencies }[name]);
         expect(pkg.devDependencies).toBeUndefined();
     });
 
