@@ -186,9 +186,22 @@ interface StackHub {
     readonly label: string;
     /** The `IotHubResource` of the stack, when the stack creates the hub. */
     hubResource?: PolicyResource;
-    /** Whether our monitoring refers to it (diagnostic setting, drop alert or rule). */
+    /** Whether monitoring refers to it (a diagnostic setting, a drop alert or a rule, ours or not). */
     monitored: boolean;
+    /** Whether our components monitor it (see {@link isOurs}). */
+    ours: boolean;
     readonly referrers: PolicyResource[];
+}
+
+/**
+ * Whether a resource was made by this package's components (its URN's type chain holds one of our
+ * component tokens, current or 0.1.x) or is a log alert that names one of our detections in its
+ * custom properties. Policies about our own detections look only at these, so a pack enforced
+ * across an organization stays quiet on stacks built without them.
+ */
+export function isOurs(r: Pick<PolicyResource, "urn" | "type" | "props">): boolean {
+    if (/[:$]iothub-404104-monitoring:index:|[:$]iothub404104:monitoring:/.test(`:${r.urn}`)) return true;
+    return r.type === TYPES.scheduledQueryRule && ruleCustomProperties(propsOf(r.props)).detection !== undefined;
 }
 
 function stackHubs(resources: readonly PolicyResource[]): Map<string, StackHub> {
@@ -196,11 +209,12 @@ function stackHubs(resources: readonly PolicyResource[]): Map<string, StackHub> 
     const touch = (key: string, label: string, r: PolicyResource, monitored: boolean): StackHub => {
         let h = hubs.get(key);
         if (!h) {
-            h = { key, label, monitored: false, referrers: [] };
+            h = { key, label, monitored: false, ours: false, referrers: [] };
             hubs.set(key, h);
         }
         if (monitored) {
             h.monitored = true;
+            h.ours ||= isOurs(r);
             h.referrers.push(r);
         }
         return h;
@@ -239,8 +253,9 @@ function hubUrn(h: StackHub): string | undefined {
  */
 export const hubConnectionsDiagnostics: StackValidationPolicy = {
     name: POLICY_NAMES.diagnostics,
-    description: "Every IoT Hub in the stack and every monitored hub sends its Connections logs to a Log Analytics workspace.",
+    description: "Every IoT Hub in the stack and every monitored hub sends its Connections logs to a Log Analytics workspace. Applies to any stack, built with the 404104 components or not.",
     enforcementLevel: "mandatory",
+    configSchema: { properties: {} },
     validateStack: (args: StackValidationArgs, reportViolation: ReportViolation) => {
         const hubs = stackHubs(args.resources);
         const targets = args.resources.filter((r) => r.type === TYPES.diagnosticSetting).map(diagnosticTarget);
@@ -269,16 +284,18 @@ export const hubConnectionsDiagnostics: StackValidationPolicy = {
  */
 export const hubDetectionsEnabled: StackValidationPolicy = {
     name: POLICY_NAMES.detections,
-    description: "Every monitored hub has every symptom detection and the connected-devices drop alert enabled, unless a named waiver in the pack config turns one off.",
+    description: "Every hub the 404104 components monitor has every symptom detection and the connected-devices drop alert enabled, unless a named waiver in the pack config turns one off. Only for stacks with the components' resources: quiet on any other stack.",
     enforcementLevel: "mandatory",
     configSchema: { properties: { waivers: waiversSchema(DETECTIONS.map((d) => d.id)) } },
     validateStack: (args: StackValidationArgs, reportViolation: ReportViolation) => {
+        const hubs = [...stackHubs(args.resources).values()].filter((h) => h.ours);
+        // A stack without the components (an organization enforces the pack everywhere): nothing of ours to check, waivers included.
+        if (hubs.length === 0) return;
         const ids = DETECTIONS.map((d) => d.id);
         const waivers = checkWaivers(readConfig(args).waivers, ids);
         for (const problem of waivers.problems) {
             reportViolation(`Policy config ${POLICY_NAMES.detections}.waivers: ${problem}. Fix the waiver or remove it.`);
         }
-        const hubs = [...stackHubs(args.resources).values()].filter((h) => h.monitored);
         const enabledRules = new Set<string>();
         const dropAlerts = new Set<string>();
         for (const r of args.resources) {
@@ -378,7 +395,7 @@ export const MAX_DIMENSIONS = LIMITS.logAlertDimensions.rule.max;
  */
 export const logAlertQueryValid: ResourceValidationPolicy = {
     name: POLICY_NAMES.kql,
-    description: "Every log search alert's KQL parses and binds against the IoT Hub schema (npm run kql:check), and its dimensions never split by device.",
+    description: "Every log search alert on IoT Hub logs (the components' own, or any whose query reads MICROSOFT.DEVICES / IOTHUBS rows) parses and binds against the IoT Hub schema (npm run kql:check), and never splits by device. Alerts on other data are left alone.",
     enforcementLevel: "mandatory",
     configSchema: {
         properties: {
@@ -397,7 +414,13 @@ export const logAlertQueryValid: ResourceValidationPolicy = {
         const criteria = listAt(props, "criteria", "allOf");
         if (!Array.isArray(criteria)) return;
         const frequency = stringAt(props, "evaluationFrequency");
-        const isOurs = ruleCustomProperties(props).detection !== undefined;
+        const ours = isOurs(args);
+        // Another team's alert on other data: the IoT Hub schema and the device rule say nothing about it.
+        const onIotHubLogs = (c: unknown): boolean => {
+            const q = stringAt(c, "query");
+            return q !== undefined && !isUnknown(q) && /MICROSOFT\.DEVICES|IOTHUBS/i.test(q);
+        };
+        if (!ours && !criteria.some(onIotHubLogs)) return;
         criteria.forEach((criterion, i) => {
             const where = criteria.length > 1 ? ` (criterion ${i + 1})` : "";
             const query = stringAt(criterion, "query");
@@ -421,7 +444,7 @@ export const logAlertQueryValid: ResourceValidationPolicy = {
                     measureColumn: measure !== undefined && !isUnknown(measure) ? measure : undefined,
                     dimensions: dimNames,
                     resourceIdColumn: resourceIdColumn !== undefined && !isUnknown(resourceIdColumn) ? resourceIdColumn : undefined,
-                    requiredName: isOurs ? MONITORED_HUBS_PARAMETER : undefined,
+                    requiredName: ours ? MONITORED_HUBS_PARAMETER : undefined,
                 }),
                 ...checkRuleSize(props),
             ];
@@ -505,8 +528,9 @@ function webhookReceivers(props: Record<string, unknown>): WebhookReceiverView[]
 /** `webhooks-use-https` (resource, mandatory): every webhook receiver of an action group calls an `https://` URL (the URL itself is never printed: it is a secret). */
 export const webhooksUseHttps: ResourceValidationPolicy = {
     name: POLICY_NAMES.webhookHttps,
-    description: "Every webhook receiver of an action group uses an https URL.",
+    description: "Every webhook receiver of an action group uses an https URL. Applies to any stack.",
     enforcementLevel: "mandatory",
+    configSchema: { properties: {} },
     validateResource: (args, reportViolation) => {
         if (args.type !== TYPES.actionGroup) return;
         for (const w of webhookReceivers(propsOf(args.props))) {

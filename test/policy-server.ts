@@ -43,13 +43,15 @@ export interface RunningPack {
 }
 
 /**
- * Starts the pack as the CLI does (see the file comment) and resolves once it printed its port.
- * `env` adds what the CLI sets for the pack (`PULUMI_STACK`, `PULUMI_PROJECT`, ...).
+ * Starts the pack in `dir` (default: the repository's `policy/`) as the CLI does (see the file
+ * comment) and resolves once it printed its port. `env` adds what the CLI sets for the pack
+ * (`PULUMI_STACK`, `PULUMI_PROJECT`, ...).
  */
-export async function startPolicyPack(env: Record<string, string> = {}): Promise<RunningPack> {
-    const harness = require.resolve("@pulumi/pulumi/cmd/run-policy-pack", { paths: [PACK_DIR] });
+export async function startPolicyPack(env: Record<string, string> = {}, dir: string = PACK_DIR): Promise<RunningPack> {
+    // The harness of the pack's own @pulumi/pulumi, as the CLI's shim resolves it from the pack folder.
+    const harness = require.resolve("@pulumi/pulumi/cmd/run-policy-pack", { paths: [dir] });
     // The engine address is the CLI's own gRPC server; the harness drops it without connecting.
-    const plugin = await startPluginProcess([harness, "127.0.0.1:0", "."], PACK_DIR, env);
+    const plugin = await startPluginProcess([harness, "127.0.0.1:0", "."], dir, env);
     const client = new AnalyzerClient(`127.0.0.1:${plugin.port}`, grpc.credentials.createInsecure());
     return {
         port: plugin.port,
