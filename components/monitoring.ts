@@ -14,6 +14,7 @@ import { MonitoringWorkspace, type WorkspaceOptions } from "./workspace";
 import { requireBoolean, requireIotHubId, requireKnownKeys, requireNonEmptyString, requireOneOf, requireUnique, ValidationError } from "../azure/validation";
 import { requireTagsInput } from "./tags";
 import { KeptBeside } from "./children";
+import { PlatformHealthAlerts } from "./platformHealth";
 import { mergeDetectionParameters } from "./detectionRule";
 import { TriageWorkbook, workbookDescriptionLine } from "./workbook";
 
@@ -61,6 +62,34 @@ export interface MonitoringSharedArgs {
     workbook?: WorkbookOptions;
     /** Tags of every created resource that takes tags. Default: none. */
     tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
+    /** The Resource Health and Service Health alerts of the hubs (activity log alerts, free). Default: both made, Degraded and Unavailable, every region. */
+    platformHealth?: PlatformHealthOptions;
+}
+
+/** The platform-health alerts as the umbrellas take them. */
+export interface PlatformHealthOptions {
+    /** Whether the Resource Health and Service Health alerts are made. Default: `true`. */
+    enabled?: boolean;
+    /** Whether the Resource Health alert also fires on `Unknown`. Default: `false`. */
+    includeUnknown?: boolean;
+    /** Regions of the Service Health alert, as Service Health names them (e.g. `West Europe`). Default: every region. */
+    regions?: string[];
+    /** Whether the Service Health alert is made (it must live in the hubs' subscription). Default: `true`. */
+    serviceHealth?: boolean;
+}
+
+/** The keys a {@link PlatformHealthOptions} object may have. */
+export const PLATFORM_HEALTH_OPTION_KEYS: readonly string[] = ["enabled", "includeUnknown", "regions", "serviceHealth"];
+
+/** Validates platform-health options (known keys, switches, region names); `field` prefixes error paths. */
+export function validatePlatformHealthOptions(field: string, options: PlatformHealthOptions | undefined): void {
+    if (options === undefined) return;
+    const h = requireKnownKeys(field, options, PLATFORM_HEALTH_OPTION_KEYS) as PlatformHealthOptions;
+    for (const key of ["enabled", "includeUnknown", "serviceHealth"] as const) if (h[key] !== undefined) requireBoolean(`${field}.${key}`, h[key]);
+    if (h.regions !== undefined) {
+        if (!Array.isArray(h.regions)) throw new ValidationError(`${field}.regions`, h.regions, "allowed: a list of region names as Service Health shows them, e.g. West Europe");
+        h.regions.forEach((r, i) => requireNonEmptyString(`${field}.regions[${i}]`, r));
+    }
 }
 
 /** The resources an umbrella shares across its hubs. */
@@ -79,11 +108,15 @@ export interface SharedResources {
     readonly workbook?: TriageWorkbook;
     /** Lines every alert's description ends with (the workbook link). */
     readonly descriptionExtraLines: readonly pulumi.Input<string>[];
+    /** The Resource Health and Service Health alerts, unless disabled. */
+    readonly platformHealth?: PlatformHealthAlerts;
 }
 
 /** Validates the umbrella's own settings that decide what it makes (profile, workbook, receivers the profile requires); `field` prefixes error paths. */
 function validateSharedArgs(args: MonitoringSharedArgs, field: string): { profile: EnvironmentProfile; workbookEnabled: boolean } {
     const profile = requireOneOf(`${field}.profile`, args.profile ?? "prod", ENVIRONMENT_PROFILES);
+    // Checked before anything is registered (the alerts are made after the workspace and the action group).
+    validatePlatformHealthOptions(`${field}.platformHealth`, args.platformHealth);
     const workbookEnabled = validateWorkbookOptions(`${field}.workbook`, args.workbook);
     requireTagsInput(`${field}.tags`, args.tags);
     requireTagsInput(`${field}.workspace.tags`, args.workspace?.tags);
@@ -137,7 +170,26 @@ function createShared(
               { parent },
           )
         : undefined;
+    const health = args.platformHealth ?? {};
+    const platformHealth = requireBoolean(`${field}.platformHealth.enabled`, health.enabled ?? true)
+        ? new PlatformHealthAlerts(
+              `${name}-platform-health`,
+              {
+                  resourceGroupName: args.resourceGroupName,
+                  hubResourceIds: [...hubIds],
+                  actionGroupIds: notifications ? notifications.actionGroupIdList : [],
+                  profile,
+                  includeUnknown: health.includeUnknown,
+                  regions: health.regions,
+                  serviceHealth: health.serviceHealth,
+                  tags: args.tags,
+                  errorPath: `${field}.platformHealth`,
+              },
+              { parent },
+          )
+        : undefined;
     return {
+        platformHealth,
         profile,
         workspace,
         notifications,
@@ -207,6 +259,10 @@ export class HubMonitoring extends pulumi.ComponentResource {
     public readonly actionGroupIds: pulumi.Output<string[]>;
     /** The portal link of the triage workbook; absent when the workbook is disabled. */
     public readonly workbookLink?: pulumi.Output<string>;
+    /** Resource ids of the Resource Health alerts, by subscription id; empty when platform health is off. */
+    public readonly resourceHealthAlertIds: Record<string, pulumi.Output<string>>;
+    /** Resource ids of the Service Health alerts, by subscription id; empty when platform health or the Service Health alert is off. */
+    public readonly serviceHealthAlertIds: Record<string, pulumi.Output<string>>;
     /** Resource id of the hub's diagnostic setting. */
     public readonly diagnosticSettingId: pulumi.Output<string>;
     /** Resource id of the connected-devices drop alert; absent when the alert is disabled. */
@@ -231,6 +287,8 @@ export class HubMonitoring extends pulumi.ComponentResource {
         this.workspaceId = shared.workspace.workspaceId;
         this.actionGroupIds = shared.actionGroupIds;
         this.workbookLink = shared.workbook?.portalLink;
+        this.resourceHealthAlertIds = shared.platformHealth?.resourceHealthAlertIds ?? {};
+        this.serviceHealthAlertIds = shared.platformHealth?.serviceHealthAlertIds ?? {};
         this.diagnosticSettingId = alerts.diagnosticSettingId;
         this.connectedDevicesAlertId = alerts.connectedDevicesAlertId;
         this.ruleIds = alerts.ruleIds;
@@ -241,6 +299,8 @@ export class HubMonitoring extends pulumi.ComponentResource {
             connectedDevicesAlertId: this.connectedDevicesAlertId,
             ruleIds: this.ruleIds,
             workbookLink: this.workbookLink,
+            resourceHealthAlertIds: this.resourceHealthAlertIds,
+            serviceHealthAlertIds: this.serviceHealthAlertIds,
         });
     }
 
@@ -255,6 +315,10 @@ export class HubMonitoring extends pulumi.ComponentResource {
     /** The triage workbook; absent when disabled. */
     get workbook(): TriageWorkbook | undefined {
         return UMBRELLA_CHILDREN.of(this).shared.workbook;
+    }
+    /** The Resource Health and Service Health alerts; absent when disabled. */
+    get platformHealth(): PlatformHealthAlerts | undefined {
+        return UMBRELLA_CHILDREN.of(this).shared.platformHealth;
     }
     /** The hub's diagnostic setting and alerts. */
     get hub(): HubAlerts {
@@ -372,6 +436,10 @@ export class FleetMonitoring extends pulumi.ComponentResource {
     public readonly actionGroupIds: pulumi.Output<string[]>;
     /** The portal link of the shared triage workbook; absent when the workbook is disabled. */
     public readonly workbookLink?: pulumi.Output<string>;
+    /** Resource ids of the Resource Health alerts, by subscription id; empty when platform health is off. */
+    public readonly resourceHealthAlertIds: Record<string, pulumi.Output<string>>;
+    /** Resource ids of the Service Health alerts, by subscription id; empty when platform health or the Service Health alert is off. */
+    public readonly serviceHealthAlertIds: Record<string, pulumi.Output<string>>;
     /** Diagnostic-setting ids by hub key (the hub name, with a short hash of its id when two hubs share a name). */
     public readonly diagnosticSettingIds: Record<string, pulumi.Output<string>>;
     /** Drop-alert ids by hub key, for the hubs with the alert enabled. */
@@ -406,6 +474,8 @@ export class FleetMonitoring extends pulumi.ComponentResource {
         this.workspaceId = shared.workspace.workspaceId;
         this.actionGroupIds = shared.actionGroupIds;
         this.workbookLink = shared.workbook?.portalLink;
+        this.resourceHealthAlertIds = shared.platformHealth?.resourceHealthAlertIds ?? {};
+        this.serviceHealthAlertIds = shared.platformHealth?.serviceHealthAlertIds ?? {};
         this.diagnosticSettingIds = map((h) => h.diagnosticSettingId);
         this.connectedDevicesAlertIds = map((h) => h.connectedDevicesAlertId);
         this.ruleIds = map((h) => h.ruleIds);
@@ -416,6 +486,8 @@ export class FleetMonitoring extends pulumi.ComponentResource {
             connectedDevicesAlertIds: this.connectedDevicesAlertIds,
             ruleIds: this.ruleIds,
             workbookLink: this.workbookLink,
+            resourceHealthAlertIds: this.resourceHealthAlertIds,
+            serviceHealthAlertIds: this.serviceHealthAlertIds,
         });
     }
 
@@ -430,6 +502,10 @@ export class FleetMonitoring extends pulumi.ComponentResource {
     /** The shared triage workbook; absent when disabled. */
     get workbook(): TriageWorkbook | undefined {
         return UMBRELLA_CHILDREN.of(this).shared.workbook;
+    }
+    /** The Resource Health and Service Health alerts; absent when disabled. */
+    get platformHealth(): PlatformHealthAlerts | undefined {
+        return UMBRELLA_CHILDREN.of(this).shared.platformHealth;
     }
     /** Per-hub components by hub key (the hub name, disambiguated when two hubs share a name). */
     get hubs(): Readonly<Record<string, HubAlerts>> {

@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as operationalinsights from "@pulumi/azure-native/operationalinsights";
+import * as authorization from "@pulumi/azure-native/authorization";
 import { componentToken, withLegacyAlias } from "./naming";
 import { citeLimit, LIMITS } from "../azure/limits";
 import { requireBoolean, requireInLimit, requireName, requireOneOf, requireWorkspaceId, ValidationError } from "../azure/validation";
@@ -57,6 +58,14 @@ export interface WorkspaceOptions {
     retainOnDelete?: boolean;
     /** Tags of a created workspace. Default: none. */
     tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
+    /**
+     * Put a `CanNotDelete` management lock on the created workspace, so a delete from the portal, the
+     * CLI or another deployment is refused while the lock exists (`retainOnDelete` guards only against
+     * `pulumi destroy`). The deployer needs `Microsoft.Authorization/locks/write` (built-in roles: Owner,
+     * User Access Administrator); without it Azure refuses the lock with `AuthorizationFailed`. Only
+     * for a created workspace. Default: `false`.
+     */
+    deleteLock?: boolean;
 }
 
 /**
@@ -119,13 +128,15 @@ export class MonitoringWorkspace extends pulumi.ComponentResource {
     public readonly customerId?: pulumi.Output<string>;
     /** Days the workspace keeps logs when this component created it; `undefined` for an existing workspace. */
     public readonly retentionInDays?: number;
+    /** Resource id of the workspace's `CanNotDelete` lock, when `deleteLock` is on. */
+    public readonly deleteLockId?: pulumi.Output<string>;
 
     constructor(name: string, args: MonitoringWorkspaceArgs, opts?: pulumi.ComponentResourceOptions) {
         super(componentToken("MonitoringWorkspace"), name, {}, withLegacyAlias("MonitoringWorkspace", opts));
         const field = "MonitoringWorkspaceArgs";
         if (args.existingWorkspaceId !== undefined) {
             const existing = requireWorkspaceId(`${field}.existingWorkspaceId`, args.existingWorkspaceId);
-            for (const key of ["workspaceName", "sku", "capacityReservationLevel", "retentionInDays", "dailyQuotaGb"] as const) {
+            for (const key of ["workspaceName", "sku", "capacityReservationLevel", "retentionInDays", "dailyQuotaGb", "deleteLock"] as const) {
                 if (args[key] !== undefined) {
                     throw new Error(`${field}.${key}: only applies to a created workspace; remove it or remove existingWorkspaceId`);
                 }
@@ -153,7 +164,19 @@ export class MonitoringWorkspace extends pulumi.ComponentResource {
             this.workspaceId = this.workspace.id;
             this.customerId = this.workspace.customerId;
             this.retentionInDays = retentionInDays;
+            if (requireBoolean(`${field}.deleteLock`, args.deleteLock ?? false)) {
+                const lock = new authorization.ManagementLockByScope(
+                    `${name}-delete-lock`,
+                    {
+                        scope: this.workspaceId,
+                        level: "CanNotDelete",
+                        notes: "Keeps the 404104 monitoring logs: remove this lock (Microsoft.Authorization/locks/delete) before deleting the workspace on purpose.",
+                    },
+                    { parent: this },
+                );
+                this.deleteLockId = lock.id;
+            }
         }
-        this.registerOutputs({ workspaceId: this.workspaceId, customerId: this.customerId });
+        this.registerOutputs({ workspaceId: this.workspaceId, customerId: this.customerId, deleteLockId: this.deleteLockId });
     }
 }

@@ -28,7 +28,7 @@ import {
     ValidationError,
 } from "../azure/validation";
 import { DETECTION_SETTINGS_KEYS, resolveDetectionRule, toDetectionParameters } from "../components/detectionRule";
-import { mergeDetectionSettings, mergeDropAlertSettings, validateWorkbookOptions, WORKBOOK_OPTION_KEYS, type WorkbookOptions } from "../components/monitoring";
+import { mergeDetectionSettings, mergeDropAlertSettings, validatePlatformHealthOptions, validateWorkbookOptions, WORKBOOK_OPTION_KEYS, type PlatformHealthOptions, type WorkbookOptions } from "../components/monitoring";
 import { dropAlertSettingsForProfile } from "../components/hubAlerts";
 import { resolveDropAlertCondition, validateDropAlertFields } from "../components/connectedDevicesAlert";
 import { validateDiagnosticsOptions } from "../components/hubDiagnostics";
@@ -67,12 +67,13 @@ export const CONFIG_KEYS: readonly ConfigKeyDoc[] = [
     { key: "resourceGroupName", required: "yes", default: "-", description: "Resource group of the workspace, action group and alert rules (must exist; limit `resource-group-name`)." },
     { key: "location", required: "unless `azure-native:location` is set", default: "`azure-native:location`", description: "Region of the workspace and log search alert rules." },
     { key: "profile", required: "unless the stack is named dev, staging or prod", default: "the stack name when it is dev, staging or prod", description: "Environment profile: `dev`, `staging` or `prod`; sets severities, drop percent, retention and whether receivers are required." },
-    { key: "workspace", required: "no", default: "created, PerGB2018, profile retention (dev/staging 30 d, prod 90 d), retained on delete", description: "`{existingId}` to use an existing workspace, or `{name?, sku?, capacityReservationLevel?, retentionInDays?, dailyQuotaGb?, retainOnDelete?}` for the created one (`capacityReservationLevel`, GB per day, with `sku: CapacityReservation` only); limits `workspace-name` (also for the auto-name), `workspace-retention`, `workspace-capacity-reservation`, `workspace-daily-quota`." },
+    { key: "workspace", required: "no", default: "created, PerGB2018, profile retention (dev/staging 30 d, prod 90 d), retained on delete", description: "`{existingId}` to use an existing workspace, or `{name?, sku?, capacityReservationLevel?, retentionInDays?, dailyQuotaGb?, retainOnDelete?, deleteLock?}` for the created one (`capacityReservationLevel`, GB per day, with `sku: CapacityReservation` only; `deleteLock: true` adds a `CanNotDelete` lock, which needs `Microsoft.Authorization/locks/write`); limits `workspace-name` (also for the auto-name), `workspace-retention`, `workspace-capacity-reservation`, `workspace-daily-quota`." },
     { key: "receivers", required: "with the staging and prod profiles", default: "none (refused by staging and prod)", description: "`{emails?: [{name, address}], webhooks?: [{name, url}], secureWebhook?: {name, url, applicationDisplayName?, owners?}, existingActionGroupIds?: [], shortName?}`; set URLs with `pulumi config set --secret --path`; `owners` are object ids that own the secure webhook's Entra ID application beside the deploying principal; `shortName` as limit `action-group-short-name` allows." },
     { key: "connectedDevicesAlert", required: "unless every hub sets its own or it is `{enabled: false}`", default: "-", description: "`{enabled?, threshold?, expectedConnectedDevices?, maxDropPercent?, timeAggregation?, windowSize?, evaluationFrequency?, severity?, autoMitigate?}`: required with a `threshold` or `expectedConnectedDevices`, unless every hub sets its own (`hubs[i].connectedDevicesAlert`) or `enabled: false`; otherwise Minimum < threshold over PT5M every PT1M with the profile's severity and drop percent; limits `metric-alert-frequency`, `metric-alert-window`, `alert-severity`, `connected-devices-count`, `drop-percent`." },
     { key: "detections", required: "no", default: "every detection enabled with catalog settings", description: "Per detection id: `{enabled?, severity?, threshold?, parameters?, evaluationFrequency?, windowSize?, muteActionsDuration?, failingPeriods?, autoMitigate?}`; limits `log-alert-frequency`, `log-alert-window`, `log-alert-mute`, `log-alert-mute-covers-frequency`, `log-alert-stateful-frequency`, `log-alert-query-range`, `log-alert-failing-periods`, `alert-severity`, `detection-threshold`." },
     { key: "diagnostics", required: "no", default: "`Connections` + `AllMetrics` as `iothub-404104-monitoring`", description: "`{additionalCategories?, sendAllMetrics?, settingName?, adoptExisting?}`." },
     { key: "workbook", required: "no", default: "created as `IoT Hub 404104 triage`, linked from every alert", description: "`{enabled?, displayName?}`: the Azure Monitor workbook for 404104 triage on the monitored hubs (hub and time-range pickers, disconnects by result code, intervals, top devices, 401003 share, 500xxx, connected devices)." },
+    { key: "platformHealth", required: "no", default: "both alerts made: Resource Health on Degraded and Unavailable, Service Health for IoT Hub in every region", description: "`{enabled?, includeUnknown?, regions?, serviceHealth?}`: the Resource Health alert on the hubs and the Service Health alert for the IoT Hub service (activity log alerts, free), routed to the receivers; `regions` as Service Health names them (e.g. `West Europe`); the Service Health alert must live in the hubs' subscription (`serviceHealth: false` when the stack deploys elsewhere)." },
     { key: "tags", required: "no", default: "none", description: "Tags for every created resource that takes tags; limit `tags`." },
 ];
 
@@ -241,7 +242,7 @@ export function parseStackConfig(
 
     let workspace: FleetMonitoringArgs["workspace"];
     if (values.workspace !== undefined) {
-        const w = requireKnownKeys(k("workspace"), values.workspace, ["existingId", "name", "sku", "capacityReservationLevel", "retentionInDays", "dailyQuotaGb", "retainOnDelete"]);
+        const w = requireKnownKeys(k("workspace"), values.workspace, ["existingId", "name", "sku", "capacityReservationLevel", "retentionInDays", "dailyQuotaGb", "retainOnDelete", "deleteLock"]);
         if (w.existingId !== undefined) {
             const extra = Object.keys(w).filter((x) => x !== "existingId");
             if (extra.length > 0) throw new ValidationError(`${k("workspace")}.${extra[0]}`, w[extra[0]], "only applies to a created workspace; remove it or remove existingId");
@@ -255,6 +256,7 @@ export function parseStackConfig(
                 retentionInDays: (w.retentionInDays ?? PROFILE_DEFAULTS[profile].retentionInDays) as number,
                 dailyQuotaGb: w.dailyQuotaGb as number | undefined,
                 retainOnDelete: w.retainOnDelete as boolean | undefined,
+                deleteLock: w.deleteLock === undefined ? undefined : requireBoolean(`${k("workspace")}.deleteLock`, w.deleteLock),
             };
             validateWorkspaceOptions(k("workspace"), workspace);
         }
@@ -287,6 +289,8 @@ export function parseStackConfig(
         workbook = requireKnownKeys(k("workbook"), values.workbook, WORKBOOK_OPTION_KEYS) as WorkbookOptions;
         validateWorkbookOptions(k("workbook"), workbook);
     }
+    const platformHealth = values.platformHealth as PlatformHealthOptions | undefined;
+    validatePlatformHealthOptions(k("platformHealth"), platformHealth);
     let tags: Record<string, string> | undefined;
     if (values.tags !== undefined) {
         if (typeof values.tags !== "object" || values.tags === null || Array.isArray(values.tags)) {
@@ -297,7 +301,7 @@ export function parseStackConfig(
         requireTagsInput(k("tags"), tags);
     }
 
-    const fleet: FleetMonitoringArgs = { resourceGroupName, location: location as string, profile, hubs, workspace, notifications, connectedDevicesAlert, detections, diagnostics, workbook, tags };
+    const fleet: FleetMonitoringArgs = { resourceGroupName, location: location as string, profile, hubs, workspace, notifications, connectedDevicesAlert, detections, diagnostics, workbook, tags, platformHealth };
     checkAlertSettings(fleet, profile, k);
     return { stack, profile, fleet };
 }

@@ -45,7 +45,7 @@ beforeAll(async () => {
     await new Promise((resolve) => setTimeout(resolve, 500));
 });
 
-const COMPONENTS = ["FleetMonitoring", "HubMonitoring", "HubAlerts", "MonitoringWorkspace", "HubDiagnostics", "AlertNotifications", "SecureWebhookApplication", "ConnectedDevicesDropAlert", "TriageWorkbook"];
+const COMPONENTS = ["FleetMonitoring", "HubMonitoring", "HubAlerts", "MonitoringWorkspace", "HubDiagnostics", "AlertNotifications", "SecureWebhookApplication", "ConnectedDevicesDropAlert", "TriageWorkbook", "PlatformHealthAlerts"];
 
 describe("component type tokens and their 0.1.x aliases", () => {
     it("registers every component under iothub-404104-monitoring:index:<Name>", () => {

@@ -15,7 +15,7 @@ import { construct, getSchema, startComponentPackage, startMockEngine, startMock
 const ROOT = path.resolve(__dirname, "..");
 const PACKAGE = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")) as { name: string; version: string };
 const TOKEN = (name: string): string => `${PACKAGE.name}:index:${name}`;
-const COMPONENTS = ["FleetMonitoring", "HubMonitoring", "HubAlerts", "MonitoringWorkspace", "HubDiagnostics", "AlertNotifications", "SecureWebhookApplication", "ConnectedDevicesDropAlert", "TriageWorkbook"];
+const COMPONENTS = ["FleetMonitoring", "HubMonitoring", "HubAlerts", "MonitoringWorkspace", "HubDiagnostics", "AlertNotifications", "SecureWebhookApplication", "ConnectedDevicesDropAlert", "TriageWorkbook", "PlatformHealthAlerts"];
 
 interface SchemaProperty {
     readonly type?: string;
@@ -96,10 +96,10 @@ describe("GetSchema, served by run-plugin", () => {
     it("gives FleetMonitoring its inputs, required inputs and outputs", () => {
         const fleet = schema.resources[TOKEN("FleetMonitoring")];
         expect(Object.keys(fleet.inputProperties ?? {}).sort()).toEqual(
-            ["connectedDevicesAlert", "detections", "diagnostics", "hubResourceIds", "hubs", "location", "notifications", "profile", "resourceGroupName", "tags", "workbook", "workspace"].sort(),
+            ["connectedDevicesAlert", "detections", "diagnostics", "hubResourceIds", "hubs", "location", "notifications", "platformHealth", "profile", "resourceGroupName", "tags", "workbook", "workspace"].sort(),
         );
         expect([...(fleet.requiredInputs ?? [])].sort()).toEqual(["location", "resourceGroupName"]);
-        expect(Object.keys(fleet.properties ?? {}).sort()).toEqual(["actionGroupIds", "connectedDevicesAlertIds", "diagnosticSettingIds", "ruleIds", "workbookLink", "workspaceId"]);
+        expect(Object.keys(fleet.properties ?? {}).sort()).toEqual(["actionGroupIds", "connectedDevicesAlertIds", "diagnosticSettingIds", "resourceHealthAlertIds", "ruleIds", "serviceHealthAlertIds", "workbookLink", "workspaceId"]);
         expect(fleet.properties?.ruleIds).toMatchObject({ type: "object", additionalProperties: { type: "object", additionalProperties: { type: "string" } } });
         expect(referencedType(fleet.inputProperties?.hubs)).toBe(schema.types[TOKEN("FleetHubOptions")]);
     });
@@ -187,6 +187,7 @@ describe("Construct of FleetMonitoring through the provider, as a program in ano
         expect(count("azure-native:monitor:MetricAlert")).toBe(1);
         expect(count("azure-native:monitor:ScheduledQueryRule")).toBe(4);
         expect(count("azure-native:applicationinsights:Workbook")).toBe(1);
+        expect(count("azure-native:monitor:ActivityLogAlert")).toBe(2);
         expect(engine.messages.filter((m) => m.severity >= 3)).toEqual([]);
     });
     it("applies the inputs it was sent: the profile, the drop alert's expected count and the detection override by kind", () => {
@@ -200,7 +201,8 @@ describe("Construct of FleetMonitoring through the provider, as a program in ano
         expect(workspace?.inputs.retentionInDays).toBe(30);
     });
     it("returns the outputs the schema lists, with the children's ids", () => {
-        expect(Object.keys(constructed.state).sort()).toEqual(["actionGroupIds", "connectedDevicesAlertIds", "diagnosticSettingIds", "ruleIds", "workbookLink", "workspaceId"]);
+        expect(Object.keys(constructed.state).sort()).toEqual(["actionGroupIds", "connectedDevicesAlertIds", "diagnosticSettingIds", "resourceHealthAlertIds", "ruleIds", "serviceHealthAlertIds", "workbookLink", "workspaceId"]);
+        expect(Object.keys(constructed.state.resourceHealthAlertIds as object)).toEqual(["3f2a6c1e-8b4d-4e7a-9c21-5d6e7f8a9b0c"]);
         expect(constructed.state.workspaceId).toBe("fleet-workspace-id");
         const ruleIds = constructed.state.ruleIds as Record<string, Record<string, string>>;
         expect(Object.keys(ruleIds)).toEqual(["contoso-iot-dev"]);
