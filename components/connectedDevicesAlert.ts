@@ -132,7 +132,7 @@ export function dropAlertDescription(hubName: string, c: DropAlertCondition, ext
     return [
         `Connected devices on IoT Hub ${hubName} fell below ${c.threshold} (${c.timeAggregation} of ${CONNECTED_DEVICES_METRIC} over ${c.windowSize}).`,
         "Likely cause (404104 symptom 3): many devices disconnected at once; with more 404104 DeviceConnectionClosedRemotely and 500xxx errors in the Connections logs this is a transient IoT Hub problem; without them, look for a network or device-side outage.",
-        "Check: Azure Service Health and Resource Health for the hub's region; the mass-disconnect log alert and 500xxx errors for the same minutes; whether devices reconnect within minutes.",
+        "Check: if the Resource Health alert fired for this hub, it is the platform: wait, do not redeploy devices; the Service Health alert (IoT Hub) names incidents and maintenance in the region; then the mass-disconnect log alert and 500xxx errors for the same minutes, and whether devices reconnect within minutes.",
         "Fix: devices should retry with exponential back-off (the Azure IoT device SDKs do); follow the 500xxx internal-error guidance; open a support case with the hub id and time range if the drop lasts.",
         ...extraLines,
     ].join("\n");

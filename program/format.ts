@@ -42,7 +42,7 @@ const OPERATORS: Record<string, string> = {
 /** One alert as the preview and report show it. */
 export interface AlertRow {
     readonly rule: string;
-    readonly kind: "log" | "metric";
+    readonly kind: "log" | "metric" | "activity";
     readonly symptom: string;
     readonly severity: string;
     readonly frequency: string;
@@ -89,6 +89,22 @@ export function alertRows(resources: readonly RecordedResource[]): AlertRow[] {
                 window: String(i.windowSize),
                 condition: `${c.timeAggregation}(${c.metricName}) ${OPERATORS[String(c.operator)] ?? c.operator} ${c.threshold}`,
                 actionGroups: groups(((i.actions ?? []) as { actionGroupId?: string }[]).map((a) => a.actionGroupId)),
+            });
+        } else if (r.type === "azure-native:monitor:ActivityLogAlert") {
+            // Resource Health and Service Health: no severity, no schedule; they fire on the event.
+            const clauses = ((i.condition as { allOf?: { field?: string; equals?: string; containsAny?: string[]; anyOf?: { equals?: string }[] }[] } | undefined)?.allOf ?? []);
+            const category = clauses.find((c) => c.field === "category")?.equals ?? "?";
+            const values = clauses.filter((c) => c.field !== "category").map((c) => (c.anyOf ? c.anyOf.map((l) => l.equals).join("|") : (c.containsAny ?? [c.equals]).join("|")));
+            const scopes = Array.isArray(i.scopes) ? i.scopes.map((s) => String(s).split("/").pop()) : [];
+            rows.push({
+                rule: r.name,
+                kind: "activity",
+                symptom: "3",
+                severity: "-",
+                frequency: "on event",
+                window: "-",
+                condition: `${category}: ${values.join(", ")} on ${scopes.join(", ")}`,
+                actionGroups: groups(((i.actions as { actionGroups?: { actionGroupId?: string }[] } | undefined)?.actionGroups ?? []).map((a) => a.actionGroupId)),
             });
         }
     }

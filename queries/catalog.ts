@@ -360,7 +360,7 @@ export const massDisconnect: DetectionDefinition = {
         likelyCause:
             "A transient problem in IoT Hub itself: many devices lost their connections at once (404104 DeviceConnectionClosedRemotely), usually with more 500xxx internal errors than usual.",
         whatToCheck: [
-            "Azure Service Health and the hub's Resource Health for an incident in its region.",
+            "If the Resource Health alert fired for this hub, it is the platform: wait, do not redeploy devices. The Service Health alert (IoT Hub) names incidents and maintenance in the region.",
             "The hub's Connected devices metric (connectedDeviceCount) for a drop at the same time.",
             "MassDropBins and ErrorRiseBins: which of the two conditions fired; Errors500xxxByCode names the codes (500001 ServerError, 500008 GenericTimeout).",
         ],

@@ -74,7 +74,7 @@ export function queryGroups(alerts: readonly AlertReview[]): { readonly label: s
 
 function alertDetails(a: AlertReview, queryLabel: string | undefined): string {
     const parts = [
-        `- \`${a.rule}\` (${a.kind === "log" ? "log search alert" : "metric alert"}, hub ${a.hub}): ${formatMoney(a.monthlyCost)}/month = ${a.costBasis}.`,
+        `- \`${a.rule}\` (${a.kind === "log" ? "log search alert" : a.kind === "metric" ? "metric alert" : "activity log alert"}, hub ${a.hub}): ${formatMoney(a.monthlyCost)}/month = ${a.costBasis}.`,
         `Auto-resolve ${a.autoMitigate}${a.muteActionsDuration === "none" ? "" : `, notifications muted ${a.muteActionsDuration} after firing`}.`,
         `Alert delay once the condition holds in the logs: ${a.timeToDetect}${a.timeToDetectNote ? `. Time to detect from the first symptom, as the detection states it: ${a.timeToDetectNote}` : "."}`,
     ];

@@ -86,7 +86,9 @@ function minutes(m: number): string {
 }
 
 /** Expected time to detect: latency of the data plus up to one evaluation period. */
-export function timeToDetect(kind: "log" | "metric", frequency: string): string {
+export function timeToDetect(kind: "log" | "metric" | "activity", frequency: string): string {
+    // Activity log events reach their alerts as Azure posts them; Learn gives no bound, so none is promised.
+    if (kind === "activity") return "as Azure posts the event";
     const f = Math.round((parseIsoDuration(frequency) ?? 0) / 60);
     const [lo, hi] = kind === "log" ? LOG_LATENCY_MINUTES : METRIC_LATENCY_MINUTES;
     return hi + f < 60 ? `${lo}–${hi + f} min` : `${minutes(lo)}–${minutes(hi + f)}`;
@@ -121,7 +123,7 @@ export function reviewStack(c: CollectedStack, assumptions: ReviewAssumptions = 
     const byName = new Map(recorded.filter((r) => r.custom).map((r) => [`${r.type}::${r.name}`, r]));
     const rows = alertRows(recorded);
     const alerts: AlertReview[] = rows.map((row) => {
-        const type = row.kind === "log" ? "azure-native:monitor:ScheduledQueryRule" : "azure-native:monitor:MetricAlert";
+        const type = row.kind === "log" ? "azure-native:monitor:ScheduledQueryRule" : row.kind === "metric" ? "azure-native:monitor:MetricAlert" : "azure-native:monitor:ActivityLogAlert";
         const i = byName.get(`${type}::${row.rule}`)?.inputs ?? {};
         const enabled = i.enabled !== false;
         const autoMitigate = i.autoMitigate === undefined ? "default" : String(i.autoMitigate);
@@ -149,6 +151,19 @@ export function reviewStack(c: CollectedStack, assumptions: ReviewAssumptions = 
             };
         }
         const scopes = Array.isArray(i.scopes) ? i.scopes : [];
+        if (row.kind === "activity") {
+            return {
+                ...row,
+                hub: scopes.map(lastSegment).join(", ") || "?",
+                enabled,
+                autoMitigate: "-",
+                muteActionsDuration: "none",
+                timeToDetect: timeToDetect("activity", row.frequency),
+                timeSeries: 0,
+                monthlyCost: 0,
+                costBasis: "activity log alerts (Resource Health, Service Health) are free",
+            };
+        }
         const timeSeries = Math.max(1, scopes.length);
         return {
             ...row,

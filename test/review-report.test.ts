@@ -20,7 +20,7 @@ beforeAll(async () => {
     collected.dev = dev;
 }, 120_000);
 
-const alertsOf = (c: CollectedStack) => c.resources.filter((r) => r.type === "azure-native:monitor:ScheduledQueryRule" || r.type === "azure-native:monitor:MetricAlert");
+const alertsOf = (c: CollectedStack) => c.resources.filter((r) => ["azure-native:monitor:ScheduledQueryRule", "azure-native:monitor:MetricAlert", "azure-native:monitor:ActivityLogAlert"].includes(r.type));
 
 describe.each(["prod", "dev"])("the report of the sample stack %s", (stack) => {
     it("lists every alert the program creates with its condition, schedule, action groups, time to detect and cost", () => {
@@ -36,6 +36,18 @@ describe.each(["prod", "dev"])("the report of the sample stack %s", (stack) => {
             expect(md).toContain(`- \`${a.rule}\``);
             expect(a.actionGroups).not.toBe("(none)");
         }
+    });
+
+    it("lists the Resource Health and Service Health alerts at no cost, routed like the others", () => {
+        const review = reviewStack(collected[stack]);
+        const activity = review.alerts.filter((a) => a.kind === "activity");
+        expect(activity.map((a) => a.rule).sort()).toEqual(["iothub-404104-platform-health-resource-health", "iothub-404104-platform-health-service-health"]);
+        for (const a of activity) {
+            expect(a.monthlyCost).toBe(0);
+            expect(a.costBasis).toBe("activity log alerts (Resource Health, Service Health) are free");
+        }
+        expect(activity.find((a) => a.rule.endsWith("resource-health"))?.condition).toMatch(/^ResourceHealth: Degraded\|Unavailable, PlatformInitiated\|UserInitiated on /);
+        expect(renderStack(review)).toContain("(activity log alert, hub ");
     });
 
     it("prints the KQL of every log alert's detection, and a cost per alert that adds up to the totals", () => {
