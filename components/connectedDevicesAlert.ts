@@ -43,7 +43,7 @@ export interface ConnectedDevicesAlertSettings {
     autoMitigate?: boolean;
 }
 
-/** Arguments of {@link ConnectedDevicesDropAlert}. */
+/** Arguments of `ConnectedDevicesDropAlert`. */
 export interface ConnectedDevicesDropAlertArgs extends ConnectedDevicesAlertSettings {
     /** Resource group of the alert rule. Required. */
     resourceGroupName: pulumi.Input<string>;
@@ -144,7 +144,7 @@ export function dropAlertDescription(hubName: string, c: DropAlertCondition, ext
  * PT5M and frequency PT1M by default. Its description tells the on-call person what the drop
  * means and what to check.
  */
-/** The resolved condition of each {@link ConnectedDevicesDropAlert}, kept beside it. */
+/** The resolved condition of each `ConnectedDevicesDropAlert`, kept beside it. */
 const DROP_CONDITIONS = new KeptBeside<DropAlertCondition>();
 
 export class ConnectedDevicesDropAlert extends pulumi.ComponentResource {

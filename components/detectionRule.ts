@@ -31,7 +31,7 @@ export interface DetectionParameters {
     lists?: Record<string, string[]>;
 }
 
-/** Which map of {@link DetectionParameters} holds a parameter of each KQL kind. */
+/** Which map of `DetectionParameters` holds a parameter of each KQL kind. */
 const PARAMETER_MAP_OF_KIND: Readonly<Record<KqlParameter["type"], keyof DetectionParameters>> = { int: "numbers", real: "numbers", timespan: "durations", string: "strings", stringList: "lists" };
 
 /**
@@ -60,7 +60,7 @@ export function detectionParameterValues(field: string, detection: DetectionDefi
     return out;
 }
 
-/** Sorts flat parameter values (name to value, as a stack file gives them) into the maps of {@link DetectionParameters} by each parameter's kind; names the detection lacks are left to the caller to refuse. */
+/** Sorts flat parameter values (name to value, as a stack file gives them) into the maps of `DetectionParameters` by each parameter's kind; names the detection lacks are left to the caller to refuse. */
 export function toDetectionParameters(detection: DetectionDefinition, values: Readonly<Record<string, KqlValue>>): DetectionParameters {
     const out: { numbers?: Record<string, number>; durations?: Record<string, string>; strings?: Record<string, string>; lists?: Record<string, string[]> } = {};
     for (const [name, value] of Object.entries(values)) {
@@ -141,7 +141,7 @@ export interface ResolvedDetectionRule {
 
 const SETTINGS_KEYS = ["enabled", "severity", "threshold", "parameters", "evaluationFrequency", "windowSize", "muteActionsDuration", "failingPeriods", "autoMitigate"];
 
-/** The keys a {@link DetectionSettings} object may have. */
+/** The keys a `DetectionSettings` object may have. */
 export const DETECTION_SETTINGS_KEYS: readonly string[] = SETTINGS_KEYS;
 
 /** The text of the alert's description: title, runbook (cause, checks, fix), time to detect and query file. */

@@ -35,10 +35,10 @@ export function dropAlertSettingsForProfile(options: ConnectedDevicesAlertOption
     };
 }
 
-/** What {@link HubAlerts.resolvedRules} show in place of a description line that is known only at deployment. */
+/** What `HubAlerts.resolvedRules` show in place of a description line that is known only at deployment. */
 export const DEPLOYMENT_TIME_LINE = "(a line filled in at deployment, e.g. the triage workbook link)";
 
-/** Arguments of {@link HubAlerts}: one hub and the shared workspace and action groups it reports to. */
+/** Arguments of `HubAlerts`: one hub and the shared workspace and action groups it reports to. */
 export interface HubAlertsArgs {
     /** Resource id of the IoT Hub, as a plain string. Required. */
     hubResourceId: string;
@@ -61,7 +61,7 @@ export interface HubAlertsArgs {
     /**
      * Extra lines for every alert description, log alerts and the drop alert (e.g. the triage workbook's link). A line may be an
      * output known only at deployment (a resource id Azure assigns): the rule's description then waits
-     * for it, and {@link HubAlerts.resolvedRules} carry {@link DEPLOYMENT_TIME_LINE} in its place.
+     * for it, and `HubAlerts.resolvedRules` carry `DEPLOYMENT_TIME_LINE` in its place.
      * Default: none.
      */
     descriptionExtraLines?: pulumi.Input<string>[];
@@ -71,7 +71,7 @@ export interface HubAlertsArgs {
     errorPath?: string;
 }
 
-/** What one hub's settings resolve to, before any resource is made: see {@link planHubAlerts}. */
+/** What one hub's settings resolve to, before any resource is made: see `planHubAlerts`. */
 export interface HubAlertsPlan {
     /** The hub's resource id, as validated. */
     readonly hubResourceId: string;
@@ -79,7 +79,7 @@ export interface HubAlertsPlan {
     readonly profile: EnvironmentProfile;
     /** The drop alert's settings with the profile's defaults, unless the alert is disabled. */
     readonly dropAlert?: ConnectedDevicesAlertSettings;
-    /** The enabled detections' rules, in catalog order, with {@link DEPLOYMENT_TIME_LINE} for description lines known only at deployment. */
+    /** The enabled detections' rules, in catalog order, with `DEPLOYMENT_TIME_LINE` for description lines known only at deployment. */
     readonly rules: readonly ResolvedDetectionRule[];
     /** Ids of detections turned off by settings. */
     readonly disabledDetections: readonly string[];
@@ -127,7 +127,7 @@ export function planHubAlerts(args: Omit<HubAlertsArgs, "resourceGroupName" | "l
  * Everything one hub needs: its diagnostic setting to the workspace, the connected-devices drop
  * alert on its metric, and one log search alert per enabled detection of the catalog.
  */
-/** A {@link HubAlerts}' child components and resolved rules, kept beside it. */
+/** A `HubAlerts`' child components and resolved rules, kept beside it. */
 const HUB_ALERTS_KEPT = new KeptBeside<{ diagnostics: HubDiagnostics; connectedDevicesAlert?: ConnectedDevicesDropAlert; resolvedRules: readonly ResolvedDetectionRule[] }>();
 
 export class HubAlerts extends pulumi.ComponentResource {

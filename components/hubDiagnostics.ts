@@ -31,7 +31,7 @@ export const CONNECTIONS_CATEGORY: IotHubLogCategory = "Connections";
 export const DEFAULT_DIAGNOSTIC_SETTING_NAME = "iothub-404104-monitoring";
 
 /**
- * Arguments of {@link HubDiagnostics}: the hub, the workspace, and what to send besides `Connections`.
+ * Arguments of `HubDiagnostics`: the hub, the workspace, and what to send besides `Connections`.
  *
  * Adopting a setting made in the portal: Azure refuses a second setting that sends the same
  * category from the same hub to the same workspace (409 Conflict). Give that setting's name as
@@ -40,17 +40,22 @@ export const DEFAULT_DIAGNOSTIC_SETTING_NAME = "iothub-404104-monitoring";
  * After the first successful `pulumi up`, remove `adoptExisting`.
  */
 export interface HubDiagnosticsOptions {
-    /** Log categories to send besides `Connections`, each one of {@link IOT_HUB_LOG_CATEGORIES} (checked at run time). Default: none. */
+    /**
+     * Log categories to send besides `Connections`, each one of DeviceTelemetry, C2DCommands,
+     * DeviceIdentityOperations, FileUploadOperations, Routes, D2CTwinOperations, C2DTwinOperations,
+     * TwinQueries, JobsOperations, DirectMethods, DistributedTracing, Configurations, DeviceStreams
+     * (checked at run time). Default: none.
+     */
     additionalCategories?: string[];
     /** Whether to send the hub's platform metrics (`AllMetrics`) too. Default: `true`. */
     sendAllMetrics?: boolean;
     /** Name of the diagnostic setting on the hub. Default: `iothub-404104-monitoring`. */
     settingName?: string;
-    /** Import an existing setting of this name instead of creating one (see {@link HubDiagnostics}). Default: `false`. */
+    /** Import an existing setting of this name instead of creating one (see `HubDiagnostics`). Default: `false`. */
     adoptExisting?: boolean;
 }
 
-/** Arguments of {@link HubDiagnostics}: the hub, the workspace, and the {@link HubDiagnosticsOptions}. */
+/** Arguments of `HubDiagnostics`: the hub, the workspace, and the `HubDiagnosticsOptions`. */
 export interface HubDiagnosticsArgs extends HubDiagnosticsOptions {
     /** Resource id of the IoT Hub (`/subscriptions/.../providers/Microsoft.Devices/IotHubs/<name>`), as a plain string. Required. */
     hubResourceId: string;

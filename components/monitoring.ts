@@ -1,5 +1,5 @@
 /**
- * The umbrellas: {@link HubMonitoring} for one hub and {@link FleetMonitoring} for many hubs
+ * The umbrellas: `HubMonitoring` for one hub and `FleetMonitoring` for many hubs
  * sharing one workspace and one action group, each hub with its own diagnostic setting and alerts.
  */
 import * as pulumi from "@pulumi/pulumi";
@@ -29,7 +29,7 @@ export interface WorkbookOptions {
     displayName?: string;
 }
 
-/** The keys a {@link WorkbookOptions} object may have. */
+/** The keys a `WorkbookOptions` object may have. */
 export const WORKBOOK_OPTION_KEYS: readonly string[] = ["enabled", "displayName"];
 
 /** Validates workbook options (known keys, `enabled` a boolean, `displayName` a non-empty string); `field` prefixes error paths. Returns whether the workbook is enabled. */
@@ -78,7 +78,7 @@ export interface PlatformHealthOptions {
     serviceHealth?: boolean;
 }
 
-/** The keys a {@link PlatformHealthOptions} object may have. */
+/** The keys a `PlatformHealthOptions` object may have. */
 export const PLATFORM_HEALTH_OPTION_KEYS: readonly string[] = ["enabled", "includeUnknown", "regions", "serviceHealth"];
 
 /** Validates platform-health options (known keys, switches, region names); `field` prefixes error paths. */
@@ -102,7 +102,7 @@ export interface SharedResources {
     readonly notifications?: AlertNotifications;
     /** Action groups every alert notifies, as one output. */
     readonly actionGroupIds: pulumi.Output<string[]>;
-    /** The action group ids as a list of outputs, for the alert rules (see {@link AlertNotifications.actionGroupIdList}). */
+    /** The action group ids as a list of outputs, for the alert rules (see `AlertNotifications.actionGroupIdList`). */
     readonly actionGroupIdList: pulumi.Output<string>[];
     /** The triage workbook, unless disabled. */
     readonly workbook?: TriageWorkbook;
@@ -121,13 +121,16 @@ function validateSharedArgs(args: MonitoringSharedArgs, field: string): { profil
     requireTagsInput(`${field}.tags`, args.tags);
     requireTagsInput(`${field}.workspace.tags`, args.workspace?.tags);
     requireTagsInput(`${field}.notifications.tags`, args.notifications?.tags);
+    if (PROFILE_DEFAULTS[profile].requireSecureWebhook && (args.notifications?.webhooks ?? []).length > 0) {
+        throw new ValidationError(`${field}.notifications.webhooks`, args.notifications?.webhooks?.map((w) => w.name), `the "${profile}" profile requires secure webhooks: give the endpoint as secureWebhook (an Entra ID application), as the policy pack's secure-webhooks-in-prod requires`);
+    }
     if (PROFILE_DEFAULTS[profile].requireReceivers && args.notifications === undefined) {
         throw new ValidationError(`${field}.notifications`, undefined, `the "${profile}" profile requires at least one receiver (emails, webhooks, secureWebhook) or existingActionGroupIds`);
     }
     return { profile, workbookEnabled };
 }
 
-/** Makes what the hubs share; `validated` is what {@link validateSharedArgs} returned for `args`. */
+/** Makes what the hubs share; `validated` is what `validateSharedArgs` returned for `args`. */
 function createShared(
     parent: pulumi.ComponentResource,
     name: string,
@@ -200,7 +203,7 @@ function createShared(
     };
 }
 
-/** What an umbrella made: the shared resources and the arguments every hub's {@link HubAlerts} shares. */
+/** What an umbrella made: the shared resources and the arguments every hub's `HubAlerts` shares. */
 interface Umbrella {
     readonly shared: SharedResources;
     readonly hubArgs: Pick<HubAlertsArgs, "resourceGroupName" | "location" | "profile" | "workspaceId" | "actionGroupIds" | "descriptionExtraLines" | "tags">;
@@ -235,13 +238,13 @@ function buildUmbrella(parent: pulumi.ComponentResource, name: string, args: Mon
     };
 }
 
-/** An umbrella's child components, kept beside it (see {@link KeptBeside}) and reached through its getters. */
+/** An umbrella's child components, kept beside it (see `KeptBeside`) and reached through its getters. */
 const UMBRELLA_CHILDREN = new KeptBeside<{ shared: SharedResources; hubs: Record<string, HubAlerts> }>();
 
-/** One hub's own settings as an umbrella passes them to its {@link HubAlerts}. */
+/** One hub's own settings as an umbrella passes them to its `HubAlerts`. */
 export type HubSettings = Pick<HubAlertsArgs, "hubResourceId" | "detections" | "connectedDevicesAlert" | "diagnostics" | "errorPath">;
 
-/** Arguments of {@link HubMonitoring}: one hub plus the shared arguments. */
+/** Arguments of `HubMonitoring`: one hub plus the shared arguments. */
 export interface HubMonitoringArgs extends MonitoringSharedArgs {
     /** Resource id of the IoT Hub to monitor, as a plain string. Required. */
     hubResourceId: string;
@@ -338,7 +341,7 @@ export interface FleetHubOptions {
     diagnostics?: HubDiagnosticsOptions;
 }
 
-/** Arguments of {@link FleetMonitoring}: the hubs plus the shared arguments. */
+/** Arguments of `FleetMonitoring`: the hubs plus the shared arguments. */
 export interface FleetMonitoringArgs extends MonitoringSharedArgs {
     /**
      * Hubs to monitor with the fleet's settings, by resource id (plain strings). Default: none. With
@@ -379,7 +382,7 @@ export function hubKeys(hubIds: readonly string[]): string[] {
     );
 }
 
-/** One hub of a fleet with the fleet's settings merged in: what its {@link HubAlerts} gets. */
+/** One hub of a fleet with the fleet's settings merged in: what its `HubAlerts` gets. */
 export interface FleetHubPlan {
     /** Child-name key of the hub (its name, disambiguated when two hubs share one). */
     readonly key: string;
@@ -397,7 +400,7 @@ export interface FleetHubPlan {
 
 /**
  * Validates a fleet's hub list (at least one, well-formed, no duplicates) and merges the fleet's
- * settings into each hub's: what {@link FleetMonitoring} builds, and what the replay evaluates.
+ * settings into each hub's: what `FleetMonitoring` builds, and what the replay evaluates.
  */
 export function fleetHubPlans(args: Pick<FleetMonitoringArgs, "hubs" | "hubResourceIds" | "detections" | "connectedDevicesAlert" | "diagnostics">, field = "FleetMonitoringArgs"): FleetHubPlan[] {
     for (const key of ["hubResourceIds", "hubs"] as const) {

@@ -64,7 +64,7 @@ export interface NotificationOptions {
 }
 
 /**
- * Arguments of {@link AlertNotifications}: the {@link NotificationOptions} plus the resource group
+ * Arguments of `AlertNotifications`: the `NotificationOptions` plus the resource group
  * of the created action group. At least one receiver or one existing action group is required.
  */
 export interface AlertNotificationsArgs extends NotificationOptions {
@@ -94,7 +94,7 @@ function httpsSecret(field: string, url: pulumi.Input<string>): pulumi.Output<st
  * webhook and secure-webhook receivers, plus any existing action groups. `actionGroupIds` is what
  * the alert rules reference.
  */
-/** The secure webhook's application of each {@link AlertNotifications}, kept beside it. */
+/** The secure webhook's application of each `AlertNotifications`, kept beside it. */
 const SECURE_WEBHOOK_APPLICATIONS = new KeptBeside<{ application?: SecureWebhookApplication }>();
 
 export class AlertNotifications extends pulumi.ComponentResource {

@@ -52,7 +52,7 @@ export function serviceHealthDescription(regions: readonly string[]): string {
     ].join("\n");
 }
 
-/** Arguments of {@link PlatformHealthAlerts}. */
+/** Arguments of `PlatformHealthAlerts`. */
 export interface PlatformHealthAlertsArgs {
     /** Resource group of the alert rules. Required. */
     resourceGroupName: pulumi.Input<string>;

@@ -12,7 +12,7 @@ export const SECURE_WEBHOOK_ROLE_VALUE = "ActionGroupsSecureWebhook";
 /** Fixed id of that app role on the applications this package creates (an app role id only has to be unique within its application). */
 export const SECURE_WEBHOOK_ROLE_ID = "6b0a1c5e-4f5d-4c1b-9a51-404104a1e7b1";
 
-/** Arguments of {@link SecureWebhookApplication}. */
+/** Arguments of `SecureWebhookApplication`. */
 export interface SecureWebhookApplicationArgs {
     /** Display name of the Entra ID application that represents the webhook endpoint. Default: `iothub-404104-alerts-<component name>`. */
     displayName?: string;

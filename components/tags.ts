@@ -1,6 +1,6 @@
 /**
  * Resource tags as the components take them (Pulumi inputs), checked against Azure's tag limits
- * ({@link LIMITS}.tags) as far as they are known before deployment.
+ * (`LIMITS`.tags) as far as they are known before deployment.
  */
 import * as pulumi from "@pulumi/pulumi";
 import { citeLimit, LIMITS } from "../azure/limits";

@@ -178,10 +178,10 @@ export interface TriageWorkbookContentOptions {
     readonly workspaceId: string;
     /** The monitored hubs the hub picker offers, all selected. Required, at least one. */
     readonly hubResourceIds: readonly string[];
-    /** The heading of the workbook. Default: {@link DEFAULT_WORKBOOK_DISPLAY_NAME}. */
+    /** The heading of the workbook. Default: `DEFAULT_WORKBOOK_DISPLAY_NAME`. */
     readonly displayName?: string;
     /**
-     * The KQL of each item by item id, as {@link renderWorkbookQueries} renders it (with the umbrella's
+     * The KQL of each item by item id, as `renderWorkbookQueries` renders it (with the umbrella's
      * detection overrides for the parameters the items share). Default: rendered with the detections' defaults.
      */
     readonly queries?: Readonly<Record<string, string>>;
@@ -274,6 +274,23 @@ function guide(displayName: string): string {
 }
 
 /**
+ * The workbook's platform-health item: for symptom 3, does Azure already know? A link to each hub's
+ * Resource Health page and to Service Health, where the stack's Resource Health and Service Health
+ * alerts come from.
+ */
+export function platformHealthLinks(hubResourceIds: readonly string[]): string {
+    return [
+        "### Platform health: does Azure already know?",
+        "Many devices at once with 500xxx errors (symptom 3): if the Resource Health alert fired for the hub, it is the platform: wait, do not redeploy devices.",
+        ...hubResourceIds.map((id) => `- Resource Health of **${hubNameFromId(id)}**: https://portal.azure.com/#@/resource${id}/resourceHealth`),
+        `- Service Health (IoT Hub incidents and maintenance): ${SERVICE_HEALTH_PORTAL_LINK}`,
+    ].join("\n");
+}
+
+/** The portal's Service Health page (service issues). */
+export const SERVICE_HEALTH_PORTAL_LINK = "https://portal.azure.com/#view/Microsoft_Azure_Health/AzureHealthBrowseBlade/~/serviceIssues";
+
+/**
  * The triage workbook's JSON for a workspace and the monitored hubs: a guide (markdown), the hub
  * picker and time range (parameters), one KQL item per entry of `WORKBOOK_QUERIES` (rendered with
  * their workbook tokens) and the `connectedDeviceCount` metrics item. Pure; the component
@@ -320,6 +337,7 @@ export function triageWorkbookContent(options: TriageWorkbookContentOptions): Wo
             },
             ...WORKBOOK_QUERIES.map((q) => kqlItem(q, options.workspaceId, queries[q.id])),
             metricsItem(CONNECTED_DEVICES_METRIC_ITEM),
+            { type: 1, name: "platform-health", content: { json: platformHealthLinks(hubs) } },
         ],
         fallbackResourceIds: [options.workspaceId],
         isLocked: false,
@@ -341,7 +359,7 @@ export function workbookDescriptionLine(link: string): string {
     return `Triage workbook (disconnects by result code, intervals, top devices, 401003 share, 500xxx, connected devices): ${link}`;
 }
 
-/** Arguments of {@link TriageWorkbook}. */
+/** Arguments of `TriageWorkbook`. */
 export interface TriageWorkbookArgs {
     /** Resource group of the workbook. Required. */
     resourceGroupName: pulumi.Input<string>;
@@ -384,7 +402,7 @@ export class TriageWorkbook extends pulumi.ComponentResource {
     public readonly workbook: applicationinsights.Workbook;
     /** Resource id of the workbook. */
     public readonly workbookId: pulumi.Output<string>;
-    /** The portal link that opens the workbook (see {@link workbookPortalLink}). */
+    /** The portal link that opens the workbook (see `workbookPortalLink`). */
     public readonly portalLink: pulumi.Output<string>;
     /** The workbook's resource name (a GUID). */
     public readonly resourceName: string;

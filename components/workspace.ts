@@ -12,7 +12,7 @@ export type WorkspaceSku = "PerGB2018" | "CapacityReservation";
 /** The pricing tiers a created workspace may take. */
 export const WORKSPACE_SKUS: readonly WorkspaceSku[] = ["PerGB2018", "CapacityReservation"];
 
-/** The commitment tiers (GB per day) a `CapacityReservation` workspace may reserve, as the workspace API lists them ({@link LIMITS}.workspaceCapacityReservation). */
+/** The commitment tiers (GB per day) a `CapacityReservation` workspace may reserve, as the workspace API lists them (`LIMITS`.workspaceCapacityReservation). */
 export const CAPACITY_RESERVATION_LEVELS = LIMITS.workspaceCapacityReservation.rule.values as readonly number[];
 
 /**
@@ -45,7 +45,7 @@ export interface WorkspaceOptions {
     workspaceName?: string;
     /** Pricing tier of a created workspace: `PerGB2018` or `CapacityReservation` (checked at run time). Default: `PerGB2018`. */
     sku?: string;
-    /** GB per day reserved by a `CapacityReservation` workspace (one of {@link CAPACITY_RESERVATION_LEVELS}); required with that SKU, refused with another. Default: none. */
+    /** GB per day reserved by a `CapacityReservation` workspace, one of 100, 200, 300, 400, 500, 1000, 2000, 5000, 10000, 25000, 50000 (checked at run time); required with that SKU, refused with another. Default: none. */
     capacityReservationLevel?: number;
     /** Days a created workspace keeps logs, 30 to 730. Default: 30. */
     retentionInDays?: number;
@@ -69,7 +69,7 @@ export interface WorkspaceOptions {
 }
 
 /**
- * Arguments of {@link MonitoringWorkspace}: the {@link WorkspaceOptions} plus where a created
+ * Arguments of `MonitoringWorkspace`: the `WorkspaceOptions` plus where a created
  * workspace lives.
  */
 export interface MonitoringWorkspaceArgs extends WorkspaceOptions {
@@ -95,7 +95,7 @@ export interface ResolvedWorkspaceOptions {
     readonly workspaceName?: string;
 }
 
-/** Validates the options of a created workspace (SKU and its reservation, retention, daily cap, name: the limits of {@link LIMITS}); `field` prefixes error paths. */
+/** Validates the options of a created workspace (SKU and its reservation, retention, daily cap, name: the limits of `LIMITS`); `field` prefixes error paths. */
 export function validateWorkspaceOptions(field: string, args: Omit<WorkspaceOptions, "existingWorkspaceId" | "tags">): ResolvedWorkspaceOptions {
     const sku = requireOneOf(`${field}.sku`, args.sku ?? "PerGB2018", WORKSPACE_SKUS);
     const level = args.capacityReservationLevel;

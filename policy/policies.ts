@@ -25,6 +25,7 @@ import {
     at,
     CONNECTED_DEVICES_METRICS,
     DEFAULT_PROD_LIKE_STACKS,
+    DEFAULT_SECURE_WEBHOOK_STACKS,
     hubKey,
     isIotHubId,
     isProdLike,
@@ -37,7 +38,7 @@ import {
     TYPES,
     type ProdLikeConfig,
 } from "./resources";
-import { checkWaivers, DROP_ALERT_ID, waiverLabel, waiversSchema, type ValidWaiver } from "./waivers";
+import { checkWaivers, DROP_ALERT_ID, RESOURCE_HEALTH_ID, waiverLabel, waiversSchema, type ValidWaiver } from "./waivers";
 
 /** Name of the policy pack (as `pulumi preview --policy-pack` reports it). */
 export const POLICY_PACK_NAME = "iothub-404104";
@@ -81,9 +82,9 @@ const prodLikeSchema: PolicyConfigSchema["properties"] = {
     },
 };
 
-function prodLikeConfig(args: ConfigArgs): ProdLikeConfig {
+function prodLikeConfig(args: ConfigArgs, defaults: readonly string[] = DEFAULT_PROD_LIKE_STACKS): ProdLikeConfig {
     const c = readConfig(args);
-    const stacks = Array.isArray(c.prodLikeStacks) ? c.prodLikeStacks.filter((s): s is string => typeof s === "string") : DEFAULT_PROD_LIKE_STACKS;
+    const stacks = Array.isArray(c.prodLikeStacks) ? c.prodLikeStacks.filter((s): s is string => typeof s === "string") : defaults;
     return { prodLikeStacks: stacks, prodLike: typeof c.prodLike === "boolean" ? c.prodLike : undefined };
 }
 
@@ -284,7 +285,7 @@ export const hubConnectionsDiagnostics: StackValidationPolicy = {
  */
 export const hubDetectionsEnabled: StackValidationPolicy = {
     name: POLICY_NAMES.detections,
-    description: "Every hub the 404104 components monitor has every symptom detection and the connected-devices drop alert enabled, unless a named waiver in the pack config turns one off. Only for stacks with the components' resources: quiet on any other stack.",
+    description: "Every hub the 404104 components monitor has every symptom detection, the connected-devices drop alert and a Resource Health alert enabled, unless a named waiver in the pack config turns one off. Only for stacks with the components' resources: quiet on any other stack.",
     enforcementLevel: "mandatory",
     configSchema: { properties: { waivers: waiversSchema(DETECTIONS.map((d) => d.id)) } },
     validateStack: (args: StackValidationArgs, reportViolation: ReportViolation) => {
@@ -298,6 +299,9 @@ export const hubDetectionsEnabled: StackValidationPolicy = {
         }
         const enabledRules = new Set<string>();
         const dropAlerts = new Set<string>();
+        const resourceHealth = new Set<string>();
+        // A Resource Health alert scoped to a subscription or resource group covers every hub in it; one scoped to hubs covers those.
+        let resourceHealthWide = false;
         for (const r of args.resources) {
             const props = propsOf(r.props);
             if (isDisabled(props)) continue;
@@ -308,6 +312,13 @@ export const hubDetectionsEnabled: StackValidationPolicy = {
             } else if (r.type === TYPES.metricAlert) {
                 const drop = metricCriteria(props).some((c) => isConnectedDevicesCriterion(c) && DROP_OPERATORS.includes(c.operator));
                 if (drop) for (const k of scopeHubs(props).keys) dropAlerts.add(k);
+            } else if (r.type === TYPES.activityLogAlert) {
+                const allOf = listAt(props, "condition", "allOf");
+                const onResourceHealth = Array.isArray(allOf) && allOf.some((c) => stringAt(c, "field") === "category" && stringAt(c, "equals") === "ResourceHealth");
+                if (!onResourceHealth) continue;
+                for (const k of scopeHubs(props).keys) resourceHealth.add(k);
+                const scopes = listAt(props, "scopes");
+                if (Array.isArray(scopes) && scopes.some((s) => typeof s === "string" && /^\/subscriptions\/[^/]+(\/resourceGroups\/[^/]+)?\/?$/i.test(s))) resourceHealthWide = true;
             }
         }
         const waiverFor = (list: readonly ValidWaiver[], hub: string, detection: string): ValidWaiver | undefined =>
@@ -316,6 +327,7 @@ export const hubDetectionsEnabled: StackValidationPolicy = {
             const checks = [
                 ...ids.map((id) => ({ id, present: enabledRules.has(`${h.key}/${id}`), what: `the "${id}" log alert` })),
                 { id: DROP_ALERT_ID, present: dropAlerts.has(h.key), what: "the connected-devices drop alert (LessThan on connectedDeviceCount)" },
+                { id: RESOURCE_HEALTH_ID, present: resourceHealthWide || resourceHealth.has(h.key), what: "a Resource Health alert (activity log alert, category ResourceHealth) covering it" },
             ];
             for (const c of checks) {
                 if (c.present || waiverFor(waivers.valid, h.key, c.id)) continue;
@@ -550,12 +562,12 @@ export const webhooksUseHttps: ResourceValidationPolicy = {
  */
 export const secureWebhooksInProd: ResourceValidationPolicy = {
     name: POLICY_NAMES.secureWebhook,
-    description: "In prod-like stacks every webhook receiver is a secure webhook (useAadAuth with an Entra ID application).",
+    description: "In prod stacks (by default the names the prod profile runs under: prod, prod-*, production) every webhook receiver is a secure webhook (useAadAuth with an Entra ID application), as the prod profile requires.",
     enforcementLevel: "mandatory",
-    configSchema: { properties: { ...prodLikeSchema } },
+    configSchema: { properties: { ...prodLikeSchema, prodLikeStacks: { ...prodLikeSchema.prodLikeStacks, default: [...DEFAULT_SECURE_WEBHOOK_STACKS] } } },
     validateResource: (args, reportViolation) => {
         if (args.type !== TYPES.actionGroup) return;
-        if (!isProdLike(args.urn, prodLikeConfig(args))) return;
+        if (!isProdLike(args.urn, prodLikeConfig(args, DEFAULT_SECURE_WEBHOOK_STACKS))) return;
         for (const w of webhookReceivers(propsOf(args.props))) {
             if (isUnknown(w.useAadAuth)) continue;
             const missing = ["objectId", "identifierUri", "tenantId"].filter((k) => {

@@ -20,6 +20,7 @@ export const TYPES = {
     metricAlert: "azure-native:monitor:MetricAlert",
     actionGroup: "azure-native:monitor:ActionGroup",
     workspace: "azure-native:operationalinsights:Workspace",
+    activityLogAlert: "azure-native:monitor:ActivityLogAlert",
 } as const;
 
 /** The IoT Hub platform metric counting connected devices, and its deprecated twin. */
@@ -127,6 +128,14 @@ export interface ProdLikeConfig {
 
 /** Default stack-name patterns that count as prod-like. */
 export const DEFAULT_PROD_LIKE_STACKS: readonly string[] = ["prod", "prod-*", "production", "staging"];
+
+/**
+ * Stack names whose webhooks must be secure, by default: the stacks the program runs with the prod
+ * profile, the one profile that requires a secure webhook (`requireSecureWebhook`), so the pack
+ * refuses exactly what `npm start` refuses. Staging requires receivers (no silent alerts) but not
+ * secure webhooks.
+ */
+export const DEFAULT_SECURE_WEBHOOK_STACKS: readonly string[] = ["prod", "prod-*", "production"];
 
 /** Whether a stack name matches one of the patterns (case-insensitive, `*` wildcard). */
 export function matchesStackPattern(stack: string, patterns: readonly string[]): boolean {

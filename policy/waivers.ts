@@ -26,6 +26,9 @@ import { hubKey } from "./resources";
 /** Id under which waivers name the connected-devices drop alert. */
 export const DROP_ALERT_ID = "connected-devices-drop";
 
+/** The waiver id of the Resource Health alert in `hub-detections-enabled`. */
+export const RESOURCE_HEALTH_ID = "resource-health";
+
 /** One waiver as written in the pack's config. */
 export interface DetectionWaiver {
     /** Name or resource id of the IoT Hub. Required. */
@@ -60,7 +63,7 @@ export function waiversSchema(detectionIds: readonly string[]): PolicyConfigJSON
             required: ["hub", "detection", "reason", "approvedBy"],
             properties: {
                 hub: { type: "string", minLength: 1, description: "IoT Hub name or resource id." },
-                detection: { type: "string", enum: [...detectionIds, DROP_ALERT_ID], description: "Detection id, or connected-devices-drop." },
+                detection: { type: "string", enum: [...detectionIds, DROP_ALERT_ID, RESOURCE_HEALTH_ID], description: "Detection id, connected-devices-drop, or resource-health." },
                 reason: { type: "string", minLength: 1, description: "Why the detection is off on this hub." },
                 approvedBy: { type: "string", minLength: 1, description: "Who approved the waiver." },
                 expires: { type: "string", pattern: "^\\d{4}-\\d{2}-\\d{2}$", description: "Last day the waiver applies (YYYY-MM-DD)." },
@@ -98,7 +101,7 @@ function isDate(s: string): boolean {
 export function checkWaivers(raw: unknown, detectionIds: readonly string[], today: string = new Date().toISOString().slice(0, 10)): WaiverCheck {
     if (raw === undefined) return { valid: [], expired: [], problems: [] };
     if (!Array.isArray(raw)) return { valid: [], expired: [], problems: [`"waivers" must be a list of {hub, detection, reason, approvedBy, expires?} objects; got ${JSON.stringify(raw)}`] };
-    const allowed = [...detectionIds, DROP_ALERT_ID];
+    const allowed = [...detectionIds, DROP_ALERT_ID, RESOURCE_HEALTH_ID];
     const valid: ValidWaiver[] = [];
     const expired: ValidWaiver[] = [];
     const problems: string[] = [];

@@ -276,6 +276,9 @@ export function parseStackConfig(
         }
     }
 
+    if (PROFILE_DEFAULTS[profile].requireSecureWebhook && (notifications?.webhooks ?? []).length > 0) {
+        throw new ValidationError(`${k("receivers")}.webhooks`, notifications?.webhooks?.map((w) => w.name), `the "${profile}" profile requires secure webhooks: give the endpoint as receivers.secureWebhook (an Entra ID application), as the policy pack's secure-webhooks-in-prod requires`);
+    }
     if (notifications === undefined && PROFILE_DEFAULTS[profile].requireReceivers) {
         throw new ValidationError(k("receivers"), values.receivers, `the "${profile}" profile requires at least one receiver (emails, webhooks, secureWebhook) or existingActionGroupIds`);
     }

@@ -97,7 +97,7 @@ export interface DetectionDefinition {
 }
 
 /**
- * One term of a {@link ParameterConstraint}: the value of a parameter or of `windowSize` (a timespan
+ * One term of a `ParameterConstraint`: the value of a parameter or of `windowSize` (a timespan
  * in seconds, a number as it is), or a constant, times a factor, times another parameter plus a constant.
  */
 export interface ConstraintTerm {

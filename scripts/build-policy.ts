@@ -5,7 +5,8 @@
  * the bundled catalog reads them (`__dirname`). What the bundle leaves out is declared in
  * `policy/package.json` as dependencies: `@pulumi/policy`, `@pulumi/pulumi` (the analyzer's runtime,
  * which must be the one the CLI's harness loads) and `@kusto/language-service-next` (Microsoft's KQL
- * parser, loaded as scripts that set globals). The pack's version is set to the package's.
+ * parser, loaded as scripts that set globals). The pack's version and those dependencies' versions
+ * must be the package's: the build refuses a `policy/package.json` that drifted.
  * `npm run build:policy`; `npm pack` in `policy/` (which `pulumi policy publish` runs) runs it first.
  */
 import * as esbuild from "esbuild";
@@ -33,8 +34,12 @@ runCli(USAGE, async () => {
             return [name, version];
         }),
     );
-    if (pack.version !== rootPackage.version || JSON.stringify(pack.dependencies) !== JSON.stringify(dependencies)) {
-        fs.writeFileSync(packFile, JSON.stringify({ ...pack, version: rootPackage.version, dependencies }, null, 2) + "\n");
+    // Checked, not rewritten: npm pack (and so `pulumi policy publish`) reads the version before any script runs.
+    if (pack.version !== rootPackage.version) {
+        throw new UsageError(`policy/package.json: version "${pack.version}" is not valid; allowed: the package's version "${rootPackage.version}" (set it there: npm pack reads it before building)`);
+    }
+    if (JSON.stringify(pack.dependencies) !== JSON.stringify(dependencies)) {
+        throw new UsageError(`policy/package.json: dependencies ${JSON.stringify(pack.dependencies)} are not valid; allowed: what the bundle leaves out, at the package's versions: ${JSON.stringify(dependencies)}`);
     }
 
     const out = path.join(PACK, "bin");

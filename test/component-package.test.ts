@@ -10,6 +10,8 @@ import * as fs from "fs";
 import * as path from "path";
 import { parse } from "yaml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { IOT_HUB_LOG_CATEGORIES } from "../components/hubDiagnostics";
+import { CAPACITY_RESERVATION_LEVELS } from "../components/workspace";
 import { construct, getSchema, startComponentPackage, startMockEngine, startMockMonitor, type MockEngine, type MockResourceMonitor, type RunningPackage } from "./support/componentPackage";
 
 const ROOT = path.resolve(__dirname, "..");
@@ -111,6 +113,16 @@ describe("GetSchema, served by run-plugin", () => {
         for (const [token, t] of Object.entries(schema.types)) for (const [k, p] of Object.entries(t.properties ?? {})) if (!p.description?.trim()) missing.push(`${token}.${k}`);
         expect(missing).toEqual([]);
         expect(schema.resources[TOKEN("FleetMonitoring")].properties?.ruleIds.description).toBe("Log search alert rule ids by hub key, then detection id (enabled detections only).");
+    });
+    it("renders every description as text (a JSDoc {@link} would become [object Object])", () => {
+        const all = JSON.stringify(schema);
+        expect(all).not.toContain("[object Object]");
+    });
+    it("names every allowed value in the descriptions of the enumerations kept as lists in the code", () => {
+        const diagnostics = schema.types[TOKEN("HubDiagnosticsOptions")].properties ?? {};
+        for (const c of IOT_HUB_LOG_CATEGORIES.filter((x) => x !== "Connections")) expect(diagnostics.additionalCategories.description, c).toContain(c);
+        const workspace = schema.types[TOKEN("WorkspaceOptions")].properties ?? {};
+        expect(workspace.capacityReservationLevel.description).toContain(CAPACITY_RESERVATION_LEVELS.join(", "));
     });
     it("carries enumerations as strings and numbers whose descriptions name the allowed values", () => {
         const fleet = schema.resources[TOKEN("FleetMonitoring")].inputProperties ?? {};

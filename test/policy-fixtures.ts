@@ -65,9 +65,25 @@ export function rule(detectionId: string = DETECTIONS[0].id, hubId: string = HUB
     return { type: TYPES.scheduledQueryRule, name: `${hubId.split("/").pop()}-${detectionId}`, props: { ...JSON.parse(JSON.stringify(args)), ...overrides } };
 }
 
-/** Every resource our components create for one hub: diagnostic setting, drop alert, one rule per detection. */
+/** The Resource Health alert PlatformHealthAlerts creates, scoped to the given hubs. */
+export function resourceHealthAlert(hubIds: readonly string[] = [HUB_ID], overrides: Record<string, unknown> = {}): Fixture {
+    return {
+        type: TYPES.activityLogAlert,
+        name: `resource-health-${hubIds.map((h) => h.split("/").pop()).join("-")}`,
+        props: {
+            location: "Global",
+            enabled: true,
+            scopes: [...hubIds],
+            condition: { allOf: [{ field: "category", equals: "ResourceHealth" }, { anyOf: [{ field: "properties.currentHealthStatus", equals: "Degraded" }, { field: "properties.currentHealthStatus", equals: "Unavailable" }] }] },
+            actions: { actionGroups: [{ actionGroupId: ACTION_GROUP_ID }] },
+            ...overrides,
+        },
+    };
+}
+
+/** Every resource our components create for one hub: diagnostic setting, drop alert, one rule per detection, its Resource Health alert. */
 export function monitoredHub(hubId: string = HUB_ID): Fixture[] {
-    return [diagnosticSetting(hubId), dropAlert(hubId), ...DETECTIONS.map((d) => rule(d.id, hubId))];
+    return [diagnosticSetting(hubId), dropAlert(hubId), ...DETECTIONS.map((d) => rule(d.id, hubId)), resourceHealthAlert([hubId])];
 }
 
 /** An action group with the given webhook receivers. */

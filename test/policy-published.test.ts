@@ -139,7 +139,7 @@ describe("the published pack, unpacked alone with its dependencies", () => {
         expect(info.getVersion()).toBe(ROOT_PACKAGE.version);
     });
     it("finds nothing wrong with the sample stacks under their pack config files", async () => {
-        for (const stack of ["dev", "prod"]) {
+        for (const stack of ["dev", "prod", "max", "max-existing-workspace"]) {
             const collected = await collectInChild({ codeRoot: ROOT, stack });
             expect(await check(collected, JSON.parse(fs.readFileSync(path.join(ROOT, "policy", "config", `${stack}.json`), "utf8"))), stack).toEqual([]);
         }

@@ -24,8 +24,10 @@ import {
     HUB_B_ID,
     HUB_ID,
     monitoredHub,
+    resourceHealthAlert,
     rule,
     runResourcePolicy,
+    SUB,
     runStackPolicy,
     workspace,
     type Fixture,
@@ -102,6 +104,15 @@ describe("hub-detections-enabled", () => {
         const resources = monitoredHub(HUB_ID).map((f) => (f.type === TYPES.metricAlert ? dropAlert(HUB_ID, { operator: "GreaterThan", timeAggregation: "Average", threshold: 1 }) : f));
         const reported = await runStackPolicy(hubDetectionsEnabled, resources);
         expect(reported.map((r) => r.message)).toEqual([expect.stringContaining("has the connected-devices drop alert (LessThan on connectedDeviceCount) turned off or missing")]);
+    });
+    it("reports a hub without a Resource Health alert, and counts one scoped to its subscription", async () => {
+        const without = monitoredHub(HUB_ID).filter((f) => f.type !== TYPES.activityLogAlert);
+        const reported = await runStackPolicy(hubDetectionsEnabled, without);
+        expect(reported.map((r) => r.message)).toEqual([expect.stringContaining('has a Resource Health alert (activity log alert, category ResourceHealth) covering it turned off or missing: re-enable it (remove "enabled: false" from the hub\'s detections config), or add a waiver {"hub":"contoso-hub-a","detection":"resource-health"')]);
+        expect(await runStackPolicy(hubDetectionsEnabled, [...without, resourceHealthAlert([`/subscriptions/${SUB}`])])).toEqual([]);
+        // A Service Health alert is not a Resource Health alert.
+        const serviceHealth = resourceHealthAlert([HUB_ID], { condition: { allOf: [{ field: "category", equals: "ServiceHealth" }] } });
+        expect(await runStackPolicy(hubDetectionsEnabled, [...without, serviceHealth])).toHaveLength(1);
     });
 });
 
@@ -216,9 +227,13 @@ describe("secure-webhooks-in-prod", () => {
         expect(await runResourcePolicy(secureWebhooksInProd, plainHook, { stack: "dev" })).toEqual([]);
     });
 
-    it("reports a plain webhook in a prod-like stack", async () => {
-        const reported = await runResourcePolicy(secureWebhooksInProd, plainHook, { stack: "staging" });
+    it("reports a plain webhook in a prod stack", async () => {
+        const reported = await runResourcePolicy(secureWebhooksInProd, plainHook, { stack: "prod" });
         expect(reported[0].message).toContain('Action group alerts: webhook receiver "ops" is not a secure webhook in a prod-like stack (useAadAuth is not true): move it to receivers.secureWebhook');
+    });
+    it("leaves a staging stack's plain webhook alone by default, as the staging profile does, unless the config says otherwise", async () => {
+        expect(await runResourcePolicy(secureWebhooksInProd, plainHook, { stack: "staging" })).toEqual([]);
+        expect(await runResourcePolicy(secureWebhooksInProd, plainHook, { stack: "staging", config: { prodLikeStacks: ["staging"] } })).toHaveLength(1);
     });
 });
 

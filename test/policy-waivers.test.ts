@@ -5,7 +5,7 @@
 import { describe, expect, it } from "vitest";
 import { DETECTIONS } from "../queries/catalog";
 import { hubDetectionsEnabled, POLICY_NAMES } from "../policy/policies";
-import { checkWaivers, DROP_ALERT_ID, waiversSchema } from "../policy/waivers";
+import { checkWaivers, DROP_ALERT_ID, RESOURCE_HEALTH_ID, waiversSchema } from "../policy/waivers";
 import { HUB_ID, monitoredHub, runStackPolicy } from "./policy-fixtures";
 
 const IDS = DETECTIONS.map((d) => d.id);
@@ -26,7 +26,7 @@ describe("checkWaivers", () => {
     it("names each malformed waiver and what is wrong with it", () => {
         const result = checkWaivers([{ hub: "contoso-hub-a", detection: "no-such-detection", reason: "", approvedBy: "x", ticket: 1 }, "nope", { ...waiver, expires: "2026-02-30" }], IDS);
         expect(result.problems).toEqual([
-            `waiver #1 (hub "contoso-hub-a", detection "no-such-detection"): unknown field(s) ticket; detection must be one of ${[...IDS, DROP_ALERT_ID].join(", ")}; reason is required (non-empty text)`,
+            `waiver #1 (hub "contoso-hub-a", detection "no-such-detection"): unknown field(s) ticket; detection must be one of ${[...IDS, DROP_ALERT_ID, RESOURCE_HEALTH_ID].join(", ")}; reason is required (non-empty text)`,
             'waiver #2: must be an object {hub, detection, reason, approvedBy, expires?}; got "nope"',
             `waiver #3 (hub "contoso-hub-a", detection "${FIRST}"): expires must be a date YYYY-MM-DD`,
         ]);
@@ -43,7 +43,7 @@ describe("checkWaivers", () => {
         const schema = waiversSchema(IDS);
         const items = schema.items as { required: string[]; properties: { detection: { enum: string[] } } };
         expect(items.required).toEqual(["hub", "detection", "reason", "approvedBy"]);
-        expect(items.properties.detection.enum).toEqual([...IDS, DROP_ALERT_ID]);
+        expect(items.properties.detection.enum).toEqual([...IDS, DROP_ALERT_ID, RESOURCE_HEALTH_ID]);
     });
 });
 

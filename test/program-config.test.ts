@@ -119,8 +119,13 @@ describe("parseStackConfig refuses, naming the config key, the value and what is
 describe("the config reference", () => {
     it("lists every key the parser accepts, and the parser refuses a key it does not list", () => {
         const keys = CONFIG_KEYS.map((k) => k.key);
-        expect(keys).toEqual(["hubs", "resourceGroupName", "location", "profile", "workspace", "receivers", "connectedDevicesAlert", "detections", "diagnostics", "workbook", "tags"]);
+        expect(keys).toEqual(["hubs", "resourceGroupName", "location", "profile", "workspace", "receivers", "connectedDevicesAlert", "detections", "diagnostics", "workbook", "platformHealth", "tags"]);
         expect(() => parseStackConfig({ ...base(), [`${P}:alerts`]: "{}" }, P, "dev")).toThrow(/unknown key/);
+    });
+    it("refuses plain webhooks under the prod profile, as the policy pack's secure-webhooks-in-prod does, and takes them under staging", () => {
+        const raw = base({ receivers: { webhooks: [{ name: "chat", url: "https://hooks.contoso.com/abc" }] } });
+        expect(errorOf(raw, "prod").message).toMatch(/^iothub-404104:receivers\.webhooks: \["chat"\] is not valid; the "prod" profile requires secure webhooks: give the endpoint as receivers\.secureWebhook/);
+        expect(() => parseStackConfig(raw, P, "staging")).not.toThrow();
     });
     it("is true to the code in its required column: the keys marked yes alone make a dev stack, each one left out is refused by name, and each condition holds", () => {
         const full = base();

@@ -45,8 +45,12 @@ describe("the triage workbook's JSON", () => {
         expect(content.isLocked).toBe(false);
         expect(JSON.parse(JSON.stringify(content))).toEqual(content);
     });
-    it("has a guide, the parameters, one KQL item per catalog query and the metrics item, in that order", () => {
-        expect(content.items.map((i) => i.type)).toEqual([1, 9, ...WORKBOOK_QUERIES.map(() => 3), 10]);
+    it("has a guide, the parameters, one KQL item per catalog query, the metrics item and the platform-health links, in that order", () => {
+        expect(content.items.map((i) => i.type)).toEqual([1, 9, ...WORKBOOK_QUERIES.map(() => 3), 10, 1]);
+        const links = content.items[content.items.length - 1] as { name: string; content: { json: string } };
+        expect(links.name).toBe("platform-health");
+        expect(links.content.json).toContain(`https://portal.azure.com/#@/resource${HUB_A}/resourceHealth`);
+        expect(links.content.json).toContain("if the Resource Health alert fired for the hub, it is the platform: wait, do not redeploy devices");
         expect(kqlItems.map((i) => i.name)).toEqual(WORKBOOK_QUERIES.map((q) => q.id));
         expect(metrics.map((m) => m.name)).toEqual([CONNECTED_DEVICES_METRIC_ITEM.id]);
     });
