@@ -182,9 +182,15 @@ function makeCollection(c: AggCall): AggregateSpec {
                 const v = value(r, i, rs);
                 if (v === null) return;
                 if (seen) {
-                    const key = hashKey(v);
-                    if (seen.has(key)) return;
-                    seen.add(key);
+                    // make_set over arrays collects their elements (Kusto's documentation: the set of the values in the arrays).
+                    for (const element of Array.isArray(v) ? (v as EvalValue[]) : [v]) {
+                        if (items.length >= max) return;
+                        const key = hashKey(element);
+                        if (seen.has(key)) continue;
+                        seen.add(key);
+                        items.push(Array.isArray(v) ? (element as DynamicValue) : dyn(element));
+                    }
+                    return;
                 }
                 items.push(dyn(v));
             },
@@ -255,7 +261,11 @@ function percentiles(c: AggCall): AggregateSpec {
     };
 }
 
-/** `arg_max(expr, cols...)` / `arg_min`: the row with the largest/smallest non-null `expr` (the first such row on ties); its `expr` and columns. */
+/**
+ * `arg_max(expr, cols...)` / `arg_min`: the row with the largest/smallest non-null `expr` (the first
+ * such row on ties); its `expr` and columns. When every `expr` of the group is null, the expression
+ * is null and the columns come from the group's first row.
+ */
 function argExtreme(c: AggCall): AggregateSpec {
     const sign = c.name === "arg_max" ? 1 : -1;
     const key = c.arg(0).fn;
@@ -284,8 +294,16 @@ function argExtreme(c: AggCall): AggregateSpec {
             let bestRow: IRow = null;
             let bestIndex = -1;
             let bestRows: readonly IRow[] = [];
+            let firstRow: IRow = null;
+            let firstIndex = -1;
+            let firstRows: readonly IRow[] = [];
             return {
                 add: (r, i, rs) => {
+                    if (firstIndex < 0) {
+                        firstRow = r;
+                        firstIndex = i;
+                        firstRows = rs;
+                    }
                     const v = key(r, i, rs);
                     if (v === null) return;
                     if (best === null || compareValues(v, best) * sign > 0) {
@@ -297,7 +315,13 @@ function argExtreme(c: AggCall): AggregateSpec {
                 },
                 write: (out, k) => {
                     if (bestIndex < 0) {
-                        empties.forEach((e, j) => { out[k + j] = e; });
+                        if (firstIndex < 0) {
+                            empties.forEach((e, j) => { out[k + j] = e; });
+                            return;
+                        }
+                        // Every value of the group is null: the expression is null and the other columns come from a row of the group (Kusto's documentation).
+                        out[k] = empties[0];
+                        extras.forEach((f, j) => { out[k + 1 + j] = f(firstRow, firstIndex, firstRows); });
                         return;
                     }
                     out[k] = best;

@@ -245,17 +245,18 @@ function binaryExpression(node: Syn.BinaryExpression, scope: ScalarScope): Compi
     const type = typeOf(node, text);
     switch (op) {
         case "+":
-            return strict2(left, right, type, (a, b) => (a as number) + (b as number));
+            return strict2(left, right, type, decimalExact(type, (a, b) => a + b));
         case "-":
-            return strict2(left, right, type, (a, b) => (a as number) - (b as number));
+            return strict2(left, right, type, decimalExact(type, (a, b) => a - b));
         case "*":
-            return strict2(left, right, type, (a, b) => (a as number) * (b as number));
+            return strict2(left, right, type, decimalExact(type, (a, b) => a * b));
         case "/":
             if (isIntegerType(type)) return strict2(left, right, type, (a, b) => (b === 0 ? null : Math.trunc((a as number) / (b as number))));
             return strict2(left, right, type, (a, b) => (a as number) / (b as number));
         case "%":
-            if (isIntegerType(type)) return strict2(left, right, type, (a, b) => (b === 0 ? null : (a as number) % (b as number)));
-            return strict2(left, right, type, (a, b) => (a as number) % (b as number));
+            // Kusto's modulo is never negative (-5 % 3 is 1), unlike JavaScript's remainder.
+            if (isIntegerType(type)) return strict2(left, right, type, (a, b) => (b === 0 ? null : nonNegativeModulo(a as number, b as number)));
+            return strict2(left, right, type, (a, b) => nonNegativeModulo(a as number, b as number));
         case "<":
             return strict2(left, right, "bool", (a, b) => compareValues(a, b) < 0);
         case "<=":
@@ -506,4 +507,21 @@ export function predicate(c: Compiled): (r: unknown, i: number, rs: readonly unk
     }
     const f: ScalarFn = c.fn;
     return (r, i, rs) => f(r, i, rs) === true;
+}
+
+/** `a % b` made non-negative, as Kusto's modulo is: the remainder plus |b| when it is below zero. */
+function nonNegativeModulo(a: number, b: number): number {
+    const r = a % b;
+    // -6 % 3 is -0 in JavaScript; Kusto prints 0.
+    return r < 0 ? r + Math.abs(b) : r === 0 ? 0 : r;
+}
+
+/**
+ * The arithmetic `f` on two numbers; for `decimal` results, rounded to 15 significant digits, so
+ * `decimal(1.1) + decimal(2.2)` is 3.3 as Kusto's decimal gives it, not binary floating point's
+ * 3.3000000000000003 (the evaluator holds decimals as JavaScript numbers).
+ */
+function decimalExact(type: string, f: (a: number, b: number) => number): (a: unknown, b: unknown) => number {
+    if (type !== "decimal") return (a, b) => f(a as number, b as number);
+    return (a, b) => Number(f(a as number, b as number).toPrecision(15));
 }

@@ -129,9 +129,29 @@ export function parseDateTime(text: string): number | null {
         }
         return inDateTimeRange(ms);
     }
+    const rfc = RFC_822.exec(t) ?? RFC_850.exec(t);
+    if (rfc) {
+        const [, d, mon, yy, h, mi, s, zone] = rfc;
+        const month = MONTHS.indexOf(mon.toLowerCase());
+        if (month < 0) return null;
+        // Two-digit years as RFC 2822 reads them: 00-49 are 2000-2049, 50-99 are 1950-1999.
+        const year = yy.length === 4 ? Number(yy) : Number(yy) + (Number(yy) < 50 ? 2000 : 1900);
+        let ms = utcDateTime(year, month, Number(d), Number(h), Number(mi), Number(s ?? 0));
+        if (zone && /^[+-]\d{4}$/.test(zone)) {
+            const offset = (Number(zone.slice(1, 3)) * 60 + Number(zone.slice(3, 5))) * MS_PER_MINUTE;
+            ms += zone.startsWith("+") ? -offset : offset;
+        }
+        return inDateTimeRange(ms);
+    }
     if (/(GMT|UTC|Z|[+-]\d{4})$/i.test(t)) return inDateTimeRange(Date.parse(t));
     return null;
 }
+
+const MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"];
+/** RFC 822 as Kusto's datetime documentation lists it: `Sat, 8 Nov 14 15:05:02 GMT`, the day name and the zone optional, seconds optional. */
+const RFC_822 = /^(?:[A-Za-z]{3},\s*)?(\d{1,2})\s+([A-Za-z]{3})\s+(\d{2}|\d{4})\s+(\d{2}):(\d{2})(?::(\d{2}))?(?:\s+(GMT|UTC|Z|[+-]\d{4}))?$/i;
+/** RFC 850 as the same page lists it: `Saturday, 08-Nov-14 15:05:02 GMT`, the day name and the zone optional, seconds optional. */
+const RFC_850 = /^(?:[A-Za-z]+,\s*)?(\d{2})-([A-Za-z]{3})-(\d{2})\s+(\d{2}):(\d{2})(?::(\d{2}))?(?:\s+(GMT|UTC|Z|[+-]\d{4}))?$/i;
 
 function pad(n: number, width: number): string {
     return String(n).padStart(width, "0");

@@ -1,0 +1,53 @@
+/**
+ * Cases where the evaluator used to answer differently from Microsoft's KQL documentation (issue 16):
+ * a modulo is never negative, decimal arithmetic is exact to its digits, todatetime() parses the RFC
+ * 822 and RFC 850 forms the datetime page lists, arg_max/arg_min over an all-null group still take
+ * the other columns from a row, and make_set over arrays is the set of their elements.
+ */
+import { describe, expect, it } from "vitest";
+import { rowsOf, value } from "./eval-helpers";
+
+describe("scalar answers as Kusto gives them", () => {
+    it("takes a modulo that is never negative", () => {
+        expect(value("-5 % 3")).toBe(1);
+        expect(value("5 % -3")).toBe(2);
+        expect(value("5 % 3")).toBe(2);
+        expect(value("-7.5 % 2.0")).toBe(0.5);
+        expect(value("-6 % 3")).toBe(0);
+    });
+    it("adds decimals exactly: decimal(1.1) + decimal(2.2) is 3.3", () => {
+        expect(value("decimal(1.1) + decimal(2.2)")).toBe(3.3);
+        expect(value("decimal(0.1) * decimal(3)")).toBe(0.3);
+        // Reals keep binary floating point, as Kusto's real does.
+        expect(value("real(0.1) + real(0.2)")).toBe(0.1 + 0.2);
+    });
+    it("parses the RFC 822 and RFC 850 forms todatetime() documents, with and without day name, seconds and zone", () => {
+        const at = Date.UTC(2014, 10, 8, 15, 5, 2);
+        const atMinute = Date.UTC(2014, 10, 8, 15, 5, 0);
+        expect(value('todatetime("Sat, 8 Nov 14 15:05:02 GMT")')).toBe(at);
+        expect(value('todatetime("Sat, 8 Nov 14 15:05:02")')).toBe(at);
+        expect(value('todatetime("Sat, 8 Nov 14 15:05")')).toBe(atMinute);
+        expect(value('todatetime("8 Nov 14 15:05")')).toBe(atMinute);
+        expect(value('todatetime("Saturday, 08-Nov-14 15:05:02 GMT")')).toBe(at);
+        expect(value('todatetime("08-Nov-14 15:05:02")')).toBe(at);
+        expect(value('todatetime("08-Nov-14 15:05")')).toBe(atMinute);
+        expect(value('todatetime("8 Nov 14 16:05 +0100")')).toBe(atMinute);
+        // Not a date: null, as before.
+        expect(value('todatetime("8 Foo 14 15:05")')).toBeNull();
+    });
+});
+
+describe("aggregate answers as Kusto gives them", () => {
+    it("arg_max and arg_min over a group whose values are all null take the other columns from a row", () => {
+        const data = 'datatable(k:string, v:long, s:string)["a", long(null), "x", "a", long(null), "y", "b", 2, "z"]';
+        expect(rowsOf(`${data} | summarize arg_max(v, s) by k | order by k asc`)).toEqual([
+            { k: "a", v: null, s: "x" },
+            { k: "b", v: 2, s: "z" },
+        ]);
+        expect(rowsOf(`${data} | summarize arg_min(v, s) by k | order by k asc`)[0]).toEqual({ k: "a", v: null, s: "x" });
+    });
+    it("make_set over a column of arrays is the set of their elements", () => {
+        expect(rowsOf("datatable(d:dynamic)[dynamic([1,2]), dynamic([2,3]), dynamic([3])] | summarize s = make_set(d)")).toEqual([{ s: [1, 2, 3] }]);
+        expect(rowsOf('datatable(x:string)["a", "b", "a"] | summarize s = make_set(x)')).toEqual([{ s: ["a", "b"] }]);
+    });
+});
