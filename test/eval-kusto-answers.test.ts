@@ -51,3 +51,22 @@ describe("aggregate answers as Kusto gives them", () => {
         expect(rowsOf('datatable(x:string)["a", "b", "a"] | summarize s = make_set(x)')).toEqual([{ s: ["a", "b"] }]);
     });
 });
+
+describe("joins as Kusto's documentation fixes them", () => {
+    const T1 = 'let t1 = datatable(key:long, value:string)[1, "val1.1", 1, "val1.2"];';
+    const T2 = 'let t2 = datatable(key:long, value:string)[1, "val1.3", 1, "val1.4"];';
+    it("answers the default join of the innerunique page: the left side deduplicated, the first record kept", () => {
+        const rows = rowsOf(`let X = datatable(Key:string, Value1:long)['a',1,'b',2,'b',3,'c',4]; let Y = datatable(Key:string, Value2:long)['b',10,'c',20,'c',30,'d',40]; X | join Y on Key`);
+        expect(rows).toEqual([
+            { Key: "b", Value1: 2, Key1: "b", Value2: 10 },
+            { Key: "c", Value1: 4, Key1: "c", Value2: 20 },
+            { Key: "c", Value1: 4, Key1: "c", Value2: 30 },
+        ]);
+    });
+    it("refuses a filter right after an innerunique join, where Kusto's pushdown fixes a different answer, naming the construct", () => {
+        expect(() => rowsOf(`${T1} ${T2} t1 | join kind=innerunique t2 on key | where value == "val1.2"`)).toThrow(/a filter right after an innerunique join/);
+        expect(() => rowsOf(`${T1} ${T2} t1 | join t2 on key | where value == "val1.2"`)).toThrow(/a filter right after an innerunique join/);
+        // With kind=inner there is no deduplication to reorder: answered.
+        expect(rowsOf(`${T1} ${T2} t1 | join kind=inner t2 on key | where value == "val1.2"`)).toHaveLength(2);
+    });
+});

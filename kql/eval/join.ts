@@ -98,16 +98,18 @@ function keySet(rows: readonly IRow[], key: (row: IRow) => EvalValue[] | null, w
 }
 
 /** Compiles `join`. */
+/** The kind of a join operator: its `kind=` parameter, or `innerunique` (Kusto's default) without one. */
+export function joinKind(op: Syn.JoinOperator, q: QueryContext): JoinKind {
+    const kindParam = checkHintsOnly(q.text, op.Parameters, ["kind"]).get("kind");
+    if (!kindParam) return "innerunique";
+    const value = nodeText(q.text, child(kindParam.Expression, "join kind")).trim();
+    const resolved = (KINDS as readonly string[]).includes(value) ? (value as JoinKind) : ALIASES[value];
+    if (!resolved) throw unsupported(q.text, kindParam, `join kind ${value} is not implemented`);
+    return resolved;
+}
+
 export function compileJoin(op: Syn.JoinOperator, left: TabularPlan, outNode: Node, q: QueryContext): TabularPlan {
-    const params = checkHintsOnly(q.text, op.Parameters, ["kind"]);
-    const kindParam = params.get("kind");
-    let kind: JoinKind = "innerunique";
-    if (kindParam) {
-        const value = nodeText(q.text, child(kindParam.Expression, "join kind")).trim();
-        const resolved = (KINDS as readonly string[]).includes(value) ? (value as JoinKind) : ALIASES[value];
-        if (!resolved) throw unsupported(q.text, kindParam, `join kind ${value} is not implemented`);
-        kind = resolved;
-    }
+    const kind = joinKind(op, q);
     const clause = child(op.ConditionClause, "join condition");
     if (kindName(clause) !== "JoinOnClause") throw unsupported(q.text, clause, "only join ... on ... is implemented");
     const pairs: KeyPair[] = [];

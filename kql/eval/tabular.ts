@@ -8,7 +8,7 @@ import { kusto } from "../kusto";
 import type { Compiled, QueryContext, ScalarScope, TabularPlan } from "./context";
 import { KqlRuntimeError } from "./errors";
 import { compileExtend } from "./extend";
-import { compileJoin } from "./join";
+import { compileJoin, joinKind } from "./join";
 import { ArrayLayout, RenamedLayout, SourceLayout, type IRow } from "./layout";
 import { compileScalar, predicate } from "./scalar";
 import { compileSort, compileTop } from "./sort";
@@ -115,6 +115,15 @@ function inputScope(input: TabularPlan, serialized: boolean, q: QueryContext): S
 
 function where(op: Syn.FilterOperator, input: TabularPlan, inputNode: Node, q: QueryContext): TabularPlan {
     checkHintsOnly(q.text, op.Parameters);
+    // Kusto may push a filter below an innerunique join, before the left side is deduplicated, which
+    // changes the left rows kept (Microsoft's innerunique page: a filter on a left value always gets
+    // the row it names). The evaluator deduplicates first, so it refuses rather than answer otherwise.
+    if (kindName(inputNode) === "PipeExpression") {
+        const previous = (inputNode as Syn.PipeExpression).Operator;
+        if (previous && kindName(previous) === "JoinOperator" && joinKind(previous as Syn.JoinOperator, q) === "innerunique") {
+            throw unsupported(q.text, op, "a filter right after an innerunique join (Kusto may apply it before the left side's deduplication); use join kind=inner, or filter before the join");
+        }
+    }
     const test = predicate(compileScalar(child(op.Condition, "condition"), inputScope(input, isSerialized(inputNode), q)));
     return {
         layout: input.layout,
