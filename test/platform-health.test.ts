@@ -4,21 +4,17 @@
  * and the workspace's delete lock. Run under ordinary mocks; the conformance tests check the same
  * resources of the sample stacks against Azure's specs.
  */
-import * as pulumi from "@pulumi/pulumi";
 import { beforeAll, describe, expect, it } from "vitest";
 import { parseStackConfig } from "../program/config";
 import { HUB_A, HUB_B } from "./support/fixtures";
+import { installOrdinaryMocks, type MadeResource } from "./support/ordinaryMocks";
 
 const OTHER_SUB = "7c1e2d3f-4a5b-4c6d-8e7f-0a1b2c3d4e5f";
 const HUB_C = `/subscriptions/${OTHER_SUB}/resourceGroups/rg-iot/providers/Microsoft.Devices/IotHubs/hub-c`;
 const SUB_A = HUB_A.split("/")[2];
 
-interface Made {
-    readonly type: string;
-    readonly name: string;
-    readonly inputs: Record<string, unknown>;
-}
-const made: Made[] = [];
+type Made = MadeResource;
+let made: Made[] = [];
 /** The resources of a type whose name starts with `prefix`, by name (the mock sees them in no fixed order). */
 const of = (prefix: string, type: string): Made[] => made.filter((m) => m.name.startsWith(prefix) && m.type === type).sort((a, b) => a.name.localeCompare(b.name));
 const ACTIVITY = "azure-native:monitor:ActivityLogAlert";
@@ -30,18 +26,7 @@ let C: typeof import("../components");
 const base = { resourceGroupName: "rg-mon", location: "westeurope", connectedDevicesAlert: { threshold: 10 }, notifications: { emails: [{ name: "oncall", address: "oncall@contoso.com" }] } };
 
 beforeAll(async () => {
-    await pulumi.runtime.setMocks(
-        {
-            newResource: (args) => {
-                made.push({ type: args.type, name: args.name, inputs: args.inputs as Record<string, unknown> });
-                return { id: `${args.name}-id`, state: args.inputs };
-            },
-            call: (args) => args.inputs,
-        },
-        "platform-health",
-        "test",
-        false,
-    );
+    made = await installOrdinaryMocks("platform-health", "test");
     C = await import("../components");
     new C.FleetMonitoring("prod", { ...base, profile: "prod", hubResourceIds: [HUB_A, HUB_B, HUB_C] });
     new C.FleetMonitoring("dev", { ...base, profile: "dev", hubResourceIds: [HUB_A], platformHealth: { includeUnknown: true, regions: ["West Europe"] } });

@@ -8,6 +8,7 @@ import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import * as ts from "typescript";
 import { beforeAll, describe, expect, it } from "vitest";
+import { installOrdinaryMocks, type MadeResource } from "./support/ordinaryMocks";
 
 const ROOT = path.resolve(__dirname, "..");
 const PACKAGE = "iothub-404104-monitoring";
@@ -28,27 +29,11 @@ const file = path.join(dir, "index.ts");
 const asLocal = (at: string): string => example.replace(`from "${PACKAGE}"`, `from ${JSON.stringify(path.relative(at, path.join(ROOT, "components", "index")).split(path.sep).join("/"))}`);
 fs.writeFileSync(file, asLocal(dir));
 
-interface Made {
-    readonly type: string;
-    readonly name: string;
-    readonly inputs: Record<string, unknown>;
-}
-const made: Made[] = [];
+let made: MadeResource[] = [];
 let outputs: Record<string, unknown> = {};
 
 beforeAll(async () => {
-    await pulumi.runtime.setMocks(
-        {
-            newResource: (args) => {
-                made.push({ type: args.type, name: args.name, inputs: args.inputs as Record<string, unknown> });
-                return { id: `${args.name}-id`, state: args.inputs };
-            },
-            call: (args) => args.inputs,
-        },
-        "readme-example",
-        "dev",
-        false,
-    );
+    made = await installOrdinaryMocks("readme-example", "dev");
     const program = (await import(file)) as Record<string, unknown>;
     // An export is an output or a map of outputs (ruleIds); pulumi.output resolves both, as `pulumi up` would.
     const unwrap = (o: unknown): Promise<unknown> => new Promise((resolve) => pulumi.output(o as pulumi.Input<object>).apply((v) => resolve(v)));
