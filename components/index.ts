@@ -15,7 +15,6 @@ export {
     type FleetMonitoringArgs,
     type FleetHubOptions,
     type MonitoringSharedArgs,
-    type PlatformHealthOptions,
     type WorkbookOptions,
 } from "./monitoring";
 export {
@@ -33,7 +32,7 @@ export {
 export { WORKBOOK_QUERIES, CONNECTED_DEVICES_METRIC_ITEM } from "../queries/catalog";
 export type { WorkbookQueryDefinition, WorkbookMetricDefinition, SharedDetectionParameter } from "../queries/workbook/items";
 export { HubAlerts, DEPLOYMENT_TIME_LINE, type HubAlertsArgs, type ConnectedDevicesAlertOptions, type DetectionSettingsMap } from "./hubAlerts";
-export { PlatformHealthAlerts, IOT_HUB_SERVICE_NAME, UNHEALTHY_STATUSES, SERVICE_HEALTH_EVENT_TYPES, type PlatformHealthAlertsArgs } from "./platformHealth";
+export { PlatformHealthAlerts, validatePlatformHealthOptions, type PlatformHealthOptions, IOT_HUB_SERVICE_NAME, UNHEALTHY_STATUSES, SERVICE_HEALTH_EVENT_TYPES, type PlatformHealthAlertsArgs } from "./platformHealth";
 export { MonitoringWorkspace, WORKSPACE_SKUS, type MonitoringWorkspaceArgs, type WorkspaceOptions, type WorkspaceSku } from "./workspace";
 export { HubDiagnostics, IOT_HUB_LOG_CATEGORIES, DEFAULT_DIAGNOSTIC_SETTING_NAME, type HubDiagnosticsArgs, type HubDiagnosticsOptions, type IotHubLogCategory } from "./hubDiagnostics";
 export { AlertNotifications, type AlertNotificationsArgs, type NotificationOptions, type EmailReceiver, type WebhookReceiver, type SecureWebhookReceiver } from "./notifications";

@@ -14,7 +14,7 @@ import { MonitoringWorkspace, type WorkspaceOptions } from "./workspace";
 import { requireBoolean, requireIotHubId, requireKnownKeys, requireNonEmptyString, requireOneOf, requireUnique, ValidationError } from "../azure/validation";
 import { requireTagsInput } from "./tags";
 import { KeptBeside } from "./children";
-import { PlatformHealthAlerts } from "./platformHealth";
+import { PlatformHealthAlerts, validatePlatformHealthOptions, type PlatformHealthOptions } from "./platformHealth";
 import { mergeDetectionParameters } from "./detectionRule";
 import { TriageWorkbook, workbookDescriptionLine } from "./workbook";
 
@@ -66,32 +66,6 @@ export interface MonitoringSharedArgs {
     platformHealth?: PlatformHealthOptions;
 }
 
-/** The platform-health alerts as the umbrellas take them. */
-export interface PlatformHealthOptions {
-    /** Whether the Resource Health and Service Health alerts are made. Default: `true`. */
-    enabled?: boolean;
-    /** Whether the Resource Health alert also fires on `Unknown`. Default: `false`. */
-    includeUnknown?: boolean;
-    /** Regions of the Service Health alert, as Service Health names them (e.g. `West Europe`). Default: every region. */
-    regions?: string[];
-    /** Whether the Service Health alert is made (it must live in the hubs' subscription). Default: `true`. */
-    serviceHealth?: boolean;
-}
-
-/** The keys a `PlatformHealthOptions` object may have. */
-export const PLATFORM_HEALTH_OPTION_KEYS: readonly string[] = ["enabled", "includeUnknown", "regions", "serviceHealth"];
-
-/** Validates platform-health options (known keys, switches, region names); `field` prefixes error paths. */
-export function validatePlatformHealthOptions(field: string, options: PlatformHealthOptions | undefined): void {
-    if (options === undefined) return;
-    const h = requireKnownKeys(field, options, PLATFORM_HEALTH_OPTION_KEYS) as PlatformHealthOptions;
-    for (const key of ["enabled", "includeUnknown", "serviceHealth"] as const) if (h[key] !== undefined) requireBoolean(`${field}.${key}`, h[key]);
-    if (h.regions !== undefined) {
-        if (!Array.isArray(h.regions)) throw new ValidationError(`${field}.regions`, h.regions, "allowed: a list of region names as Service Health shows them, e.g. West Europe");
-        h.regions.forEach((r, i) => requireNonEmptyString(`${field}.regions[${i}]`, r));
-    }
-}
-
 /** The resources an umbrella shares across its hubs. */
 export interface SharedResources {
     /** The environment profile. */
@@ -121,13 +95,25 @@ function validateSharedArgs(args: MonitoringSharedArgs, field: string): { profil
     requireTagsInput(`${field}.tags`, args.tags);
     requireTagsInput(`${field}.workspace.tags`, args.workspace?.tags);
     requireTagsInput(`${field}.notifications.tags`, args.notifications?.tags);
-    if (PROFILE_DEFAULTS[profile].requireSecureWebhook && (args.notifications?.webhooks ?? []).length > 0) {
-        throw new ValidationError(`${field}.notifications.webhooks`, args.notifications?.webhooks?.map((w) => w.name), `the "${profile}" profile requires secure webhooks: give the endpoint as secureWebhook (an Entra ID application), as the policy pack's secure-webhooks-in-prod requires`);
-    }
-    if (PROFILE_DEFAULTS[profile].requireReceivers && args.notifications === undefined) {
-        throw new ValidationError(`${field}.notifications`, undefined, `the "${profile}" profile requires at least one receiver (emails, webhooks, secureWebhook) or existingActionGroupIds`);
-    }
+    requireProfileReceivers(`${field}.notifications`, profile, args.notifications, "secureWebhook");
     return { profile, workbookEnabled };
+}
+
+/**
+ * The profile's rules for the receivers at `field` (`secureWebhookKey` names where a secure webhook
+ * goes, as the caller's user writes it): a profile that requires a secure webhook refuses plain
+ * webhooks (as the policy pack's secure-webhooks-in-prod does), and one that requires receivers
+ * refuses none (`given` is what the user wrote there, shown in that error). Used by the umbrellas and
+ * by the stack-file parser, each with its own paths.
+ */
+export function requireProfileReceivers(field: string, profile: EnvironmentProfile, notifications: NotificationOptions | undefined, secureWebhookKey: string, given?: unknown): void {
+    const webhooks = notifications?.webhooks ?? [];
+    if (PROFILE_DEFAULTS[profile].requireSecureWebhook && webhooks.length > 0) {
+        throw new ValidationError(`${field}.webhooks`, webhooks.map((w) => w.name), `the "${profile}" profile requires secure webhooks: give the endpoint as ${secureWebhookKey} (an Entra ID application), as the policy pack's secure-webhooks-in-prod requires`);
+    }
+    if (PROFILE_DEFAULTS[profile].requireReceivers && notifications === undefined) {
+        throw new ValidationError(field, given, `the "${profile}" profile requires at least one receiver (emails, webhooks, secureWebhook) or existingActionGroupIds`);
+    }
 }
 
 /** Makes what the hubs share; `validated` is what `validateSharedArgs` returned for `args`. */

@@ -17,7 +17,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as monitor from "@pulumi/azure-native/monitor";
 import { componentToken, hubNameFromId, withLegacyAlias } from "./naming";
-import { requireBoolean, requireIotHubId, requireNonEmptyString, requireOneOf, ValidationError } from "../azure/validation";
+import { requireBoolean, requireIotHubId, requireKnownKeys, requireNonEmptyString, requireOneOf, ValidationError } from "../azure/validation";
 import { ENVIRONMENT_PROFILES } from "./profiles";
 import { requireTagsInput } from "./tags";
 import type { EnvironmentProfile } from "../queries/detection";
@@ -50,6 +50,32 @@ export function serviceHealthDescription(regions: readonly string[]): string {
         `Azure Service Health posted an IoT Hub event${regions.length > 0 ? ` for ${regions.join(", ")}` : ""} (incident, maintenance or advisory).`,
         "If devices drop at the same time (404104, 500xxx errors), it is the platform: wait for the event to be resolved; do not redeploy devices.",
     ].join("\n");
+}
+
+/** The platform-health alerts as the umbrellas take them. */
+export interface PlatformHealthOptions {
+    /** Whether the Resource Health and Service Health alerts are made. Default: `true`. */
+    enabled?: boolean;
+    /** Whether the Resource Health alert also fires on `Unknown`. Default: `false`. */
+    includeUnknown?: boolean;
+    /** Regions of the Service Health alert, as Service Health names them (e.g. `West Europe`). Default: every region. */
+    regions?: string[];
+    /** Whether the Service Health alert is made (it must live in the hubs' subscription). Default: `true`. */
+    serviceHealth?: boolean;
+}
+
+/** The keys a `PlatformHealthOptions` object may have. */
+export const PLATFORM_HEALTH_OPTION_KEYS: readonly string[] = ["enabled", "includeUnknown", "regions", "serviceHealth"];
+
+/** Validates platform-health options (known keys, switches, region names); `field` prefixes error paths. */
+export function validatePlatformHealthOptions(field: string, options: PlatformHealthOptions | undefined): void {
+    if (options === undefined) return;
+    const h = requireKnownKeys(field, options, PLATFORM_HEALTH_OPTION_KEYS) as PlatformHealthOptions;
+    for (const key of ["enabled", "includeUnknown", "serviceHealth"] as const) if (h[key] !== undefined) requireBoolean(`${field}.${key}`, h[key]);
+    if (h.regions !== undefined) {
+        if (!Array.isArray(h.regions)) throw new ValidationError(`${field}.regions`, h.regions, "allowed: a list of region names as Service Health shows them, e.g. West Europe");
+        h.regions.forEach((r, i) => requireNonEmptyString(`${field}.regions[${i}]`, r));
+    }
 }
 
 /** Arguments of `PlatformHealthAlerts`. */
@@ -95,9 +121,10 @@ export class PlatformHealthAlerts extends pulumi.ComponentResource {
         if (!Array.isArray(args.hubResourceIds) || args.hubResourceIds.length === 0) throw new ValidationError(`${field}.hubResourceIds`, args.hubResourceIds, "allowed: a list of at least one IoT Hub resource id");
         const hubs = args.hubResourceIds.map((id, i) => requireIotHubId(`${field}.hubResourceIds[${i}]`, id).id);
         const profile = requireOneOf(`${field}.profile`, args.profile ?? "prod", ENVIRONMENT_PROFILES);
-        const includeUnknown = requireBoolean(`${field}.includeUnknown`, args.includeUnknown ?? false);
-        const withServiceHealth = requireBoolean(`${field}.serviceHealth`, args.serviceHealth ?? true);
-        const regions = (args.regions ?? []).map((r, i) => requireNonEmptyString(`${field}.regions[${i}]`, r));
+        validatePlatformHealthOptions(field, { includeUnknown: args.includeUnknown, regions: args.regions, serviceHealth: args.serviceHealth });
+        const includeUnknown = args.includeUnknown ?? false;
+        const withServiceHealth = args.serviceHealth ?? true;
+        const regions = args.regions ?? [];
         requireTagsInput(`${field}.tags`, args.tags);
         super(componentToken("PlatformHealthAlerts"), name, {}, withLegacyAlias("PlatformHealthAlerts", opts));
 

@@ -28,7 +28,8 @@ import {
     ValidationError,
 } from "../azure/validation";
 import { DETECTION_SETTINGS_KEYS, resolveDetectionRule, toDetectionParameters } from "../components/detectionRule";
-import { mergeDetectionSettings, mergeDropAlertSettings, validatePlatformHealthOptions, validateWorkbookOptions, WORKBOOK_OPTION_KEYS, type PlatformHealthOptions, type WorkbookOptions } from "../components/monitoring";
+import { mergeDetectionSettings, mergeDropAlertSettings, requireProfileReceivers, validateWorkbookOptions, WORKBOOK_OPTION_KEYS, type WorkbookOptions } from "../components/monitoring";
+import { validatePlatformHealthOptions, type PlatformHealthOptions } from "../components/platformHealth";
 import { dropAlertSettingsForProfile } from "../components/hubAlerts";
 import { resolveDropAlertCondition, validateDropAlertFields } from "../components/connectedDevicesAlert";
 import { validateDiagnosticsOptions } from "../components/hubDiagnostics";
@@ -276,12 +277,7 @@ export function parseStackConfig(
         }
     }
 
-    if (PROFILE_DEFAULTS[profile].requireSecureWebhook && (notifications?.webhooks ?? []).length > 0) {
-        throw new ValidationError(`${k("receivers")}.webhooks`, notifications?.webhooks?.map((w) => w.name), `the "${profile}" profile requires secure webhooks: give the endpoint as receivers.secureWebhook (an Entra ID application), as the policy pack's secure-webhooks-in-prod requires`);
-    }
-    if (notifications === undefined && PROFILE_DEFAULTS[profile].requireReceivers) {
-        throw new ValidationError(k("receivers"), values.receivers, `the "${profile}" profile requires at least one receiver (emails, webhooks, secureWebhook) or existingActionGroupIds`);
-    }
+    requireProfileReceivers(k("receivers"), profile, notifications, "receivers.secureWebhook", values.receivers);
 
     const connectedDevicesAlert =
         values.connectedDevicesAlert === undefined ? undefined : (requireKnownKeys(k("connectedDevicesAlert"), values.connectedDevicesAlert, DROP_KEYS) as ConnectedDevicesAlertOptions);
