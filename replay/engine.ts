@@ -6,7 +6,7 @@
  * dimensions, aggregated, compared with the threshold and counted over the failing periods.
  * The connected-devices drop alert is evaluated the same way over metric samples.
  */
-import { compileKql, type CompiledKql } from "../kql/eval";
+import { compileKql, SlidingTable, type CompiledKql, type EvalRow } from "../kql/eval";
 import { resolveDropAlertCondition, type DropAlertCondition } from "../components/connectedDevicesAlert";
 import { resolveDetectionRule, type ResolvedDetectionRule } from "../components/detectionRule";
 import { dropAlertSettingsForProfile } from "../components/hubAlerts";
@@ -198,10 +198,6 @@ export function replayRule(rule: ReplayRule, rows: readonly ReplayRow[], from: n
  * replay splits a rule's work). `compiled` may be passed to reuse a compiled query.
  */
 export function replayRuleAt(rule: ReplayRule, rows: readonly ReplayRow[], times: readonly number[], compiled: CompiledKql = compileKql(rule.resolved.query)): Firing[] {
-    const r = rule.resolved;
-    const d = r.detection;
-    const window = ms(r.windowSize);
-    const periods = r.failingPeriods.numberOfEvaluationPeriods;
     const lookback = ruleLookbackMs(rule);
     const firings: Firing[] = [];
     for (const t of times) {
@@ -209,32 +205,101 @@ export function replayRuleAt(rule: ReplayRule, rows: readonly ReplayRow[], times
         const end = lowerBound(rows, t);
         const visible: ReplayRow["row"][] = [];
         for (let i = start; i < end; i++) if (rows[i].visibleAt <= t) visible.push(rows[i].row);
-        const result = compiled.run({ AzureDiagnostics: visible }, { now: t });
-        // Split into time series by the resource-id column and the dimensions; bin by period when there are several.
-        const series = new Map<string, { resourceId: string; dimensions: Record<string, string>; byPeriod: number[][] }>();
-        for (const row of result.rows) {
-            let period = 0;
-            if (periods > 1) {
-                // Period k covers [t - (k + 1) * window, t - k * window): a bin starting exactly one window back is the latest period.
-                const at = Number(row[d.timeColumn ?? "TimeGenerated"]);
-                period = Math.ceil((t - at) / window) - 1;
-                if (!(period >= 0 && period < periods)) continue;
+        firings.push(...firingsOf(rule, compiled.run({ AzureDiagnostics: visible }, { now: t }).rows, t));
+    }
+    return firings;
+}
+
+/**
+ * Replays one log search alert rule like {@link replayRuleAt}, with identical firings, evaluating
+ * incrementally: the rule's window is a {@link SlidingTable} moved from one evaluation time to the
+ * next (rows that became visible added, rows older than the lookback dropped), so the per-row
+ * parts of the query and its decomposable aggregations are computed once per row instead of once
+ * per evaluation. `times` must be ascending.
+ */
+export function replayRuleIncremental(rule: ReplayRule, rows: readonly ReplayRow[], times: readonly number[], compiled: CompiledKql = compileKql(rule.resolved.query)): Firing[] {
+    const lookback = ruleLookbackMs(rule);
+    const firings: Firing[] = [];
+    const table = new SlidingTable();
+    // Rows by the time they become visible, so each late row is added when its time comes.
+    const byVisibility = Int32Array.from(rows.keys()).sort((a, b) => rows[a].visibleAt - rows[b].visibleAt || a - b);
+    let nextVisible = 0;
+    let previous: number | undefined;
+    let previousEnd = 0;
+    for (const t of times) {
+        if (previous !== undefined && t <= previous) throw new RangeError("replayRuleIncremental: evaluation times must be ascending");
+        const start = lowerBound(rows, t - lookback);
+        const end = lowerBound(rows, t);
+        const added: number[] = [];
+        // Rows that came into the window's time range since the previous evaluation, visible now.
+        for (let i = Math.max(start, previousEnd); i < end; i++) if (rows[i].visibleAt <= t) added.push(i);
+        // Rows already in the time range that became visible since then.
+        if (previous === undefined) nextVisible = upperBoundVisible(rows, byVisibility, t);
+        else {
+            let lateAdded = false;
+            for (; nextVisible < byVisibility.length && rows[byVisibility[nextVisible]].visibleAt <= t; nextVisible++) {
+                const i = byVisibility[nextVisible];
+                if (i >= start && i < previousEnd) {
+                    added.push(i);
+                    lateAdded = true;
+                }
             }
-            const resourceId = String(row[d.resourceIdColumn] ?? "");
-            const dimensions = Object.fromEntries(d.dimensions.map((name) => [name, String(row[name] ?? "")]));
-            const key = JSON.stringify([resourceId, ...d.dimensions.map((n) => dimensions[n])]);
-            let s = series.get(key);
-            if (!s) series.set(key, (s = { resourceId, dimensions, byPeriod: Array.from({ length: periods }, () => []) }));
-            const measure = d.timeAggregation === "Count" ? 1 : Number(row[d.measureColumn]);
-            if (Number.isFinite(measure)) s.byPeriod[period].push(measure);
+            if (lateAdded) added.sort((a, b) => a - b);
         }
-        for (const s of series.values()) {
-            const values = s.byPeriod.map((v) => (v.length === 0 ? undefined : aggregate(d.timeAggregation, v)));
-            const failing = values.filter((v) => v !== undefined && meets(d.operator, v, r.threshold)).length;
-            if (failing >= r.failingPeriods.minFailingPeriodsToAlert) {
-                const latest = values.find((v) => v !== undefined) ?? 0;
-                firings.push({ rule: rule.name, symptom: d.symptom, evaluatedAt: new Date(t).toISOString(), resourceId: s.resourceId, value: latest, dimensions: s.dimensions });
-            }
+        table.advance(start, added, added.map((i) => rows[i].row));
+        firings.push(...firingsOf(rule, compiled.run({ AzureDiagnostics: table }, { now: t }).rows, t));
+        previous = t;
+        previousEnd = end;
+    }
+    return firings;
+}
+
+/** Position in `order` (rows by visibility) of the first row visible after `t`. */
+function upperBoundVisible(rows: readonly ReplayRow[], order: Int32Array, t: number): number {
+    let lo = 0;
+    let hi = order.length;
+    while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (rows[order[mid]].visibleAt <= t) lo = mid + 1;
+        else hi = mid;
+    }
+    return lo;
+}
+
+/**
+ * The firings of one evaluation at `t` of a rule whose query returned `rows`: the rows split into
+ * time series by the resource-id column and the dimensions (binned by period when there are
+ * several), aggregated, compared with the threshold and counted over the failing periods.
+ */
+function firingsOf(rule: ReplayRule, rows: readonly EvalRow[], t: number): Firing[] {
+    const r = rule.resolved;
+    const d = r.detection;
+    const window = ms(r.windowSize);
+    const periods = r.failingPeriods.numberOfEvaluationPeriods;
+    const firings: Firing[] = [];
+    const series = new Map<string, { resourceId: string; dimensions: Record<string, string>; byPeriod: number[][] }>();
+    for (const row of rows) {
+        let period = 0;
+        if (periods > 1) {
+            // Period k covers [t - (k + 1) * window, t - k * window): a bin starting exactly one window back is the latest period.
+            const at = Number(row[d.timeColumn ?? "TimeGenerated"]);
+            period = Math.ceil((t - at) / window) - 1;
+            if (!(period >= 0 && period < periods)) continue;
+        }
+        const resourceId = String(row[d.resourceIdColumn] ?? "");
+        const dimensions = Object.fromEntries(d.dimensions.map((name) => [name, String(row[name] ?? "")]));
+        const key = JSON.stringify([resourceId, ...d.dimensions.map((n) => dimensions[n])]);
+        let s = series.get(key);
+        if (!s) series.set(key, (s = { resourceId, dimensions, byPeriod: Array.from({ length: periods }, () => []) }));
+        const measure = d.timeAggregation === "Count" ? 1 : Number(row[d.measureColumn]);
+        if (Number.isFinite(measure)) s.byPeriod[period].push(measure);
+    }
+    for (const s of series.values()) {
+        const values = s.byPeriod.map((v) => (v.length === 0 ? undefined : aggregate(d.timeAggregation, v)));
+        const failing = values.filter((v) => v !== undefined && meets(d.operator, v, r.threshold)).length;
+        if (failing >= r.failingPeriods.minFailingPeriodsToAlert) {
+            const latest = values.find((v) => v !== undefined) ?? 0;
+            firings.push({ rule: rule.name, symptom: d.symptom, evaluatedAt: new Date(t).toISOString(), resourceId: s.resourceId, value: latest, dimensions: s.dimensions });
         }
     }
     return firings;

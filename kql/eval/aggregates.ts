@@ -7,6 +7,7 @@
  */
 import { constant, type AggregateSink, type Compiled, type ScalarFn, type ScalarScope } from "./context";
 import type { KqlUnsupportedError } from "./errors";
+import { Extreme, ValueCounts, type InvertibleAccumulator } from "./incremental";
 import type { IRow } from "./layout";
 import { AGGREGATE_NAMES, compileScalar, typeOf } from "./scalar";
 import { child, elements, kindName, symbolColumns, unsupported, type Node } from "./syntax";
@@ -28,6 +29,12 @@ export interface AggregateSpec {
     readonly types: readonly KustoType[];
     /** A fresh accumulator for one group. */
     create(): Accumulator;
+    /**
+     * A fresh accumulator that can also take rows back out, for incremental evaluation; present
+     * only when the result stays exact (counts, sets with multiplicities, integer sums, extremes)
+     * and the arguments depend on the row alone.
+     */
+    readonly invertible?: () => InvertibleAccumulator;
 }
 
 /** One aggregate call being compiled. */
@@ -47,9 +54,21 @@ interface AggCall {
 
 type Builder = (c: AggCall) => AggregateSpec;
 
-function single(type: KustoType, create: () => Accumulator): AggregateSpec {
-    return { width: 1, types: [type], create };
+function single(type: KustoType, create: () => Accumulator, invertible?: () => InvertibleAccumulator): AggregateSpec {
+    return { width: 1, types: [type], create, invertible };
 }
+
+/** Whether the arguments at `indices` depend on the row alone (so a row's contribution can be taken back out). */
+function pureArgs(c: AggCall, indices: readonly number[]): boolean {
+    return indices.every((i) => c.arg(i).pure === true);
+}
+
+/** Argument indices of an aggregate: the value, and the condition of an `*if` form. */
+function argIndices(conditionIndex: number | undefined): number[] {
+    return conditionIndex === undefined ? [0] : [0, conditionIndex];
+}
+
+const NO_ROWS: readonly IRow[] = [];
 
 /** A test function for `*if` aggregates: argument `i` must be true. */
 function condition(c: AggCall, i: number): ScalarFn {
@@ -77,17 +96,44 @@ function toDynamic(type: KustoType): (v: EvalValue) => DynamicValue {
 
 function count(c: AggCall): AggregateSpec {
     const when = c.name === "countif" ? condition(c, 0) : undefined;
+    const invertible = pureArgs(c, when ? [0] : [])
+        ? (): InvertibleAccumulator => {
+              let n = 0;
+              return {
+                  add: when ? (r) => { if (when(r, 0, NO_ROWS) === true) n++; } : () => { n++; },
+                  remove: when ? (r) => { if (when(r, 0, NO_ROWS) === true) n--; } : () => { n--; },
+                  write: (out, k) => { out[k] = n; },
+              };
+          }
+        : undefined;
     return single("long", () => {
         let n = 0;
         return {
             add: when ? (r, i, rs) => { if (when(r, i, rs) === true) n++; } : () => { n++; },
             write: (out, k) => { out[k] = n; },
         };
-    });
+    }, invertible);
 }
 
 function dcount(c: AggCall): AggregateSpec {
-    const value = counted(c, c.name.endsWith("if") ? 1 : undefined);
+    const conditionIndex = c.name.endsWith("if") ? 1 : undefined;
+    const value = counted(c, conditionIndex);
+    const invertible = pureArgs(c, argIndices(conditionIndex))
+        ? (): InvertibleAccumulator => {
+              const seen = new ValueCounts();
+              return {
+                  add: (r) => {
+                      const v = value(r, 0, NO_ROWS);
+                      if (v !== null) seen.add(v);
+                  },
+                  remove: (r) => {
+                      const v = value(r, 0, NO_ROWS);
+                      if (v !== null) seen.remove(v);
+                  },
+                  write: (out, k) => { out[k] = seen.size; },
+              };
+          }
+        : undefined;
     return single("long", () => {
         const seen = new Set<unknown>();
         return {
@@ -97,11 +143,33 @@ function dcount(c: AggCall): AggregateSpec {
             },
             write: (out, k) => { out[k] = seen.size; },
         };
-    });
+    }, invertible);
 }
 
+/** Types whose sums are exact in a double (up to 2^53), so taking a value back out restores the sum exactly. */
+const EXACT_SUM_TYPES: ReadonlySet<KustoType> = new Set<KustoType>(["long", "int"]);
+/** Types whose equal values are the same value, so the extreme of a multiset is the one a scan finds. */
+const EXACT_EXTREME_TYPES: ReadonlySet<KustoType> = new Set<KustoType>(["long", "int", "datetime", "timespan", "string", "bool"]);
+
 function sum(c: AggCall): AggregateSpec {
-    const value = counted(c, c.name === "sumif" ? 1 : undefined);
+    const conditionIndex = c.name === "sumif" ? 1 : undefined;
+    const value = counted(c, conditionIndex);
+    const invertible = EXACT_SUM_TYPES.has(c.arg(0).type) && pureArgs(c, argIndices(conditionIndex))
+        ? (): InvertibleAccumulator => {
+              let total = 0;
+              return {
+                  add: (r) => {
+                      const v = value(r, 0, NO_ROWS);
+                      if (v !== null) total += v as number;
+                  },
+                  remove: (r) => {
+                      const v = value(r, 0, NO_ROWS);
+                      if (v !== null) total -= v as number;
+                  },
+                  write: (out, k) => { out[k] = total; },
+              };
+          }
+        : undefined;
     return single(c.type, () => {
         let total = 0;
         return {
@@ -111,11 +179,26 @@ function sum(c: AggCall): AggregateSpec {
             },
             write: (out, k) => { out[k] = total; },
         };
-    });
+    }, invertible);
 }
 
 function avg(c: AggCall): AggregateSpec {
-    const value = counted(c, c.name === "avgif" ? 1 : undefined);
+    const conditionIndex = c.name === "avgif" ? 1 : undefined;
+    const value = counted(c, conditionIndex);
+    const invertible = EXACT_SUM_TYPES.has(c.arg(0).type) && pureArgs(c, argIndices(conditionIndex))
+        ? (): InvertibleAccumulator => {
+              let total = 0;
+              let n = 0;
+              const step = (r: IRow, sign: 1 | -1): void => {
+                  const v = value(r, 0, NO_ROWS);
+                  if (v !== null) {
+                      total += sign * (v as number);
+                      n += sign;
+                  }
+              };
+              return { add: (r) => step(r, 1), remove: (r) => step(r, -1), write: (out, k) => { out[k] = n === 0 ? null : total / n; } };
+          }
+        : undefined;
     return single(c.type, () => {
         let total = 0;
         let n = 0;
@@ -129,13 +212,33 @@ function avg(c: AggCall): AggregateSpec {
             },
             write: (out, k) => { out[k] = n === 0 ? null : total / n; },
         };
-    });
+    }, invertible);
 }
 
 function extreme(c: AggCall): AggregateSpec {
-    const value = counted(c, c.name.endsWith("if") ? 1 : undefined);
+    const conditionIndex = c.name.endsWith("if") ? 1 : undefined;
+    const value = counted(c, conditionIndex);
     const sign = c.name.startsWith("max") ? 1 : -1;
     const empty = nullOf(c.type);
+    const invertible = EXACT_EXTREME_TYPES.has(c.arg(0).type) && pureArgs(c, argIndices(conditionIndex))
+        ? (): InvertibleAccumulator => {
+              const values = new Extreme(sign);
+              return {
+                  add: (r) => {
+                      const v = value(r, 0, NO_ROWS);
+                      if (v !== null) values.add(v);
+                  },
+                  remove: (r) => {
+                      const v = value(r, 0, NO_ROWS);
+                      if (v !== null) values.remove(v);
+                  },
+                  write: (out, k) => {
+                      const best = values.value();
+                      out[k] = best === null ? empty : best;
+                  },
+              };
+          }
+        : undefined;
     return single(c.type, () => {
         let best: EvalValue = null;
         return {
@@ -145,7 +248,7 @@ function extreme(c: AggCall): AggregateSpec {
             },
             write: (out, k) => { out[k] = best === null ? empty : best; },
         };
-    });
+    }, invertible);
 }
 
 function takeAny(c: AggCall): AggregateSpec {

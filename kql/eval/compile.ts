@@ -5,6 +5,7 @@
 import { analyzeKql } from "../kusto";
 import { perRun, type Compiled, type QueryContext, type Runtime, type TabularPlan } from "./context";
 import { KqlEvalError, KqlQueryError } from "./errors";
+import type { SlidingTable } from "./incremental";
 import { ArrayLayout, materialize } from "./layout";
 import { compileScalar } from "./scalar";
 import { compileTabular } from "./tabular";
@@ -13,8 +14,11 @@ import type { EvalColumn, EvalRow, InputRow } from "./values";
 
 import "./aggregates";
 
-/** The input tables of a run, by table name (the detections read `AzureDiagnostics`). */
-export type KqlTables = Readonly<Record<string, readonly InputRow[]>>;
+/**
+ * The input tables of a run, by table name (the detections read `AzureDiagnostics`): rows, or a
+ * {@link SlidingTable} that the caller moves between runs, evaluated incrementally.
+ */
+export type KqlTables = Readonly<Record<string, readonly InputRow[] | SlidingTable>>;
 
 /** Options of one run. */
 export interface EvaluateOptions {
@@ -57,7 +61,7 @@ class QueryCompiler implements QueryContext {
         if (kind === "FunctionDeclaration") throw unsupported(this.text, expr, "user-defined functions (let f = (...) { ... }) are not implemented");
         if (isTabular(expr)) {
             const plan = this.tabular(expr);
-            this.tables.set(symbol, { layout: plan.layout, run: perRun(this.runtime, () => plan.run()) });
+            this.tables.set(symbol, { layout: plan.layout, run: perRun(this.runtime, () => plan.run()), delta: plan.delta });
             return;
         }
         const value = compileScalar(expr, { layout: new ArrayLayout([]), query: this });

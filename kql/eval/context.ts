@@ -5,6 +5,7 @@
  * A query is compiled once into closures; each run sets `Runtime.now` and the input tables and
  * bumps `Runtime.generation`, which invalidates the per-run caches of `let` values.
  */
+import type { DeltaSource, SlidingTable } from "./incremental";
 import type { IRow, Layout } from "./layout";
 import type { Node } from "./syntax";
 import type { EvalValue, InputRow, KustoType } from "./values";
@@ -36,8 +37,8 @@ export interface Runtime {
     now: number;
     /** Incremented at the start of each run; per-run caches compare it with the generation they were filled in. */
     generation: number;
-    /** The input tables of this run, by table name. */
-    tables: Readonly<Record<string, readonly InputRow[]>>;
+    /** The input tables of this run, by table name: rows, or a sliding window followed incrementally. */
+    tables: Readonly<Record<string, readonly InputRow[] | SlidingTable>>;
     /** Clearers of the per-run caches, called after each run so that no intermediate rows stay referenced. */
     readonly cacheClearers: Array<() => void>;
 }
@@ -48,6 +49,8 @@ export interface TabularPlan {
     readonly layout: Layout;
     /** Produces the rows for the current run (reads the runtime captured at compile time). */
     run(): readonly IRow[];
+    /** Present when the plan's rows can be followed by changes from run to run (see incremental.ts). */
+    readonly delta?: DeltaSource;
 }
 
 /** Where the rows around the current one come from, for window functions. */

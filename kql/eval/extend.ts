@@ -13,7 +13,8 @@
  *   however many extends were chained.
  */
 import { kusto } from "../kusto";
-import type { Compiled, QueryContext, ScalarFn, TabularPlan } from "./context";
+import type { Compiled, QueryContext, Runtime, ScalarFn, TabularPlan } from "./context";
+import { RowwiseDelta } from "./incremental";
 import { ExtendLayout, type IRow } from "./layout";
 import { compileScalar } from "./scalar";
 import { kindName, resultColumns, simpleName, symbolColumns, unsupported, valueOf, type Node } from "./syntax";
@@ -69,10 +70,12 @@ export function compileExtend(exprs: readonly Node[], input: TabularPlan, serial
     const base = fused ? input.extend.base : input;
     const stages = fused ? [...input.extend.stages, stage] : [stage];
     const allNames = fused ? [...input.extend.names, ...names] : names;
-    return makePlan(base, stages, allNames, pure, resultColumns(q.text, outNode));
+    return makePlan(base, stages, allNames, pure, resultColumns(q.text, outNode), q.runtime);
 }
 
-function makePlan(base: TabularPlan, stages: readonly Stage[], names: readonly string[], pure: boolean, columns: ReturnType<typeof resultColumns>): ExtendPlan {
+const NO_ROWS: readonly IRow[] = [];
+
+function makePlan(base: TabularPlan, stages: readonly Stage[], names: readonly string[], pure: boolean, columns: ReturnType<typeof resultColumns>, runtime: Runtime): ExtendPlan {
     const width = names.length;
     const fns = stages.flatMap((s) => s.fns);
     const firstStage = stages[0].fns.length;
@@ -88,13 +91,18 @@ function makePlan(base: TabularPlan, stages: readonly Stage[], names: readonly s
     const info = { base, stages, names, pure };
     const planOf = (map: (rows: readonly IRow[]) => IRow[]): ExtendPlan => ({ layout, extend: info, run: () => map(base.run()) });
     if (!pure) return planOf((rows) => rows.map((r, i) => compute(r, i, rows)));
+    // Incrementally, each row is extended once, when it enters the window (incremental.ts).
+    const source = base.delta;
+    const node = source ? new RowwiseDelta(runtime, source, (row) => compute(row, 0, NO_ROWS)) : undefined;
+    const incremental = (plan: ExtendPlan): ExtendPlan =>
+        source && node ? { ...plan, run: () => (source.active() ? node.rows() : plan.run()), delta: node } : plan;
     // Slot `width + 1` of each kept array holds the row's position in the run that last saw it,
     // so a map hit puts the cursor back in step with the previous run's input.
     const position = width + 1;
     const kept = new WeakMap<object, unknown[]>();
     let previousInput: readonly IRow[] = [];
     let previousOutput: readonly IRow[] = [];
-    return planOf((rows) => {
+    return incremental(planOf((rows) => {
         const out: IRow[] = new Array(rows.length);
         let j = 0;
         for (let i = 0; i < rows.length; i++) {
@@ -118,5 +126,5 @@ function makePlan(base: TabularPlan, stages: readonly Stage[], names: readonly s
         previousInput = rows;
         previousOutput = out;
         return out;
-    });
+    }));
 }

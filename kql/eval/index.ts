@@ -16,6 +16,7 @@ import { CompiledKql, type EvaluateOptions, type EvalResult, type KqlTables } fr
 export { CompiledKql, type EvaluateOptions, type EvalResult, type KqlTables } from "./compile";
 export { KqlEvalError, KqlQueryError, KqlRuntimeError, KqlUnsupportedError, type KqlSpan } from "./errors";
 export { clearParseJsonCache } from "./json";
+export { SlidingTable } from "./incremental";
 export { aggregateNames } from "./aggregates";
 export { SCALAR_FUNCTIONS } from "./functions";
 export {

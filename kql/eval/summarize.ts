@@ -5,6 +5,7 @@
  * (Kusto gives no order). Without `by`, one row comes out even for empty input (Kusto's defaults).
  */
 import { AggregateCollector, type Accumulator } from "./aggregates";
+import { SummarizeDelta, type InvertibleAccumulator } from "./incremental";
 import { KeyIndex } from "./keys";
 import type { QueryContext, ScalarFn, ScalarScope, TabularPlan } from "./context";
 import { ArrayLayout, type IRow } from "./layout";
@@ -23,7 +24,8 @@ export function compileSummarize(op: Syn.SummarizeOperator, input: TabularPlan, 
     const scope: ScalarScope = { layout: input.layout, query: q, window: { layout: input.layout, serialized: isSerialized(inputNode) } };
     const byNodes = op.ByClause ? elements<Node>(op.ByClause.Expressions) : [];
     if (op.ByClause?.BinClause) throw unsupported(q.text, op.ByClause, "summarize ... by ... bin=... is not implemented");
-    const keyFns: ScalarFn[] = byNodes.map((n) => compileScalar(valueOf(n), scope).fn);
+    const keys = byNodes.map((n) => compileScalar(valueOf(n), scope));
+    const keyFns: ScalarFn[] = keys.map((k) => k.fn);
     const collector = new AggregateCollector(scope);
     const noColumns = new ArrayLayout([]);
     const readers: Array<(slots: EvalValue[]) => EvalValue> = [];
@@ -48,45 +50,61 @@ export function compileSummarize(op: Syn.SummarizeOperator, input: TabularPlan, 
     const nKeys = keyFns.length;
     const nSpecs = specs.length;
 
-    return {
-        layout: new ArrayLayout(columns),
-        run: () => {
-            const rows = input.run();
-            // Group g: its key values in groupKeys[g], its accumulators in groupAccs[g * nSpecs ...].
-            const groupKeys: EvalValue[][] = [];
-            const groupAccs: Accumulator[] = [];
-            const addGroup = (keys: EvalValue[]): number => {
-                groupKeys.push(keys);
-                for (const s of specs) groupAccs.push(s.create());
-                return groupKeys.length - 1;
-            };
-            const index = nKeys > 0 ? new KeyIndex<number>(nKeys) : undefined;
-            const current: EvalValue[] = new Array(nKeys);
-            if (!index) addGroup([]);
-            for (let i = 0; i < rows.length; i++) {
-                const row = rows[i];
-                let g = 0;
-                if (index) {
-                    for (let k = 0; k < nKeys; k++) current[k] = keyFns[k](row, i, rows);
-                    const found = index.get(current);
-                    if (found === undefined) {
-                        g = addGroup(current.slice());
-                        index.set(current, g);
-                    } else {
-                        g = found;
-                    }
+    const full = (): IRow[] => {
+        const rows = input.run();
+        // Group g: its key values in groupKeys[g], its accumulators in groupAccs[g * nSpecs ...].
+        const groupKeys: EvalValue[][] = [];
+        const groupAccs: Accumulator[] = [];
+        const addGroup = (keys: EvalValue[]): number => {
+            groupKeys.push(keys);
+            for (const s of specs) groupAccs.push(s.create());
+            return groupKeys.length - 1;
+        };
+        const index = nKeys > 0 ? new KeyIndex<number>(nKeys) : undefined;
+        const current: EvalValue[] = new Array(nKeys);
+        if (!index) addGroup([]);
+        for (let i = 0; i < rows.length; i++) {
+            const row = rows[i];
+            let g = 0;
+            if (index) {
+                for (let k = 0; k < nKeys; k++) current[k] = keyFns[k](row, i, rows);
+                const found = index.get(current);
+                if (found === undefined) {
+                    g = addGroup(current.slice());
+                    index.set(current, g);
+                } else {
+                    g = found;
                 }
-                for (let a = g * nSpecs; a < (g + 1) * nSpecs; a++) groupAccs[a].add(row, i, rows);
             }
-            const out: IRow[] = new Array(groupKeys.length);
-            for (let g = 0; g < groupKeys.length; g++) {
-                const slots: EvalValue[] = new Array(slotCount);
-                for (let a = 0; a < nSpecs; a++) groupAccs[g * nSpecs + a].write(slots, offsets[a]);
-                const values = groupKeys[g];
-                for (const read of readers) values.push(read(slots));
-                out[g] = values;
-            }
-            return out;
-        },
+            for (let a = g * nSpecs; a < (g + 1) * nSpecs; a++) groupAccs[a].add(row, i, rows);
+        }
+        const out: IRow[] = new Array(groupKeys.length);
+        for (let g = 0; g < groupKeys.length; g++) {
+            const slots: EvalValue[] = new Array(slotCount);
+            for (let a = 0; a < nSpecs; a++) groupAccs[g * nSpecs + a].write(slots, offsets[a]);
+            const values = groupKeys[g];
+            for (const read of readers) values.push(read(slots));
+            out[g] = values;
+        }
+        return out;
     };
+    const layout = new ArrayLayout(columns);
+    // Incrementally (incremental.ts): pure keys and aggregates that can take a row back out.
+    const source = input.delta;
+    const invertibles = specs.map((s) => s.invertible);
+    if (!source || !keys.every((k) => k.pure === true) || !invertibles.every((f) => f !== undefined)) return { layout, run: full };
+    const create = invertibles as (() => InvertibleAccumulator)[];
+    const state = new SummarizeDelta(q.runtime, source, {
+        keyFns: keyFns.map((f) => (row: IRow) => f(row, 0, NO_ROWS)),
+        create: () => create.map((f) => f()),
+        output: (values, accumulators) => {
+            const slots: EvalValue[] = new Array(slotCount);
+            for (let a = 0; a < nSpecs; a++) accumulators[a].write(slots, offsets[a]);
+            for (const read of readers) values.push(read(slots));
+            return values;
+        },
+    });
+    return { layout, run: () => (source.active() ? state.rows() : full()) };
 }
+
+const NO_ROWS: readonly IRow[] = [];

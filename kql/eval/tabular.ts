@@ -5,9 +5,10 @@
  * parser's result columns; anything else is refused with an error naming the operator.
  */
 import { kusto } from "../kusto";
-import type { Compiled, QueryContext, ScalarScope, TabularPlan } from "./context";
+import { perRun, type Compiled, type QueryContext, type ScalarScope, type TabularPlan } from "./context";
 import { KqlRuntimeError } from "./errors";
 import { compileExtend } from "./extend";
+import { RowwiseDelta, SlidingTable, TableDelta } from "./incremental";
 import { compileJoin, joinKind } from "./join";
 import { ArrayLayout, RenamedLayout, SourceLayout, type IRow } from "./layout";
 import { compileScalar, predicate } from "./scalar";
@@ -50,13 +51,20 @@ function tableReference(node: Node, q: QueryContext): TabularPlan {
     if (symbol instanceof K.Language.Symbols.TableSymbol) {
         const name = symbol.Name ?? simpleName(node);
         const runtime = q.runtime;
+        const table = (): readonly IRow[] | SlidingTable => {
+            const rows = runtime.tables[name];
+            if (!rows) throw new KqlRuntimeError(`the query reads table ${name}, which was not given to the evaluator`);
+            return rows;
+        };
+        // A sliding table's whole window, once per run, for an operator that reads it whole.
+        const windowRows = perRun(runtime, () => (table() as SlidingTable).rows());
         return {
             layout: new SourceLayout(resultColumns(q.text, node)),
             run: () => {
-                const rows = runtime.tables[name];
-                if (!rows) throw new KqlRuntimeError(`the query reads table ${name}, which was not given to the evaluator`);
-                return rows;
+                const rows = table();
+                return rows instanceof SlidingTable ? windowRows() : rows;
             },
+            delta: new TableDelta(runtime, table),
         };
     }
     if (symbol) {
@@ -124,16 +132,44 @@ function where(op: Syn.FilterOperator, input: TabularPlan, inputNode: Node, q: Q
             throw unsupported(q.text, op, "a filter right after an innerunique join (Kusto may apply it before the left side's deduplication); use join kind=inner, or filter before the join");
         }
     }
-    const test = predicate(compileScalar(child(op.Condition, "condition"), inputScope(input, isSerialized(inputNode), q)));
-    return {
-        layout: input.layout,
-        run: () => {
-            const rows = input.run();
-            const out: IRow[] = [];
-            for (let i = 0; i < rows.length; i++) if (test(rows[i], i, rows)) out.push(rows[i]);
-            return out;
-        },
+    const scope = inputScope(input, isSerialized(inputNode), q);
+    const test = predicate(compileScalar(child(op.Condition, "condition"), scope));
+    const filter = (rows: readonly IRow[], keep: typeof test): IRow[] => {
+        const out: IRow[] = [];
+        for (let i = 0; i < rows.length; i++) if (keep(rows[i], i, rows)) out.push(rows[i]);
+        return out;
     };
+    const full: TabularPlan = { layout: input.layout, run: () => filter(input.run(), test) };
+    // Incrementally: the conjuncts that depend on the row alone filter the changes once per row; the
+    // others (now(), let values of the run) are applied to what they let through at each run. Not on
+    // serialized input, where a window function's neighbours are the input's rows.
+    if (!input.delta || isSerialized(inputNode)) return full;
+    const conjuncts = conjunctsOf(child(op.Condition, "condition")).map((c) => compileScalar(c, scope));
+    const pure = conjuncts.filter((c) => c.pure === true);
+    if (pure.length === 0) return full;
+    const rest = conjuncts.filter((c) => c.pure !== true).map(predicate);
+    const tests = pure.map(predicate);
+    const node = new RowwiseDelta(q.runtime, input.delta, (row) => (tests.every((t) => t(row, 0, NO_ROWS)) ? row : undefined));
+    const active = input.delta;
+    const run = (): IRow[] => {
+        if (!active.active()) return filter(input.run(), test);
+        const kept = node.rows();
+        return rest.length === 0 ? kept : filter(kept, (r, i, rs) => rest.every((t) => t(r, i, rs)));
+    };
+    return rest.length === 0 ? { layout: input.layout, run, delta: node } : { layout: input.layout, run };
+}
+
+const NO_ROWS: readonly IRow[] = [];
+
+/** The operands of a chain of `and` (through parentheses): `a and (b and c)` gives a, b, c. */
+function conjunctsOf(node: Node): Node[] {
+    const kind = kindName(node);
+    if (kind === "ParenthesizedExpression") return conjunctsOf(child((node as Syn.ParenthesizedExpression).Expression, "parenthesized condition"));
+    if (kind === "AndExpression") {
+        const b = node as Syn.BinaryExpression;
+        return [...conjunctsOf(child(b.Left, "left operand")), ...conjunctsOf(child(b.Right, "right operand"))];
+    }
+    return [node];
 }
 
 function project(op: Syn.ProjectOperator, input: TabularPlan, inputNode: Node, outNode: Node, q: QueryContext): TabularPlan {
@@ -144,24 +180,25 @@ function project(op: Syn.ProjectOperator, input: TabularPlan, inputNode: Node, o
     const plain = exprs.map((e) => valueOf(e)).every((v) => kindName(v) === "NameReference" && v.ReferencedSymbol instanceof K.Language.Symbols.ColumnSymbol);
     if (plain) {
         const sources = new Map(columns.map((c, i) => [c.name, simpleName(valueOf(exprs[i]))] as const));
-        return { layout: new RenamedLayout(input.layout, columns, sources), run: () => input.run() };
+        return { layout: new RenamedLayout(input.layout, columns, sources), run: () => input.run(), delta: input.delta };
     }
     const scope = inputScope(input, isSerialized(inputNode), q);
     const compiled: Compiled[] = exprs.map((e) => compileScalar(valueOf(e), scope));
     const fns = compiled.map((c) => c.fn);
-    return {
-        layout: new ArrayLayout(columns),
-        run: () => {
-            const rows = input.run();
-            const out: IRow[] = new Array(rows.length);
-            for (let i = 0; i < rows.length; i++) {
-                const values: EvalValue[] = new Array(fns.length);
-                for (let j = 0; j < fns.length; j++) values[j] = fns[j](rows[i], i, rows);
-                out[i] = values;
-            }
-            return out;
-        },
+    const full = (): IRow[] => {
+        const rows = input.run();
+        const out: IRow[] = new Array(rows.length);
+        for (let i = 0; i < rows.length; i++) {
+            const values: EvalValue[] = new Array(fns.length);
+            for (let j = 0; j < fns.length; j++) values[j] = fns[j](rows[i], i, rows);
+            out[i] = values;
+        }
+        return out;
     };
+    if (!input.delta || !compiled.every((c) => c.pure === true)) return { layout: new ArrayLayout(columns), run: full };
+    const source = input.delta;
+    const node = new RowwiseDelta(q.runtime, source, (row) => fns.map((f) => f(row, 0, NO_ROWS)));
+    return { layout: new ArrayLayout(columns), run: () => (source.active() ? node.rows() : full()), delta: node };
 }
 
 function renames(op: Syn.ProjectRenameOperator, q: QueryContext): Map<string, string> {
@@ -178,7 +215,7 @@ function renames(op: Syn.ProjectRenameOperator, q: QueryContext): Map<string, st
 function renamed(input: TabularPlan, outNode: Node, sources: ReadonlyMap<string, string>, q: QueryContext): TabularPlan {
     const columns = resultColumns(q.text, outNode);
     const map = new Map(columns.map((c) => [c.name, sources.get(c.name) ?? c.name] as const));
-    return { layout: new RenamedLayout(input.layout, columns, map), run: () => input.run() };
+    return { layout: new RenamedLayout(input.layout, columns, map), run: () => input.run(), delta: input.delta };
 }
 
 function take(op: Syn.TakeOperator, input: TabularPlan, q: QueryContext): TabularPlan {
