@@ -313,47 +313,35 @@ export interface InvertibleAccumulator {
     write(out: EvalValue[], offset: number): void;
 }
 
-/** Counts of values, by their grouping key (`hashKey`), with the values themselves. */
+/** Counts of values, by their grouping key (`hashKey`): a multiset. */
 export class ValueCounts {
-    private readonly counts = new Map<unknown, { value: EvalValue; n: number }>();
+    private readonly counts = new Map<unknown, number>();
 
     /** Distinct values held. */
     get size(): number {
         return this.counts.size;
     }
 
-    add(v: EvalValue): boolean {
+    add(v: EvalValue): void {
         const k = hashKey(v);
-        const e = this.counts.get(k);
-        if (e) {
-            e.n++;
-            return false;
-        }
-        this.counts.set(k, { value: v, n: 1 });
-        return true;
+        this.counts.set(k, (this.counts.get(k) ?? 0) + 1);
     }
 
     remove(v: EvalValue): void {
         const k = hashKey(v);
-        const e = this.counts.get(k);
-        if (!e) return;
-        if (--e.n === 0) this.counts.delete(k);
+        const n = this.counts.get(k);
+        if (n === undefined) return;
+        if (n <= 1) this.counts.delete(k);
+        else this.counts.set(k, n - 1);
     }
 
     has(v: EvalValue): boolean {
         return this.counts.has(hashKey(v));
     }
 
-    /** Every value held, once per occurrence. */
+    /** Every value held, once per occurrence, for values that are their own grouping key (not dynamic). */
     *occurrences(): Generator<EvalValue> {
-        for (const { value, n } of this.counts.values()) for (let i = 0; i < n; i++) yield value;
-    }
-
-    /** Occurrences held in all. */
-    get total(): number {
-        let n = 0;
-        for (const e of this.counts.values()) n += e.n;
-        return n;
+        for (const [k, n] of this.counts) for (let i = 0; i < n; i++) yield k as EvalValue;
     }
 }
 
@@ -424,12 +412,58 @@ export class Extreme {
     }
 }
 
+/** Numbers with the smallest first out: a binary min-heap. */
+export class MinHeap {
+    private readonly items: number[] = [];
+
+    get size(): number {
+        return this.items.length;
+    }
+
+    /** The smallest number held (`Infinity` when empty). */
+    get min(): number {
+        return this.items.length > 0 ? this.items[0] : Infinity;
+    }
+
+    push(v: number): void {
+        const h = this.items;
+        h.push(v);
+        let i = h.length - 1;
+        while (i > 0) {
+            const p = (i - 1) >> 1;
+            if (h[p] <= v) break;
+            h[i] = h[p];
+            i = p;
+        }
+        h[i] = v;
+    }
+
+    /** Removes every number below `bound`. */
+    dropBelow(bound: number): void {
+        const h = this.items;
+        while (h.length > 0 && h[0] < bound) {
+            const last = h.pop() as number;
+            if (h.length === 0) break;
+            let i = 0;
+            for (;;) {
+                const l = 2 * i + 1;
+                if (l >= h.length) break;
+                const c = l + 1 < h.length && h[l + 1] < h[l] ? l + 1 : l;
+                if (h[c] >= last) break;
+                h[i] = h[c];
+                i = c;
+            }
+            h[i] = last;
+        }
+    }
+}
+
 /** One group of an incremental summarize. */
 interface Group {
     readonly keys: EvalValue[];
     readonly accumulators: InvertibleAccumulator[];
-    /** Keys of the group's rows, ascending (its earliest row orders the output). */
-    readonly members: KeyedRows;
+    /** Keys of the group's rows (its earliest row orders the output). */
+    readonly members: MinHeap;
 }
 
 /** What an incremental summarize needs of its compiled form. */
@@ -469,7 +503,7 @@ export class SummarizeDelta {
     private reset(): void {
         const n = this.parts.keyFns.length;
         this.index = n > 0 ? new KeyIndex<Group>(n) : undefined;
-        this.single = n > 0 ? undefined : { keys: [], accumulators: this.parts.create(), members: new KeyedRows() };
+        this.single = n > 0 ? undefined : { keys: [], accumulators: this.parts.create(), members: new MinHeap() };
         this.live = new Set();
         this.rowsByKey = new KeyedRows();
     }
@@ -481,7 +515,7 @@ export class SummarizeDelta {
         const index = this.index as KeyIndex<Group>;
         let g = index.get(current);
         if (!g || g.members.size === 0) {
-            g = { keys: current.slice(), accumulators: this.parts.create(), members: new KeyedRows() };
+            g = { keys: current.slice(), accumulators: this.parts.create(), members: new MinHeap() };
             index.set(current, g);
         }
         this.live.add(g);
@@ -510,11 +544,11 @@ export class SummarizeDelta {
             const row = d.rows[i];
             const group = this.groupOf(row, current);
             for (const a of group.accumulators) a.add(row);
-            group.members.insert([d.keys[i]], [null]);
+            group.members.push(d.keys[i]);
             entries[i] = { row, group };
         }
         this.rowsByKey.insert(d.keys, entries);
-        const groups = this.single ? [this.single] : [...this.live].sort((a, b) => a.members.firstKey - b.members.firstKey);
+        const groups = this.single ? [this.single] : [...this.live].sort((a, b) => a.members.min - b.members.min);
         this.output = groups.map((g) => this.parts.output(g.keys.slice(), g.accumulators));
         return this.output;
     }
