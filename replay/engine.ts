@@ -185,11 +185,23 @@ export function rowsByHub(rows: readonly ReplayRow[]): Map<string, ReplayRow[]> 
 }
 
 /**
+ * How a rule's evaluations are computed: `full` runs the query over each evaluation's whole window;
+ * `incremental` moves one window from evaluation to evaluation ({@link replayRuleIncremental}).
+ * Both give identical firings; incremental is the default, full is the reference.
+ */
+export type EvaluationMode = "full" | "incremental";
+
+/**
  * Replays one log search alert rule over one hub's rows (sorted by time) at each evaluation time
  * in `[from, to]`. `compiled` may be passed to reuse a compiled query.
  */
-export function replayRule(rule: ReplayRule, rows: readonly ReplayRow[], from: number, to: number, compiled: CompiledKql = compileKql(rule.resolved.query)): Firing[] {
-    return replayRuleAt(rule, rows, ruleEvaluationTimes(rule, from, to), compiled);
+export function replayRule(rule: ReplayRule, rows: readonly ReplayRow[], from: number, to: number, compiled: CompiledKql = compileKql(rule.resolved.query), mode: EvaluationMode = "incremental"): Firing[] {
+    return replayRuleTimes(rule, rows, ruleEvaluationTimes(rule, from, to), compiled, mode);
+}
+
+/** Replays one rule at the given ascending evaluation times, in the given mode: {@link replayRuleAt} or {@link replayRuleIncremental}. */
+export function replayRuleTimes(rule: ReplayRule, rows: readonly ReplayRow[], times: readonly number[], compiled: CompiledKql = compileKql(rule.resolved.query), mode: EvaluationMode = "incremental"): Firing[] {
+    return mode === "full" ? replayRuleAt(rule, rows, times, compiled) : replayRuleIncremental(rule, rows, times, compiled);
 }
 
 /**
@@ -218,52 +230,57 @@ export function replayRuleAt(rule: ReplayRule, rows: readonly ReplayRow[], times
  * per evaluation. `times` must be ascending.
  */
 export function replayRuleIncremental(rule: ReplayRule, rows: readonly ReplayRow[], times: readonly number[], compiled: CompiledKql = compileKql(rule.resolved.query)): Firing[] {
-    const lookback = ruleLookbackMs(rule);
+    const window = new SlidingWindow(rows, ruleLookbackMs(rule));
     const firings: Firing[] = [];
-    const table = new SlidingTable();
-    // Rows by the time they become visible, so each late row is added when its time comes.
-    const byVisibility = Int32Array.from(rows.keys()).sort((a, b) => rows[a].visibleAt - rows[b].visibleAt || a - b);
-    let nextVisible = 0;
-    let previous: number | undefined;
-    let previousEnd = 0;
-    for (const t of times) {
-        if (previous !== undefined && t <= previous) throw new RangeError("replayRuleIncremental: evaluation times must be ascending");
-        const start = lowerBound(rows, t - lookback);
-        const end = lowerBound(rows, t);
-        const added: number[] = [];
-        // Rows that came into the window's time range since the previous evaluation, visible now.
-        for (let i = Math.max(start, previousEnd); i < end; i++) if (rows[i].visibleAt <= t) added.push(i);
-        // Rows already in the time range that became visible since then.
-        if (previous === undefined) nextVisible = upperBoundVisible(rows, byVisibility, t);
-        else {
-            let lateAdded = false;
-            for (; nextVisible < byVisibility.length && rows[byVisibility[nextVisible]].visibleAt <= t; nextVisible++) {
-                const i = byVisibility[nextVisible];
-                if (i >= start && i < previousEnd) {
-                    added.push(i);
-                    lateAdded = true;
-                }
-            }
-            if (lateAdded) added.sort((a, b) => a - b);
-        }
-        table.advance(start, added, added.map((i) => rows[i].row));
-        firings.push(...firingsOf(rule, compiled.run({ AzureDiagnostics: table }, { now: t }).rows, t));
-        previous = t;
-        previousEnd = end;
-    }
+    for (const t of times) firings.push(...firingsOf(rule, compiled.run({ AzureDiagnostics: window.moveTo(t) }, { now: t }).rows, t));
     return firings;
 }
 
-/** Position in `order` (rows by visibility) of the first row visible after `t`. */
-function upperBoundVisible(rows: readonly ReplayRow[], order: Int32Array, t: number): number {
-    let lo = 0;
-    let hi = order.length;
-    while (lo < hi) {
-        const mid = (lo + hi) >>> 1;
-        if (rows[order[mid]].visibleAt <= t) lo = mid + 1;
-        else hi = mid;
+/**
+ * The rows a query evaluated at `t` sees, `[t - lookback, t)` by `TimeGenerated` and ingested by
+ * `t`, kept as a {@link SlidingTable} that moves forward from one evaluation time to the next:
+ * rows that came into the range or became visible are added, rows older than the range dropped.
+ * Keys are the rows' positions in `rows` (sorted by time).
+ */
+export class SlidingWindow {
+    readonly table = new SlidingTable();
+    /** Row positions by the time the rows become visible, so each late row is added when its time comes. */
+    private readonly byVisibility: Int32Array;
+    private nextVisible = 0;
+    private previous: number | undefined;
+    private previousEnd = 0;
+
+    constructor(
+        private readonly rows: readonly ReplayRow[],
+        private readonly lookback: number,
+    ) {
+        this.byVisibility = Int32Array.from(rows.keys()).sort((a, b) => rows[a].visibleAt - rows[b].visibleAt || a - b);
     }
-    return lo;
+
+    /** Moves the window to end at `t` (after every earlier `t`) and returns its table. */
+    moveTo(t: number): SlidingTable {
+        const { rows, byVisibility } = this;
+        if (this.previous !== undefined && t <= this.previous) throw new RangeError("SlidingWindow: evaluation times must be ascending");
+        const start = lowerBound(rows, t - this.lookback);
+        const end = lowerBound(rows, t);
+        const added: number[] = [];
+        // Rows that came into the time range since the previous evaluation, visible now.
+        for (let i = Math.max(start, this.previousEnd); i < end; i++) if (rows[i].visibleAt <= t) added.push(i);
+        // Rows already in the time range that became visible since then.
+        let late = false;
+        for (; this.nextVisible < byVisibility.length && rows[byVisibility[this.nextVisible]].visibleAt <= t; this.nextVisible++) {
+            const i = byVisibility[this.nextVisible];
+            if (this.previous !== undefined && i >= start && i < this.previousEnd) {
+                added.push(i);
+                late = true;
+            }
+        }
+        if (late) added.sort((a, b) => a - b);
+        this.table.advance(start, added, added.map((i) => rows[i].row));
+        this.previous = t;
+        this.previousEnd = end;
+        return this.table;
+    }
 }
 
 /**
@@ -349,10 +366,14 @@ export function replayMetricAlerts(plan: ReplayPlan, samples: readonly MetricSam
     return plan.metricAlerts.map((alert) => [alert.name, replayMetricAlert(alert, samples.filter((s) => s.hub === alert.hub).sort((a, b) => a.time - b.time), from, to)]);
 }
 
-/** Replays every rule of the plan over the rows (and the drop alerts over the samples, when given) across `[from, to]`; firings sorted by time, then rule. */
-export function replay(plan: ReplayPlan, rows: readonly ReplayRow[], from: number, to: number, samples?: readonly MetricSample[]): ReplayResult {
+/**
+ * Replays every rule of the plan over the rows (and the drop alerts over the samples, when given)
+ * across `[from, to]` in this thread; firings sorted by time, then rule. `mode` chooses how each
+ * rule's evaluations are computed (identical firings either way).
+ */
+export function replay(plan: ReplayPlan, rows: readonly ReplayRow[], from: number, to: number, samples?: readonly MetricSample[], mode: EvaluationMode = "incremental"): ReplayResult {
     const byHub = rowsByHub(rows);
-    const perRule: [string, Firing[]][] = plan.rules.map((rule) => [rule.name, replayRule(rule, byHub.get(rule.hub) ?? [], from, to)]);
+    const perRule: [string, Firing[]][] = plan.rules.map((rule) => [rule.name, replayRule(rule, byHub.get(rule.hub) ?? [], from, to, undefined, mode)]);
     if (samples) perRule.push(...replayMetricAlerts(plan, samples, from, to));
     return mergeFirings(perRule);
 }

@@ -3,7 +3,8 @@
  * Each log search alert rule's evaluation times are cut into runs of consecutive times, one per
  * worker by default, of about equal estimated work (the estimate being the rows each evaluation
  * reads); workers take these tasks from a queue, largest first, and answer with the firings.
- * Each task is {@link replayRuleAt} over its slice of the times, so a rule's firings are the
+ * Each task is {@link replayRuleTimes} over its slice of the times (in the chosen mode; an
+ * incremental task starts its window afresh), so a rule's firings are the
  * concatenation of its tasks' firings in time order, exactly the list `replayRule` returns; they
  * are then merged by the same {@link mergeFirings} as the sequential replay. The results are
  * identical: same firings, same values, same order. (The evaluator's per-row caches only save
@@ -18,7 +19,7 @@
 import * as os from "os";
 import * as path from "path";
 import { Worker } from "worker_threads";
-import { lowerBound, mergeFirings, replay, replayMetricAlerts, rowsByHub, ruleEvaluationTimes, ruleLookbackMs, type Firing, type ReplayPlan, type ReplayResult } from "./engine";
+import { lowerBound, mergeFirings, replay, type EvaluationMode, replayMetricAlerts, rowsByHub, ruleEvaluationTimes, ruleLookbackMs, type Firing, type ReplayPlan, type ReplayResult } from "./engine";
 import type { MetricSample, ReplayRow } from "./logs";
 import { packRows } from "./packedRows";
 import type { InitMessage, ResultMessage, TaskMessage } from "./parallelWorker";
@@ -35,6 +36,8 @@ export interface ParallelReplayOptions {
      * computed afresh for its first window), so more runs balance better but cost more.
      */
     readonly partsPerWorker?: number;
+    /** How each rule's evaluations are computed. Default: incremental. */
+    readonly mode?: EvaluationMode;
 }
 
 /** Rows from which {@link replayParallel} uses workers by default: 50,000. */
@@ -132,12 +135,13 @@ export function usesWorkers(plan: ReplayPlan, rows: readonly ReplayRow[], option
  */
 export async function replayParallel(plan: ReplayPlan, rows: readonly ReplayRow[], from: number, to: number, samples?: readonly MetricSample[], options: ParallelReplayOptions = {}): Promise<ReplayResult> {
     const workers = Math.floor(options.workers ?? os.availableParallelism());
-    if (!usesWorkers(plan, rows, options)) return replay(plan, rows, from, to, samples);
+    const mode = options.mode ?? "incremental";
+    if (!usesWorkers(plan, rows, options)) return replay(plan, rows, from, to, samples, mode);
     const byHub = rowsByHub(rows);
     const perRule = replayTasks(plan, byHub, from, to, workers * (options.partsPerWorker ?? 1));
     // Largest first, so the last tasks to finish are small ones.
     const queue = perRule.flat().sort((a, b) => b.cost - a.cost);
-    if (queue.length === 0) return replay(plan, rows, from, to, samples);
+    if (queue.length === 0) return replay(plan, rows, from, to, samples, mode);
     // The workers load their modules while this thread packs the rows.
     const pool = Array.from({ length: Math.min(workers, queue.length) }, startWorker);
     try {
@@ -146,7 +150,7 @@ export async function replayParallel(plan: ReplayPlan, rows: readonly ReplayRow[
             const packed = packRows(hubRows);
             return [hub, packed ? { packed } : { rows: hubRows }] as const;
         });
-        const results = await runTasks(pool, { kind: "init", rules: plan.rules, hubs }, queue, perRule, plan);
+        const results = await runTasks(pool, { kind: "init", rules: plan.rules, mode, hubs }, queue, perRule, plan);
         const entries: [string, Firing[]][] = plan.rules.map((rule, i) => [rule.name, results[i].flat()]);
         if (samples) entries.push(...replayMetricAlerts(plan, samples, from, to));
         return mergeFirings(entries);

@@ -2,11 +2,11 @@
  * Worker thread of the parallel replay (replay/parallel.ts): receives the rules and the hubs' rows
  * once (packed columns, rebuilt into row objects here and kept for every task, so the evaluator's
  * per-row caches carry over between tasks), then runs tasks, each a rule at a run of its
- * evaluation times, and answers each with its firings. Each rule is compiled once per worker.
+ * evaluation times (incrementally by default: each task moves one window along its times), and answers each with its firings. Each rule is compiled once per worker.
  */
 import { parentPort } from "worker_threads";
 import { compileKql, type CompiledKql } from "../kql/eval";
-import { replayRuleAt, type Firing, type ReplayRule } from "./engine";
+import { replayRuleTimes, type EvaluationMode, type Firing, type ReplayRule } from "./engine";
 import type { ReplayRow } from "./logs";
 import { unpackRows, type PackedRows } from "./packedRows";
 
@@ -14,6 +14,8 @@ import { unpackRows, type PackedRows } from "./packedRows";
 export interface InitMessage {
     readonly kind: "init";
     readonly rules: readonly ReplayRule[];
+    /** How each task's evaluations are computed. */
+    readonly mode: EvaluationMode;
     readonly hubs: readonly (readonly [string, { readonly packed: PackedRows } | { readonly rows: ReplayRow[] }])[];
 }
 
@@ -30,12 +32,14 @@ export type ResultMessage = { readonly kind: "done"; readonly firings: Firing[] 
 if (!parentPort) throw new Error("replay/parallelWorker.ts runs only as a worker thread");
 const port = parentPort;
 let rules: readonly ReplayRule[] = [];
+let mode: EvaluationMode = "incremental";
 const rowsOfHub = new Map<string, ReplayRow[]>();
 const compiled = new Map<number, CompiledKql>();
 
 port.on("message", (message: InitMessage | TaskMessage) => {
     if (message.kind === "init") {
         rules = message.rules;
+        mode = message.mode;
         for (const [hub, data] of message.hubs) rowsOfHub.set(hub, "packed" in data ? unpackRows(data.packed) : data.rows);
         return;
     }
@@ -43,7 +47,7 @@ port.on("message", (message: InitMessage | TaskMessage) => {
         const rule = rules[message.rule];
         let query = compiled.get(message.rule);
         if (!query) compiled.set(message.rule, (query = compileKql(rule.resolved.query)));
-        const firings = replayRuleAt(rule, rowsOfHub.get(rule.hub) ?? [], message.times, query);
+        const firings = replayRuleTimes(rule, rowsOfHub.get(rule.hub) ?? [], message.times, query, mode);
         port.postMessage({ kind: "done", firings } satisfies ResultMessage);
     } catch (e) {
         const error = e instanceof Error ? e : new Error(String(e));
