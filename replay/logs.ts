@@ -7,6 +7,7 @@
  */
 import { AZURE_DIAGNOSTICS_COLUMNS } from "../kql/schema";
 import { csvRecords, LogFileError, textChunks, textLines } from "./exportText";
+import { RowStoreBuilder, storedRows } from "./rowStore";
 import { parseExportTime } from "./times";
 
 /** A row as the evaluator takes it: schema columns only, `TimeGenerated` in epoch ms, strings never null. */
@@ -60,6 +61,8 @@ export interface ReadLogOptions {
     readonly to?: number;
     /** Hubs (`_ResourceId`, compared case-insensitively) to keep; others are skipped as "hub not monitored by the stack". Default: all. */
     readonly hubs?: readonly string[];
+    /** Schema columns to keep in the rows (the columns the queries read, see rowStore.ts `columnsRead`). Default: every schema column. */
+    readonly columns?: readonly string[];
 }
 
 const SCHEMA = new Map(AZURE_DIAGNOSTICS_COLUMNS.map(([name, type]) => [name, type]));
@@ -141,43 +144,46 @@ function count(report: ReadReport, reason: string): void {
 export function readLogRows(file: string, options: ReadLogOptions = {}): { rows: ReplayRow[]; report: ReadReport } {
     const report: ReadReport = { file, rowsRead: 0, rowsKept: 0, skipped: new Map(), malformed: [], unmonitoredHubs: new Set() };
     const hubs = options.hubs ? new Set(options.hubs.map((h) => h.toLowerCase())) : undefined;
-    const rows: ReplayRow[] = [];
-    for (const { line, values } of rawRecords(file, report, REQUIRED_LOG_COLUMNS)) {
+    const unknown = (options.columns ?? []).filter((c) => !SCHEMA.has(c));
+    if (unknown.length > 0) throw new RangeError(`readLogRows: ${unknown.join(", ")} not AzureDiagnostics schema column(s)`);
+    const kept = options.columns ? [...SCHEMA.keys()].filter((c) => options.columns?.includes(c)) : [...SCHEMA.keys()];
+    const keptTypes = kept.map((c) => SCHEMA.get(c));
+    const store = new RowStoreBuilder(kept);
+    const values: (string | number | null)[] = new Array(kept.length);
+    for (const { line, values: raw } of rawRecords(file, report, REQUIRED_LOG_COLUMNS)) {
         // Every detection filters on ResourceProvider and ResourceType: a row without them would be kept and never match.
-        const missing = REQUIRED_LOG_COLUMNS.filter((c) => values[c] === undefined || values[c] === null || (NON_EMPTY_LOG_COLUMNS.has(c) && values[c] === ""));
+        const missing = REQUIRED_LOG_COLUMNS.filter((c) => raw[c] === undefined || raw[c] === null || (NON_EMPTY_LOG_COLUMNS.has(c) && raw[c] === ""));
         if (missing.length > 0) {
             report.malformed.push({ line, message: `missing ${missing.join(", ")}` });
             continue;
         }
-        const time = parseExportTime(String(values.TimeGenerated));
+        const time = parseExportTime(String(raw.TimeGenerated));
         if (time === undefined) {
-            report.malformed.push({ line, message: `TimeGenerated ${JSON.stringify(values.TimeGenerated)} is not a time (ISO 8601, or the portal's month-first M/D/YYYY, h:mm:ss AM; a date that exists)` });
+            report.malformed.push({ line, message: `TimeGenerated ${JSON.stringify(raw.TimeGenerated)} is not a time (ISO 8601, or the portal's month-first M/D/YYYY, h:mm:ss AM; a date that exists)` });
             continue;
         }
-        const receivedText = values._TimeReceived ?? values.ingestedAt;
+        const receivedText = raw._TimeReceived ?? raw.ingestedAt;
         const received = receivedText === undefined || receivedText === "" ? undefined : parseExportTime(String(receivedText));
         if (receivedText !== undefined && receivedText !== "" && received === undefined) {
             report.malformed.push({ line, message: `_TimeReceived ${JSON.stringify(receivedText)} is not a time` });
             continue;
         }
         if (received !== undefined && received < time) {
-            report.malformed.push({ line, message: `_TimeReceived ${JSON.stringify(receivedText)} is before TimeGenerated ${JSON.stringify(values.TimeGenerated)}: a row cannot arrive before it happened` });
+            report.malformed.push({ line, message: `_TimeReceived ${JSON.stringify(receivedText)} is before TimeGenerated ${JSON.stringify(raw.TimeGenerated)}: a row cannot arrive before it happened` });
             continue;
         }
-        const row: LogRow = {};
-        for (const [name, type] of SCHEMA) {
-            const v = values[name];
-            if (name === "TimeGenerated") row[name] = time;
-            else if (type === "long" || type === "int" || type === "real") row[name] = v === undefined || v === null || v === "" || !Number.isFinite(Number(v)) ? null : Number(v);
-            else row[name] = v === undefined || v === null ? "" : typeof v === "string" ? v : JSON.stringify(v);
-        }
-        if (String(row.Category) !== "Connections" || row.ResourceType !== "IOTHUBS" || row.ResourceProvider !== "MICROSOFT.DEVICES") {
+        const text = (name: string): string => {
+            const v = raw[name];
+            return v === undefined || v === null ? "" : typeof v === "string" ? v : JSON.stringify(v);
+        };
+        if (text("Category") !== "Connections" || text("ResourceType") !== "IOTHUBS" || text("ResourceProvider") !== "MICROSOFT.DEVICES") {
             count(report, "not an IoT Hub Connections row");
             continue;
         }
-        if (hubs && !hubs.has(String(row._ResourceId).toLowerCase())) {
+        const hub = text("_ResourceId").toLowerCase();
+        if (hubs && !hubs.has(hub)) {
             count(report, "hub not monitored by the stack");
-            if (report.unmonitoredHubs.size < 10_000) report.unmonitoredHubs.add(String(row._ResourceId).toLowerCase());
+            if (report.unmonitoredHubs.size < 10_000) report.unmonitoredHubs.add(hub);
             continue;
         }
         report.dataSpan = { first: Math.min(report.dataSpan?.first ?? time, time), last: Math.max(report.dataSpan?.last ?? time, time) };
@@ -185,8 +191,17 @@ export function readLogRows(file: string, options: ReadLogOptions = {}): { rows:
             count(report, "outside the span read (--from less the rules' lookback, --to)");
             continue;
         }
-        rows.push({ row, time, visibleAt: received ?? time + (options.assumedIngestionDelayMs ?? 0) });
+        for (let c = 0; c < kept.length; c++) {
+            const name = kept[c];
+            const type = keptTypes[c];
+            const v = raw[name];
+            if (name === "TimeGenerated") values[c] = time;
+            else if (type === "long" || type === "int" || type === "real") values[c] = v === undefined || v === null || v === "" || !Number.isFinite(Number(v)) ? null : Number(v);
+            else values[c] = text(name);
+        }
+        store.push(values, time, received ?? time + (options.assumedIngestionDelayMs ?? 0));
     }
+    const rows = storedRows(store.finish());
     report.rowsKept = rows.length;
     return { rows, report };
 }

@@ -125,10 +125,10 @@ export function packRows(rows: readonly ReplayRow[]): PackedRows | undefined {
 }
 
 /** Reads column `c` of row `i`. */
-type Reader = (c: number, i: number) => LogRow[string] | undefined;
+export type Reader = (c: number, i: number) => LogRow[string] | undefined;
 
 /** Builds, per shape, a function returning an object literal with the shape's keys in order (rows of one shape share a hidden class). */
-function rowFactory(keys: readonly string[], shape: readonly number[]): (read: Reader, i: number) => LogRow {
+export function rowFactory(keys: readonly string[], shape: readonly number[]): (read: Reader, i: number) => LogRow {
     const body = `return { ${shape.map((c) => `${JSON.stringify(keys[c])}: read(${c}, i)`).join(", ")} };`;
     return new Function("read", "i", body) as (read: Reader, i: number) => LogRow;
 }

@@ -11,8 +11,7 @@
  * work, never change a result, so a run that starts cold in a worker answers as a warm one.)
  *
  * Each worker gets every hub's rows once, packed in columns (replay/packedRows.ts) on shared
- * memory, rebuilds the row objects and keeps them for all its tasks (the evaluator's per-row
- * caches need the same objects across runs), and compiles each rule once.
+ * memory, builds row objects from them (see parallelWorker.ts), and compiles each rule once.
  * Workers load the TypeScript sources through tsx's CommonJS hook, so the parallel replay runs
  * under tsx and under vitest alike.
  */

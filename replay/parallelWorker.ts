@@ -1,14 +1,18 @@
 /**
  * Worker thread of the parallel replay (replay/parallel.ts): receives the rules and the hubs' rows
- * once (packed columns, rebuilt into row objects here and kept for every task, so the evaluator's
- * per-row caches carry over between tasks), then runs tasks, each a rule at a run of its
- * evaluation times (incrementally by default: each task moves one window along its times), and answers each with its firings. Each rule is compiled once per worker.
+ * once, packed in columns, then runs tasks, each a rule at a run of its evaluation times, and
+ * answers each with its firings. Incrementally (the default) a task moves one window along its
+ * times and builds each row object as the row enters the window (rowStore.ts), so a worker holds
+ * row objects only for the window; in full mode the row objects are rebuilt once and kept for
+ * every task, so the evaluator's per-row caches carry over between tasks. Each rule is compiled
+ * once per worker.
  */
 import { parentPort } from "worker_threads";
 import { compileKql, type CompiledKql } from "../kql/eval";
 import { replayRuleTimes, type EvaluationMode, type Firing, type ReplayRule } from "./engine";
 import type { ReplayRow } from "./logs";
 import { unpackRows, type PackedRows } from "./packedRows";
+import { storedRows } from "./rowStore";
 
 /** First message: the plan's log search alert rules and each hub's rows (sorted by time), packed or as row objects. */
 export interface InitMessage {
@@ -40,7 +44,7 @@ port.on("message", (message: InitMessage | TaskMessage) => {
     if (message.kind === "init") {
         rules = message.rules;
         mode = message.mode;
-        for (const [hub, data] of message.hubs) rowsOfHub.set(hub, "packed" in data ? unpackRows(data.packed) : data.rows);
+        for (const [hub, data] of message.hubs) rowsOfHub.set(hub, "packed" in data ? (mode === "full" ? unpackRows(data.packed) : storedRows(data.packed)) : data.rows);
         return;
     }
     try {

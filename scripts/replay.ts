@@ -15,7 +15,8 @@ import { ValidationError } from "../azure/validation";
 import { settingsForHubs } from "../replay/hubsStack";
 import { ENVIRONMENT_PROFILES } from "../queries/detection";
 import { parseExportTime, readLogRows, readMetricSamples, type ReadReport } from "../replay/logs";
-import { writeTimeline } from "../charts/timeline";
+import { columnsRead } from "../replay/rowStore";
+import { TIMELINE_COLUMNS, writeTimeline } from "../charts/timeline";
 import { choiceFlag, isoTimeFlag, onInterrupt, outputFileFlag, parseCliArgs, runCli, UsageError, writeFileAtomically } from "./cli";
 
 const USAGE =
@@ -83,7 +84,9 @@ runCli(USAGE, async () => {
     // Rows before --from are read as far back as the longest rule looks (window x periods), as Azure's first evaluations after --from would see them.
     const lookbackMs = plan.rules.length > 0 ? maxOf(plan.rules.map(ruleLookbackMs)) : 0;
     const readFrom = from === undefined ? undefined : from - lookbackMs;
-    const { rows, report } = readLogRows(a.logs, { from: readFrom, to, hubs: allHubs ? undefined : plan.hubs, assumedIngestionDelayMs: delaySeconds * 1000 });
+    // Only the columns the rules read (and the chart, when asked) are kept, each string once (replay/rowStore.ts).
+    const columns = columnsRead(plan.rules.map((r) => r.resolved.query), chart ? TIMELINE_COLUMNS : []);
+    const { rows, report } = readLogRows(a.logs, { from: readFrom, to, hubs: allHubs ? undefined : plan.hubs, assumedIngestionDelayMs: delaySeconds * 1000, columns });
     if (allHubs && rows.length > 0) {
         const found = [...new Map(rows.map((r) => [String(r.row._ResourceId).toLowerCase(), String(r.row._ResourceId)])).values()];
         try {

@@ -1,0 +1,160 @@
+/**
+ * Replay rows held once, compactly (issue 16): the export's rows go, as they are read, into typed
+ * columns on shared memory (the packed form of packedRows.ts): per column an `Int32Array` of codes
+ * into a dictionary of its distinct strings, so a hub id, an operation name or a device's
+ * `properties_s` is one string however many rows carry it; numbers in a `Float64Array`; the times in
+ * `Float64Array`s. Only the columns the stack's queries read are kept (see {@link columnsRead}).
+ *
+ * The replay reads rows through {@link storedRows}: one small object per row with its times, whose
+ * `row` builds the row object when asked. The incremental replay asks once, when the row enters a
+ * rule's window, and lets go of it when the row leaves, so row objects live only as long as the
+ * longest window needs them; the packed columns hold the file.
+ */
+import { AZURE_DIAGNOSTICS_COLUMNS } from "../kql/schema";
+import type { LogRow, ReplayRow } from "./logs";
+import { rowFactory, type PackedColumn, type PackedRows, type Reader } from "./packedRows";
+
+const NULL = -1;
+const NUMBER = -2;
+
+/** Builds packed rows of one column order as they are read, growing the typed columns by doubling. */
+export class RowStoreBuilder {
+    private capacity = 1024;
+    private count = 0;
+    private readonly codes: Int32Array[];
+    private readonly numbers: (Float64Array | undefined)[];
+    private readonly strings: string[][];
+    private readonly index: Map<string, number>[];
+    private time = new Float64Array(1024);
+    private visibleAt = new Float64Array(1024);
+
+    /** @param keys the columns of every row, in order. */
+    constructor(readonly keys: readonly string[]) {
+        this.codes = keys.map(() => new Int32Array(1024));
+        this.numbers = keys.map(() => undefined);
+        this.strings = keys.map(() => []);
+        this.index = keys.map(() => new Map());
+    }
+
+    /** Rows pushed so far. */
+    get length(): number {
+        return this.count;
+    }
+
+    private grow(): void {
+        const capacity = this.capacity * 2;
+        const more = <T extends Int32Array | Float64Array>(a: T): T => {
+            const b = new (a.constructor as new (n: number) => T)(capacity);
+            b.set(a);
+            return b;
+        };
+        for (let c = 0; c < this.codes.length; c++) {
+            this.codes[c] = more(this.codes[c]);
+            const n = this.numbers[c];
+            if (n) this.numbers[c] = more(n);
+        }
+        this.time = more(this.time);
+        this.visibleAt = more(this.visibleAt);
+        this.capacity = capacity;
+    }
+
+    /** Adds a row: its values in the order of `keys` (strings, numbers or null), its time and the time it becomes visible. */
+    push(values: readonly (string | number | null)[], time: number, visibleAt: number): void {
+        if (this.count === this.capacity) this.grow();
+        const i = this.count++;
+        this.time[i] = time;
+        this.visibleAt[i] = visibleAt;
+        for (let c = 0; c < values.length; c++) {
+            const v = values[c];
+            if (typeof v === "string") {
+                const index = this.index[c];
+                let code = index.get(v);
+                if (code === undefined) {
+                    code = this.strings[c].length;
+                    index.set(v, code);
+                    this.strings[c].push(v);
+                }
+                this.codes[c][i] = code;
+            } else if (typeof v === "number") {
+                let n = this.numbers[c];
+                if (!n) this.numbers[c] = n = new Float64Array(this.capacity);
+                n[i] = v;
+                this.codes[c][i] = NUMBER;
+            } else this.codes[c][i] = NULL;
+        }
+    }
+
+    /** The rows pushed, packed on shared memory (the builder is not used after). */
+    finish(): PackedRows {
+        const n = this.count;
+        const shared = <T extends Int32Array | Float64Array>(a: T, Kind: new (b: SharedArrayBuffer) => T, bytes: number): T => {
+            const out = new Kind(new SharedArrayBuffer(n * bytes));
+            out.set(a.subarray(0, n) as never);
+            return out;
+        };
+        const columns: PackedColumn[] = this.keys.map((_, c) => ({
+            codes: shared(this.codes[c], Int32Array, 4),
+            strings: this.strings[c],
+            numbers: this.numbers[c] ? shared(this.numbers[c] as Float64Array, Float64Array, 8) : undefined,
+        }));
+        return {
+            length: n,
+            keys: [...this.keys],
+            shapes: [this.keys.map((_, c) => c)],
+            shapeOf: new Int32Array(new SharedArrayBuffer(n * 4)),
+            columns,
+            time: shared(this.time, Float64Array, 8),
+            visibleAt: shared(this.visibleAt, Float64Array, 8),
+        };
+    }
+}
+
+/** A stored row: its times, and its row object built on demand from the packed columns. */
+class StoredRow implements ReplayRow {
+    constructor(
+        private readonly build: (i: number) => LogRow,
+        private readonly index: number,
+        readonly time: number,
+        readonly visibleAt: number,
+    ) {}
+
+    /** A new row object with the row's values (equal values each time, not the same object). */
+    get row(): LogRow {
+        return this.build(this.index);
+    }
+}
+
+/** Replay rows over packed columns (as {@link RowStoreBuilder.finish} or packRows give them), each building its row object when asked. */
+export function storedRows(packed: PackedRows): ReplayRow[] {
+    const { columns } = packed;
+    const read: Reader = (c, i) => {
+        const column = columns[c];
+        const code = column.codes[i];
+        if (code >= 0) return column.strings[code];
+        if (code === NUMBER) return (column.numbers as Float64Array)[i];
+        if (code === NULL) return null;
+        return undefined;
+    };
+    const factories = packed.shapes.map((shape) => rowFactory(packed.keys, shape));
+    const build = (i: number): LogRow => factories[packed.shapeOf[i]](read, i);
+    const out: ReplayRow[] = new Array(packed.length);
+    for (let i = 0; i < packed.length; i++) out[i] = new StoredRow(build, i, packed.time[i], packed.visibleAt[i]);
+    return out;
+}
+
+/** Texts that let a query read columns it does not name (`*`, pack_all, getschema, project-away and kin): then every column is kept. */
+const READS_UNNAMED_COLUMNS = /\*\s*[),]|distinct\s+\*|project\s+\*|pack_all|getschema|project-(away|keep|reorder)|\bevaluate\b|column_ifexists/i;
+
+/**
+ * The `AzureDiagnostics` columns queries can read: each schema column whose name the text of some
+ * query contains as a word (comments included, which only keeps more), or every column when a query
+ * could read columns it does not name. Always includes `extra` (what the reader itself checks or a
+ * chart reads).
+ */
+export function columnsRead(queries: readonly string[], extra: readonly string[] = []): string[] {
+    const all = AZURE_DIAGNOSTICS_COLUMNS.map(([name]) => name);
+    if (queries.some((q) => READS_UNNAMED_COLUMNS.test(q))) return all;
+    const wanted = new Set(extra);
+    for (const name of all) if (queries.some((q) => new RegExp(`\\b${name.replace(/[^A-Za-z0-9_]/g, "")}\\b`).test(q))) wanted.add(name);
+    return all.filter((name) => wanted.has(name));
+}
