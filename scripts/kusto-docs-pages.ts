@@ -176,3 +176,41 @@ export function constructNames(key: string): string[] {
     const name = key.slice(key.indexOf(":") + 1);
     return name.split("/");
 }
+
+function escape(text: string): string {
+    return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+
+/**
+ * A rough textual test of whether a query uses a construct (for the corpus report's "used in any
+ * case" count, not for attribution by page): `| where`, `name(`, ` has `, ... Undefined for the
+ * arithmetic operators and the string-operator overview, which text cannot tell apart.
+ */
+export function constructPattern(key: string): RegExp | undefined {
+    const kind = key.slice(0, key.indexOf(":"));
+    const names = constructNames(key).map(escape);
+    const alt = names.join("|");
+    switch (kind) {
+        case "statement":
+            return /\blet\s+[\w[\]'"]+\s*=/;
+        case "source":
+            return key === "source:range" ? /\brange\s+\w+\s+from\b/ : new RegExp(`\\b(${alt})\\b`);
+        case "operator": {
+            const join = /^join kind=(\w+)$/.exec(constructNames(key)[0]);
+            if (join) {
+                const kindRe = `join\\s+kind\\s*=\\s*${join[1]}\\b`;
+                return new RegExp(join[1] === "innerunique" ? `${kindRe}|\\|\\s*join\\s+(?!kind)` : kindRe);
+            }
+            return new RegExp(`\\|\\s*(${alt})(?![\\w-])`);
+        }
+        case "function":
+        case "aggregate":
+            return new RegExp(`(?<![\\w.])(${alt})\\s*\\(`);
+        case "scalar":
+            if (key === "scalar:+ - * / %" || key === "scalar:string operators") return undefined;
+            if (key === "scalar:and/or") return /\s(and|or)\s/;
+            return new RegExp(`(^|[\\s)\\]])(${alt})(?=[\\s(])`);
+        default:
+            return undefined;
+    }
+}
