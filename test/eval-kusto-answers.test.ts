@@ -70,3 +70,46 @@ describe("joins as Kusto's documentation fixes them", () => {
         expect(rowsOf(`${T1} ${T2} t1 | join kind=inner t2 on key | where value == "val1.2"`)).toHaveLength(2);
     });
 });
+
+describe("additions that run Microsoft's documented examples (the kusto-docs corpus)", () => {
+    it("range counts from start to stop by step, both ways, over numbers, datetimes and timespans", () => {
+        expect(rowsOf("range x from 1 to 5 step 2")).toEqual([{ x: 1 }, { x: 3 }, { x: 5 }]);
+        expect(rowsOf("range x from 5 to 1 step -2")).toEqual([{ x: 5 }, { x: 3 }, { x: 1 }]);
+        expect(rowsOf("range x from 1 to 5 step -1")).toEqual([]);
+        expect(() => rowsOf("range x from 1 to 5 step 0")).toThrow(/must not be the value: 0/); // the parser refuses it
+        expect(rowsOf("range x from 0.1 to 0.5 step 0.1").map((r) => r.x)).toHaveLength(5);
+        expect(rowsOf("range t from datetime(2024-01-01) to datetime(2024-01-02 12:00) step 1d")).toEqual([{ t: Date.UTC(2024, 0, 1) }, { t: Date.UTC(2024, 0, 2) }]);
+        expect(rowsOf("range s from 1h to 3h step 1h | summarize total = sum(s / 1h)")).toEqual([{ total: 6 }]);
+        expect(() => rowsOf("range x from 1 to 100000000 step 1")).toThrow(/would produce 100000000 rows/);
+    });
+    it("make_datetime builds a datetime from its parts, null when a part is out of range", () => {
+        expect(value("make_datetime(2017, 10, 1, 12, 10, 30.5)")).toBe(Date.UTC(2017, 9, 1, 12, 10, 30, 500));
+        expect(value("make_datetime(2016, 2, 29)")).toBe(Date.UTC(2016, 1, 29));
+        expect(value("make_datetime(2017, 2, 29)")).toBeNull();
+        expect(value("make_datetime(2017, 13, 1)")).toBeNull();
+        expect(value("make_datetime(2017, 1, 1, 24, 0, 0)")).toBeNull();
+        expect(value("make_datetime(2017, 1, 1, 0, 0, 60)")).toBeNull();
+    });
+    it("monthofyear is getmonth", () => {
+        expect(value("monthofyear(datetime(2015-12-14))")).toBe(12);
+    });
+    it("indexof with length and occurrence gives the nine results of Microsoft's page", () => {
+        const results = rowsOf(`print
+            idx1 = indexof("abcdefg","cde"), idx2 = indexof("abcdefg","cde",1,4), idx3 = indexof("abcdefg","cde",1,2),
+            idx4 = indexof("abcdefg","cde",3,4), idx5 = indexof("abcdefg","cde",-5), idx6 = indexof(1234567,5,1,4),
+            idx7 = indexof("abcdefg","cde",2,-1), idx8 = indexof("abcdefgabcdefg", "cde", 1, 10, 2), idx9 = indexof("abcdefgabcdefg", "cde", 1, -1, 3)`)[0];
+        expect(Object.values(results)).toEqual([2, 2, -1, -1, 2, 4, 2, 9, -1]);
+        expect(value('indexof("abc", "b", 0, -2)')).toBeNull();
+        expect(value('indexof("abc", "b", 0, -1, -1)')).toBeNull();
+    });
+    it("extract with typeof(T) converts the captured text, null without a match", () => {
+        expect(value('extract("x=([0-9.]+)", 1, "hello x=45.6|wo", typeof(real))')).toBe(45.6);
+        expect(value('extract("x=([0-9]+)", 1, "x=12", typeof(long))')).toBe(12);
+        expect(value('extract("x=([0-9]+)", 1, "none", typeof(long))')).toBeNull();
+        expect(value('extract("x=([0-9]+)", 1, "none", typeof(string))')).toBe("");
+    });
+    it("refuses datetime_diff by microsecond or nanosecond, which millisecond times cannot count exactly", () => {
+        expect(() => value("datetime_diff('nanosecond', datetime(2017-10-30 23:00:00.0000000), datetime(2017-10-30 23:00:00.0000007))")).toThrow(/datetime_diff by nanosecond/);
+        expect(() => value("datetime_diff('microsecond', datetime(2017-10-30 23:00:00.1009001), datetime(2017-10-30 23:00:00.1008009))")).toThrow(/datetime_diff by microsecond/);
+    });
+});

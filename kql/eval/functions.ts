@@ -17,6 +17,7 @@ import {
     hashKey,
     inDateTimeRange,
     nullOf,
+    utcDateTime,
     stringifier,
     toBoolConverter,
     toDateTimeConverter,
@@ -212,6 +213,11 @@ function round(c: CallSite): Compiled {
 function datetimeDiffFn(c: CallSite): Compiled {
     const period = datetimePeriod(String(constantArg(c, 0, "the period")));
     if (!period) throw c.fail("unknown datetime_diff period");
+    if (period === "microsecond" || period === "nanosecond") {
+        // Times are JS numbers of milliseconds: at today's dates about 0.24 µs apart, so the 100 ns
+        // ticks Kusto counts are lost and a count of µs/ns boundaries could be off.
+        throw c.fail(`datetime_diff by ${period}: the evaluator holds times as milliseconds and cannot count ${period} boundaries exactly`);
+    }
     return strict2(c.arg(1), c.arg(2), "long", (a, b) => datetimeDiff(period, a as number, b as number));
 }
 
@@ -219,6 +225,22 @@ function datetimeAddFn(c: CallSite): Compiled {
     const period = datetimePeriod(String(constantArg(c, 0, "the period")));
     if (!period) throw c.fail("unknown datetime_add period");
     return strict2(c.arg(1), c.arg(2), "datetime", (n, d) => datetimeAdd(period, n as number, d as number));
+}
+
+/**
+ * `make_datetime(year, month, day[, hour, minute, second])`: null when any part is null or out of
+ * its calendar range (month 1-12, a day of that month, hour 0-23, minute 0-59, second 0 to below 60).
+ */
+function makeDateTime(c: CallSite): Compiled {
+    return mapN(allArgs(c), "datetime", (vs) => {
+        if (vs.some((v) => typeof v !== "number" || !Number.isFinite(v))) return null;
+        const [year, month, day, hour = 0, minute = 0, second = 0] = vs as number[];
+        if (![year, month, day, hour, minute].every(Number.isInteger)) return null;
+        if (year < 1 || year > 9999 || month < 1 || month > 12 || hour > 23 || minute > 59 || hour < 0 || minute < 0 || second < 0 || second >= 60) return null;
+        const lastDay = new Date(utcDateTime(year, month, 0)).getUTCDate();
+        if (day < 1 || day > lastDay) return null;
+        return utcDateTime(year, month - 1, day, hour, minute) + second * 1000;
+    });
 }
 
 function strcat(c: CallSite): Compiled {
@@ -267,19 +289,54 @@ function searchStart(start: number, length: number): number {
     return k < 0 ? Math.max(0, length + k) : k;
 }
 
+/**
+ * `indexof(string, match[, start[, length[, occurrence]]])`. Each search examines `length`
+ * characters (-1: to the end) from its start, and the match must lie within them; the search for
+ * the next occurrence starts one character after the previous match with the same `length` (this
+ * reproduces all nine results of Microsoft's page, e.g. `indexof("abcdefgabcdefg", "cde", 1, 10, 2)`
+ * is 9). Null when `length` < -1 or `occurrence` < 0; an occurrence of 0 is read as 1.
+ */
 function indexOf(c: CallSite): Compiled {
-    if (c.args.length > 3) throw c.fail("indexof() with length or occurrence is not implemented");
     const args = allArgs(c);
     const s0 = stringifier(args[0].type);
     const s1 = stringifier(args[1].type);
-    return mapN(args, "long", ([text, lookup, start]) => {
+    return mapN(args, "long", ([text, lookup, start, length, occurrence]) => {
         const t = s0(text);
-        return t.indexOf(s1(lookup), searchStart(Number(start ?? 0), t.length));
+        const m = s1(lookup);
+        const len = length === undefined || length === null ? -1 : Math.trunc(Number(length));
+        const occ = occurrence === undefined || occurrence === null ? 1 : Math.max(1, Math.trunc(Number(occurrence)));
+        if (len < -1 || (occurrence !== undefined && occurrence !== null && Number(occurrence) < 0)) return null;
+        let from = searchStart(Number(start ?? 0), t.length);
+        let found = -1;
+        for (let k = 0; k < occ; k++) {
+            const end = len === -1 ? t.length : Math.min(t.length, from + len);
+            found = t.indexOf(m, from);
+            if (found < 0 || found + m.length > end) return -1;
+            from = found + 1;
+        }
+        return found;
     });
 }
 
+/** How `extract(regex, group, source, typeof(T))` converts the captured text to the call's type. */
+const EXTRACT_CONVERTERS: Partial<Record<KustoType, (v: EvalValue) => EvalValue>> = {
+    int: toLongConverter("string"),
+    long: toLongConverter("string"),
+    real: toRealConverter("string"),
+    bool: toBoolConverter("string"),
+    datetime: toDateTimeConverter("string"),
+    timespan: toTimespanConverter("string"),
+};
+
+/** `extract(regex, group, source[, typeof(T)])`: the captured text, `""` without a match; with a type, the text converted to it (null when it does not convert or nothing matched). */
 function extract(c: CallSite): Compiled {
-    if (c.args.length > 3) throw c.fail("extract() with a type argument is not implemented");
+    if (c.args.length < 4 || c.type === "string") return extractText(c);
+    const typed = EXTRACT_CONVERTERS[c.type];
+    if (!typed) throw c.fail(`extract() to ${c.type} is not implemented`);
+    return map1(extractText(c), c.type, (v) => (v === "" ? null : typed(v)));
+}
+
+function extractText(c: CallSite): Compiled {
     const pattern = kustoRegex(String(constantArg(c, 0, "the regular expression")));
     const group = Number(constantArg(c, 1, "the capture group"));
     const source = c.arg(2);
@@ -472,7 +529,9 @@ export const SCALAR_FUNCTIONS: Readonly<Record<string, ScalarFunction>> = {
     hourofday: datePart((d) => d.getUTCHours()),
     dayofmonth: datePart((d) => d.getUTCDate()),
     getmonth: datePart((d) => d.getUTCMonth() + 1),
+    monthofyear: datePart((d) => d.getUTCMonth() + 1),
     getyear: datePart((d) => d.getUTCFullYear()),
+    make_datetime: makeDateTime,
     unixtime_seconds_todatetime: (c) => strict1(c.arg(0), "datetime", (v) => inDateTimeRange((v as number) * 1000)),
     unixtime_milliseconds_todatetime: (c) => strict1(c.arg(0), "datetime", (v) => inDateTimeRange(v as number)),
     // dynamic

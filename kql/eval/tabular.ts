@@ -1,5 +1,5 @@
 /**
- * Compiles tabular expressions: table and `let` references, `datatable`, `print`, and pipelines of
+ * Compiles tabular expressions: table and `let` references, `datatable`, `print`, `range`, and pipelines of
  * query operators (`where`, `extend`, `project` and its variants, `summarize`, `join`, `sort`,
  * `top`, `take`, `distinct`, `serialize`, `count`). Output columns of every operator are the
  * parser's result columns; anything else is refused with an error naming the operator.
@@ -40,6 +40,8 @@ export function compileTabular(node: Node, q: QueryContext): TabularPlan {
             return dataTable(node as Syn.DataTableExpression, q);
         case "PrintOperator":
             return print(node as Syn.PrintOperator, q);
+        case "RangeOperator":
+            return range(node as Syn.RangeOperator, q);
         default:
             throw unsupported(q.text, node, "the evaluator does not implement this tabular expression");
     }
@@ -283,4 +285,40 @@ function print(node: Syn.PrintOperator, q: QueryContext): TabularPlan {
     const scope: ScalarScope = { layout: new ArrayLayout([]), query: q };
     const fns = exprs.map((e) => compileScalar(valueOf(e), scope).fn);
     return { layout: new ArrayLayout(columns), run: () => [fns.map((f) => f(null, 0, []))] };
+}
+
+/** Most rows `range` produces; a larger range is refused at run time rather than exhausting memory. */
+const RANGE_LIMIT = 10_000_000;
+
+/**
+ * `range name from start to stop step step`: `start + i * step` for i = 0, 1, ... while the value
+ * does not pass `stop` (upwards for a positive step, downwards for a negative one); no rows when the
+ * step is zero, null or points away from `stop`. Numbers, datetimes and timespans (all held as numbers).
+ */
+function range(node: Syn.RangeOperator, q: QueryContext): TabularPlan {
+    const columns = resultColumns(q.text, node);
+    if (columns.length !== 1 || !["long", "int", "real", "decimal", "datetime", "timespan"].includes(columns[0].type)) {
+        throw unsupported(q.text, node, "range over this type is not implemented");
+    }
+    const scope: ScalarScope = { layout: new ArrayLayout([]), query: q };
+    const [from, to, step] = [
+        child(node.From, "range start"),
+        child(node.To, "range stop"),
+        child(node.Step, "range step"),
+    ].map((e) => compileScalar(e, scope).fn);
+    return {
+        layout: new ArrayLayout(columns),
+        run: () => {
+            const start = from(null, 0, []);
+            const stop = to(null, 0, []);
+            const by = step(null, 0, []);
+            if (typeof start !== "number" || typeof stop !== "number" || typeof by !== "number" || by === 0 || !Number.isFinite(by)) return [];
+            if ((stop - start) / by < 0) return [];
+            const count = Math.floor((stop - start) / by + 1e-9) + 1;
+            if (count > RANGE_LIMIT) throw new KqlRuntimeError(`range ${simpleName(node.Name)} would produce ${count} rows; the evaluator stops at ${RANGE_LIMIT}`);
+            const rows: IRow[] = new Array(count);
+            for (let i = 0; i < count; i++) rows[i] = [start + i * by];
+            return rows;
+        },
+    };
 }
