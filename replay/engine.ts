@@ -166,6 +166,11 @@ export function ruleEvaluationTimes(rule: ReplayRule, from: number, to: number):
     return evaluationTimes(from, to, ms(rule.resolved.evaluationFrequency));
 }
 
+/** The evaluations of the plan's log search alert rules in `[from, to]`: the work a replay's progress counts. */
+export function planEvaluations(plan: ReplayPlan, from: number, to: number): number {
+    return plan.rules.reduce((n, rule) => n + ruleEvaluationTimes(rule, from, to).length, 0);
+}
+
 /** How far back (ms) from an evaluation time a rule's query reads rows: the window times the evaluation periods. */
 export function ruleLookbackMs(rule: ReplayRule): number {
     return ms(rule.resolved.windowSize) * rule.resolved.failingPeriods.numberOfEvaluationPeriods;
@@ -174,8 +179,11 @@ export function ruleLookbackMs(rule: ReplayRule): number {
 /** Sorts rows by `TimeGenerated` and groups them by lower-cased hub id. */
 export function rowsByHub(rows: readonly ReplayRow[]): Map<string, ReplayRow[]> {
     const out = new Map<string, ReplayRow[]>();
+    const lowered = new Map<string, string>();
     for (const r of rows) {
-        const hub = String(r.row._ResourceId).toLowerCase();
+        const id = r.hub ?? String(r.row._ResourceId);
+        let hub = lowered.get(id);
+        if (hub === undefined) lowered.set(id, (hub = id.toLowerCase()));
         let list = out.get(hub);
         if (!list) out.set(hub, (list = []));
         list.push(r);
@@ -195,13 +203,28 @@ export type EvaluationMode = "full" | "incremental";
  * Replays one log search alert rule over one hub's rows (sorted by time) at each evaluation time
  * in `[from, to]`. `compiled` may be passed to reuse a compiled query.
  */
-export function replayRule(rule: ReplayRule, rows: readonly ReplayRow[], from: number, to: number, compiled: CompiledKql = compileKql(rule.resolved.query), mode: EvaluationMode = "incremental"): Firing[] {
-    return replayRuleTimes(rule, rows, ruleEvaluationTimes(rule, from, to), compiled, mode);
+export function replayRule(
+    rule: ReplayRule,
+    rows: readonly ReplayRow[],
+    from: number,
+    to: number,
+    compiled: CompiledKql = compileKql(rule.resolved.query),
+    mode: EvaluationMode = "incremental",
+    onEvaluated?: () => void,
+): Firing[] {
+    return replayRuleTimes(rule, rows, ruleEvaluationTimes(rule, from, to), compiled, mode, onEvaluated);
 }
 
 /** Replays one rule at the given ascending evaluation times, in the given mode: {@link replayRuleAt} or {@link replayRuleIncremental}. */
-export function replayRuleTimes(rule: ReplayRule, rows: readonly ReplayRow[], times: readonly number[], compiled: CompiledKql = compileKql(rule.resolved.query), mode: EvaluationMode = "incremental"): Firing[] {
-    return mode === "full" ? replayRuleAt(rule, rows, times, compiled) : replayRuleIncremental(rule, rows, times, compiled);
+export function replayRuleTimes(
+    rule: ReplayRule,
+    rows: readonly ReplayRow[],
+    times: readonly number[],
+    compiled: CompiledKql = compileKql(rule.resolved.query),
+    mode: EvaluationMode = "incremental",
+    onEvaluated?: () => void,
+): Firing[] {
+    return mode === "full" ? replayRuleAt(rule, rows, times, compiled, onEvaluated) : replayRuleIncremental(rule, rows, times, compiled, onEvaluated);
 }
 
 /**
@@ -209,7 +232,7 @@ export function replayRuleTimes(rule: ReplayRule, rows: readonly ReplayRow[], ti
  * times, in order: {@link replayRule} over a slice of {@link ruleEvaluationTimes} (how the parallel
  * replay splits a rule's work). `compiled` may be passed to reuse a compiled query.
  */
-export function replayRuleAt(rule: ReplayRule, rows: readonly ReplayRow[], times: readonly number[], compiled: CompiledKql = compileKql(rule.resolved.query)): Firing[] {
+export function replayRuleAt(rule: ReplayRule, rows: readonly ReplayRow[], times: readonly number[], compiled: CompiledKql = compileKql(rule.resolved.query), onEvaluated?: () => void): Firing[] {
     const lookback = ruleLookbackMs(rule);
     const firings: Firing[] = [];
     for (const t of times) {
@@ -218,6 +241,7 @@ export function replayRuleAt(rule: ReplayRule, rows: readonly ReplayRow[], times
         const visible: ReplayRow["row"][] = [];
         for (let i = start; i < end; i++) if (rows[i].visibleAt <= t) visible.push(rows[i].row);
         firings.push(...firingsOf(rule, compiled.run({ AzureDiagnostics: visible }, { now: t }).rows, t));
+        onEvaluated?.();
     }
     return firings;
 }
@@ -229,10 +253,13 @@ export function replayRuleAt(rule: ReplayRule, rows: readonly ReplayRow[], times
  * parts of the query and its decomposable aggregations are computed once per row instead of once
  * per evaluation. `times` must be ascending.
  */
-export function replayRuleIncremental(rule: ReplayRule, rows: readonly ReplayRow[], times: readonly number[], compiled: CompiledKql = compileKql(rule.resolved.query)): Firing[] {
+export function replayRuleIncremental(rule: ReplayRule, rows: readonly ReplayRow[], times: readonly number[], compiled: CompiledKql = compileKql(rule.resolved.query), onEvaluated?: () => void): Firing[] {
     const window = new SlidingWindow(rows, ruleLookbackMs(rule));
     const firings: Firing[] = [];
-    for (const t of times) firings.push(...firingsOf(rule, compiled.run({ AzureDiagnostics: window.moveTo(t) }, { now: t }).rows, t));
+    for (const t of times) {
+        firings.push(...firingsOf(rule, compiled.run({ AzureDiagnostics: window.moveTo(t) }, { now: t }).rows, t));
+        onEvaluated?.();
+    }
     return firings;
 }
 
@@ -254,7 +281,8 @@ export class SlidingWindow {
         private readonly rows: readonly ReplayRow[],
         private readonly lookback: number,
     ) {
-        this.byVisibility = Int32Array.from(rows.keys()).sort((a, b) => rows[a].visibleAt - rows[b].visibleAt || a - b);
+        const visibleAt = Float64Array.from(rows, (r) => r.visibleAt);
+        this.byVisibility = Int32Array.from(rows.keys()).sort((a, b) => visibleAt[a] - visibleAt[b] || a - b);
     }
 
     /** Moves the window to end at `t` (after every earlier `t`) and returns its table. */
@@ -369,11 +397,12 @@ export function replayMetricAlerts(plan: ReplayPlan, samples: readonly MetricSam
 /**
  * Replays every rule of the plan over the rows (and the drop alerts over the samples, when given)
  * across `[from, to]` in this thread; firings sorted by time, then rule. `mode` chooses how each
- * rule's evaluations are computed (identical firings either way).
+ * rule's evaluations are computed (identical firings either way); `onEvaluated` is called after
+ * each evaluation of a log search alert rule (for progress).
  */
-export function replay(plan: ReplayPlan, rows: readonly ReplayRow[], from: number, to: number, samples?: readonly MetricSample[], mode: EvaluationMode = "incremental"): ReplayResult {
+export function replay(plan: ReplayPlan, rows: readonly ReplayRow[], from: number, to: number, samples?: readonly MetricSample[], mode: EvaluationMode = "incremental", onEvaluated?: () => void): ReplayResult {
     const byHub = rowsByHub(rows);
-    const perRule: [string, Firing[]][] = plan.rules.map((rule) => [rule.name, replayRule(rule, byHub.get(rule.hub) ?? [], from, to, undefined, mode)]);
+    const perRule: [string, Firing[]][] = plan.rules.map((rule) => [rule.name, replayRule(rule, byHub.get(rule.hub) ?? [], from, to, undefined, mode, onEvaluated)]);
     if (samples) perRule.push(...replayMetricAlerts(plan, samples, from, to));
     return mergeFirings(perRule);
 }

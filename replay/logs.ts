@@ -20,6 +20,8 @@ export interface ReplayRow {
     readonly time: number;
     /** Epoch ms from which the row is visible to a query (ingestion time). */
     readonly visibleAt: number;
+    /** The row's `_ResourceId`, when it can be read without building the row (stored rows); absent otherwise. */
+    readonly hub?: string;
 }
 
 /** A malformed input row: where it is and what is wrong. */
@@ -63,6 +65,8 @@ export interface ReadLogOptions {
     readonly hubs?: readonly string[];
     /** Schema columns to keep in the rows (the columns the queries read, see rowStore.ts `columnsRead`). Default: every schema column. */
     readonly columns?: readonly string[];
+    /** Called with the data rows read so far, every 100,000 rows (for progress). */
+    readonly onRowsRead?: (rowsRead: number) => void;
 }
 
 const SCHEMA = new Map(AZURE_DIAGNOSTICS_COLUMNS.map(([name, type]) => [name, type]));
@@ -89,6 +93,7 @@ function* rawRecords(file: string, report: ReadReport, required: readonly string
         yield* chunks;
     })();
     if (isJsonLines(file, first.done ? undefined : first.value)) {
+        const normalized = new Map<string, string>();
         for (const { line, text: raw } of textLines(text)) {
             const l = raw.trim();
             if (l === "") continue;
@@ -104,8 +109,23 @@ function* rawRecords(file: string, report: ReadReport, required: readonly string
                 report.malformed.push({ line, message: "not a JSON object" });
                 continue;
             }
-            const values: Record<string, unknown> = {};
-            for (const [k, v] of Object.entries(value)) values[normalizeColumnName(k)] = v;
+            // Exports of Log Analytics name their columns as the schema does: keep the parsed object
+            // unless a key needs normalizing (names are looked up once each, not per row).
+            const parsed = value as Record<string, unknown>;
+            let normal = true;
+            for (const k in parsed) {
+                let n = normalized.get(k);
+                if (n === undefined) normalized.set(k, (n = normalizeColumnName(k)));
+                if (n !== k) {
+                    normal = false;
+                    break;
+                }
+            }
+            let values = parsed;
+            if (!normal) {
+                values = {};
+                for (const [k, v] of Object.entries(parsed)) values[normalizeColumnName(k)] = v;
+            }
             yield { line, values };
         }
         return;
@@ -151,6 +171,7 @@ export function readLogRows(file: string, options: ReadLogOptions = {}): { rows:
     const store = new RowStoreBuilder(kept);
     const values: (string | number | null)[] = new Array(kept.length);
     for (const { line, values: raw } of rawRecords(file, report, REQUIRED_LOG_COLUMNS)) {
+        if (options.onRowsRead && report.rowsRead % 100_000 === 0) options.onRowsRead(report.rowsRead);
         // Every detection filters on ResourceProvider and ResourceType: a row without them would be kept and never match.
         const missing = REQUIRED_LOG_COLUMNS.filter((c) => raw[c] === undefined || raw[c] === null || (NON_EMPTY_LOG_COLUMNS.has(c) && raw[c] === ""));
         if (missing.length > 0) {

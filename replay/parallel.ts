@@ -37,6 +37,8 @@ export interface ParallelReplayOptions {
     readonly partsPerWorker?: number;
     /** How each rule's evaluations are computed. Default: incremental. */
     readonly mode?: EvaluationMode;
+    /** Called with the number of evaluations of log search alert rules done since the last call (for progress). */
+    readonly onEvaluations?: (done: number) => void;
 }
 
 /** Rows from which {@link replayParallel} uses workers by default: 50,000. */
@@ -135,12 +137,13 @@ export function usesWorkers(plan: ReplayPlan, rows: readonly ReplayRow[], option
 export async function replayParallel(plan: ReplayPlan, rows: readonly ReplayRow[], from: number, to: number, samples?: readonly MetricSample[], options: ParallelReplayOptions = {}): Promise<ReplayResult> {
     const workers = Math.floor(options.workers ?? os.availableParallelism());
     const mode = options.mode ?? "incremental";
-    if (!usesWorkers(plan, rows, options)) return replay(plan, rows, from, to, samples, mode);
+    const onEvaluated = options.onEvaluations ? (): void => options.onEvaluations?.(1) : undefined;
+    if (!usesWorkers(plan, rows, options)) return replay(plan, rows, from, to, samples, mode, onEvaluated);
     const byHub = rowsByHub(rows);
     const perRule = replayTasks(plan, byHub, from, to, workers * (options.partsPerWorker ?? 1));
     // Largest first, so the last tasks to finish are small ones.
     const queue = perRule.flat().sort((a, b) => b.cost - a.cost);
-    if (queue.length === 0) return replay(plan, rows, from, to, samples, mode);
+    if (queue.length === 0) return replay(plan, rows, from, to, samples, mode, onEvaluated);
     // The workers load their modules while this thread packs the rows.
     const pool = Array.from({ length: Math.min(workers, queue.length) }, startWorker);
     try {
@@ -149,7 +152,7 @@ export async function replayParallel(plan: ReplayPlan, rows: readonly ReplayRow[
             const packed = packRows(hubRows);
             return [hub, packed ? { packed } : { rows: hubRows }] as const;
         });
-        const results = await runTasks(pool, { kind: "init", rules: plan.rules, mode, hubs }, queue, perRule, plan);
+        const results = await runTasks(pool, { kind: "init", rules: plan.rules, mode, hubs }, queue, perRule, plan, options.onEvaluations);
         const entries: [string, Firing[]][] = plan.rules.map((rule, i) => [rule.name, results[i].flat()]);
         if (samples) entries.push(...replayMetricAlerts(plan, samples, from, to));
         return mergeFirings(entries);
@@ -159,7 +162,14 @@ export async function replayParallel(plan: ReplayPlan, rows: readonly ReplayRow[
 }
 
 /** Hands `init` to every worker, then the tasks of `queue` one at a time to whichever worker is free; resolves with the firings per rule and part. */
-function runTasks(pool: readonly Worker[], init: InitMessage, queue: ReplayTask[], perRule: readonly (readonly ReplayTask[])[], plan: ReplayPlan): Promise<Firing[][][]> {
+function runTasks(
+    pool: readonly Worker[],
+    init: InitMessage,
+    queue: ReplayTask[],
+    perRule: readonly (readonly ReplayTask[])[],
+    plan: ReplayPlan,
+    onEvaluations?: (done: number) => void,
+): Promise<Firing[][][]> {
     const results = perRule.map((tasks) => new Array<Firing[]>(tasks.length));
     return new Promise((resolve, reject) => {
         const running = new Map<Worker, ReplayTask>();
@@ -181,6 +191,10 @@ function runTasks(pool: readonly Worker[], init: InitMessage, queue: ReplayTask[
             worker.on("message", (m: ResultMessage) => {
                 const task = running.get(worker);
                 if (!task || failed) return;
+                if (m.kind === "progress") {
+                    onEvaluations?.(m.evaluations);
+                    return;
+                }
                 if (m.kind === "error") {
                     const error = new Error(`replay of rule ${plan.rules[task.rule].name} in a worker failed: ${m.message}`);
                     if (m.stack) error.stack = `${error.message}\n${m.stack}`;

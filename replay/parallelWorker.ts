@@ -31,7 +31,13 @@ export interface TaskMessage {
 }
 
 /** A worker's answer to a task. */
-export type ResultMessage = { readonly kind: "done"; readonly firings: Firing[] } | { readonly kind: "error"; readonly message: string; readonly stack?: string };
+export type ResultMessage =
+    | { readonly kind: "done"; readonly firings: Firing[] }
+    | { readonly kind: "progress"; readonly evaluations: number }
+    | { readonly kind: "error"; readonly message: string; readonly stack?: string };
+
+/** A worker reports the evaluations it has done at most this often (ms). */
+const PROGRESS_EVERY_MS = 250;
 
 if (!parentPort) throw new Error("replay/parallelWorker.ts runs only as a worker thread");
 const port = parentPort;
@@ -51,7 +57,17 @@ port.on("message", (message: InitMessage | TaskMessage) => {
         const rule = rules[message.rule];
         let query = compiled.get(message.rule);
         if (!query) compiled.set(message.rule, (query = compileKql(rule.resolved.query)));
-        const firings = replayRuleTimes(rule, rowsOfHub.get(rule.hub) ?? [], message.times, query, mode);
+        let done = 0;
+        let last = Date.now();
+        const onEvaluated = (): void => {
+            done++;
+            if (Date.now() - last < PROGRESS_EVERY_MS) return;
+            port.postMessage({ kind: "progress", evaluations: done } satisfies ResultMessage);
+            done = 0;
+            last = Date.now();
+        };
+        const firings = replayRuleTimes(rule, rowsOfHub.get(rule.hub) ?? [], message.times, query, mode, onEvaluated);
+        if (done > 0) port.postMessage({ kind: "progress", evaluations: done } satisfies ResultMessage);
         port.postMessage({ kind: "done", firings } satisfies ResultMessage);
     } catch (e) {
         const error = e instanceof Error ? e : new Error(String(e));

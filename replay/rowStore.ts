@@ -113,10 +113,16 @@ export class RowStoreBuilder {
 class StoredRow implements ReplayRow {
     constructor(
         private readonly build: (i: number) => LogRow,
+        private readonly readHub: ((i: number) => string) | undefined,
         private readonly index: number,
         readonly time: number,
         readonly visibleAt: number,
     ) {}
+
+    /** The row's `_ResourceId`, read from its column without building the row. */
+    get hub(): string | undefined {
+        return this.readHub?.(this.index);
+    }
 
     /** A new row object with the row's values (equal values each time, not the same object). */
     get row(): LogRow {
@@ -137,8 +143,11 @@ export function storedRows(packed: PackedRows): ReplayRow[] {
     };
     const factories = packed.shapes.map((shape) => rowFactory(packed.keys, shape));
     const build = (i: number): LogRow => factories[packed.shapeOf[i]](read, i);
+    // With one shape (as the reader stores), the hub column is read directly.
+    const hubColumn = packed.shapes.length === 1 ? packed.keys.indexOf("_ResourceId") : -1;
+    const readHub = hubColumn < 0 ? undefined : (i: number): string => String(read(hubColumn, i) ?? "");
     const out: ReplayRow[] = new Array(packed.length);
-    for (let i = 0; i < packed.length; i++) out[i] = new StoredRow(build, i, packed.time[i], packed.visibleAt[i]);
+    for (let i = 0; i < packed.length; i++) out[i] = new StoredRow(build, readHub, i, packed.time[i], packed.visibleAt[i]);
     return out;
 }
 

@@ -7,9 +7,12 @@ const PORTAL_TIME = /^(\d{1,2})\/(\d{1,2})\/(\d{4}),? (\d{1,2}):(\d{2}):(\d{2})(
 
 const ISO_TIME = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?([zZ]|[+-]\d{2}:?\d{2})?$/;
 
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
 /** Whether the parts name a real calendar time: `Date.UTC` would roll 2026-02-30 over to March 2, or month 20 into the next year. */
 function isCalendarTime(year: number, month: number, day: number, hour: number, minute: number, second: number): boolean {
-    const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate();
+    const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+    const daysInMonth = month === 2 ? (leap ? 29 : 28) : DAYS_IN_MONTH[month - 1];
     return month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth && hour <= 23 && minute <= 59 && second <= 59;
 }
 
@@ -21,7 +24,8 @@ function isCalendarTime(year: number, month: number, day: number, hour: number, 
  */
 export function parseExportTime(text: string): number | undefined {
     const t = text.trim();
-    const m = PORTAL_TIME.exec(t);
+    // ISO 8601 (what Log Analytics writes) is tried first: its fifth character is the dash after the year.
+    const m = t.charCodeAt(4) === 45 ? null : PORTAL_TIME.exec(t);
     if (m) {
         let hour = Number(m[4]);
         const ampm = m[8]?.toUpperCase();

@@ -1,15 +1,15 @@
 /**
- * Benchmark (issue 4): prints figures, asserts nothing.
- * `npm run bench [-- --devices 10000] [--hours 24] [--workers <n>] [--compare] [--hubs 1,10,100]`
+ * Benchmark (issues 4 and 16): prints figures, asserts nothing.
+ * `npm run bench [-- --devices 10000[,100000]] [--hours 24] [--workers <n>] [--compare] [--hubs 1,10,100]`
  *
- * - Replay: one day of a 10,000-device fleet on the dev stack's hub (mostly healthy devices, some
- *   with each symptom), generated in this process by the synthetic generator, then replayed with
- *   the dev stack's plan as `npm run replay` does (on worker threads when there are many rows).
- *   Prints generation time, replay wall time and rows per second beside the target: a day of
- *   10,000 devices replays in under 60 s on the two-core development machine. `--compare` also
- *   times the single-threaded replay and checks that both give the same firings. The day is also
- *   written as the portal's CSV export and read back as `npm run replay` reads a file: its size,
- *   read time and rows per second (the replay above starts from rows in memory).
+ * - Replay, for each size of `--devices`: one day of a fleet on the dev stack's hub (mostly healthy
+ *   devices, some with each symptom) written by the synthetic generator as a JSON Lines export,
+ *   device by device, without holding it. Then, each in its own process with its peak RSS: a plain
+ *   scan of the file (read it and JSON-parse each line, nothing else) and `npm run replay` of it on
+ *   the dev stack. Prints the replay's time, its ratio to the plain scan and the targets of issue
+ *   16: a 10,000-device day in 15 s, a 100,000-device day in 5 minutes within 8 GiB, at most 3
+ *   times the plain scan. `--compare` also replays with `--evaluation full` and checks that the
+ *   firings are identical.
  * - Offline preview: time and peak memory of `scripts/preview.ts` for 1, 10 and 100 hubs (stack
  *   files written to a temporary folder), each in its own process, beside a bare
  *   `require('@pulumi/pulumi')` measured in the same run. Peak RSS from `/usr/bin/time -v` when
@@ -19,17 +19,12 @@ import { spawn } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { isDeepStrictEqual } from "util";
 import { parse, stringify } from "yaml";
 import { fleetHubPlans } from "../components/monitoring";
 import { parseStackConfig } from "../program/config";
 import { readStackFile } from "../program/stackFile";
-import { lowerBound, planReplay, replay, rowsByHub, ruleEvaluationTimes, ruleLookbackMs, type ReplayPlan } from "../replay/engine";
-import { readLogRows, type ReplayRow } from "../replay/logs";
-import { PARALLEL_MIN_ROWS, replayParallel } from "../replay/parallel";
-import { recordCsv } from "../replay/synthetic";
-import { generateFleet } from "../synthetic";
-import { writeLines } from "../synthetic/writers";
+import { recordLines } from "../replay/synthetic";
+import { streamFleet } from "../synthetic";
 import { numberFlag, parseCliCommand, removeStaleTemporaries, requireDeviceHours, runCli, UsageError } from "./cli";
 
 const ROOT = path.resolve(__dirname, "..");
@@ -37,8 +32,6 @@ const USAGE = "usage: npm run bench [-- --devices 10000] [--hours 24] [--workers
 /** Prefixes of the bench's temporary folders, followed by the process id (a killed run's are removed by the next). */
 const BENCH_PREFIX = "iothub-bench-";
 const BENCH_EXPORT_PREFIX = "iothub-bench-export-";
-/** The target of issue 4: a day of a 10,000-device hub replays within this on the two-core machine. */
-const REPLAY_TARGET_MS = 60_000;
 const START = "2026-11-20T00:00:00Z";
 
 function seconds(ms: number): string {
@@ -62,101 +55,131 @@ function hubIdentity(id: string): { subscriptionId: string; resourceGroup: strin
     return { subscriptionId: m[1], resourceGroup: m[2], name: m[3] };
 }
 
-/** Rows read by all evaluations of all rules: the work the replay does, whatever the number of rows. */
-function rowEvaluations(plan: ReplayPlan, rows: readonly ReplayRow[], from: number, to: number): number {
-    const byHub = rowsByHub(rows);
-    let n = 0;
-    for (const rule of plan.rules) {
-        const hubRows = byHub.get(rule.hub) ?? [];
-        for (const t of ruleEvaluationTimes(rule, from, to)) n += lowerBound(hubRows, t) - lowerBound(hubRows, t - ruleLookbackMs(rule));
-    }
-    return n;
-}
-
 interface Figure {
     readonly what: string;
     readonly value: string;
     readonly note: string;
 }
 
-async function benchReplay(devices: number, hours: number, workers: number | undefined, compare: boolean): Promise<Figure[]> {
-    const file = readStackFile(ROOT, "dev");
-    const settings = parseStackConfig(file.config, file.project, "dev");
-    const plan = planReplay(settings);
-    const hubId = fleetHubPlans(settings.fleet, "stack")[0].hubResourceId;
+/** Targets of issue 16, on the two-core development machine. */
+const TARGETS = {
+    /** A day of 10,000 devices replays within this. */
+    replay10kMs: 15_000,
+    /** A day of 100,000 devices replays within this ... */
+    replay100kMs: 300_000,
+    /** ... with at most this peak resident memory. */
+    rss100kKb: 8 * 2 ** 20,
+    /** The replay costs at most this many times the plain scan of the same file. */
+    scanRatio: 3,
+};
+
+/**
+ * The plain scan the replay is measured against: read the file as a stream and JSON-parse each
+ * line, nothing else (run in its own process, with `node -e`).
+ */
+const PLAIN_SCAN = `const fs = require("fs"); const rl = require("readline").createInterface({ input: fs.createReadStream(process.argv[1]), crlfDelay: Infinity });
+let n = 0; rl.on("line", (l) => { if (l.length > 0) { JSON.parse(l); n++; } }); rl.on("close", () => process.stderr.write("rows " + n + "\\n"));`;
+
+/**
+ * Writes one day of `devices` devices on the dev stack's hub as a JSON Lines export (with
+ * `_TimeReceived`), generated device by device without holding the rows: mostly healthy renewals,
+ * 2% of the devices with an expiring token, 5% losing their connection at random, a mass
+ * disconnect at 62.5% of the span.
+ */
+function writeDay(file: string, hubId: string, devices: number, hours: number): { rows: number; bytes: number } {
     const start = Date.parse(START);
     const durationMinutes = Math.round(hours * 60);
-
-    let t0 = performance.now();
-    const fleet = generateFleet({
-        seed: 4,
-        start,
-        durationMinutes,
-        hubs: [
+    const fd = fs.openSync(file, "w");
+    let rows = 0;
+    let chunk: string[] = [];
+    const flush = (): void => {
+        fs.writeSync(fd, chunk.join(""));
+        chunk = [];
+    };
+    try {
+        streamFleet(
             {
-                ...hubIdentity(hubId),
-                devices,
-                // Mostly healthy renewals; 2% of the devices with an expiring token, 5% losing their connection at random, one mass disconnect at 15:00.
-                scenario: { periodicTokenExpiry: { share: 0.02 }, randomDisconnects: { share: 0.05 }, massDisconnects: [{ at: start + Math.round(durationMinutes * 0.625) * 60_000 }] },
+                seed: 4,
+                start,
+                durationMinutes,
+                hubs: [
+                    {
+                        ...hubIdentity(hubId),
+                        devices,
+                        scenario: { periodicTokenExpiry: { share: 0.02 }, randomDisconnects: { share: 0.05 }, massDisconnects: [{ at: start + Math.round(durationMinutes * 0.625) * 60_000 }] },
+                    },
+                ],
             },
-        ],
-    });
-    const rows: ReplayRow[] = fleet.records.map((r) => ({ row: r.row as unknown as ReplayRow["row"], time: r.row.TimeGenerated, visibleAt: r.ingestedAt }));
-    const generateMs = performance.now() - t0;
-    const from = fleet.start;
-    const to = fleet.end + 15 * 60_000;
-    const evaluated = rowEvaluations(plan, rows, from, to);
-    const cores = workers ?? os.availableParallelism();
-    const threads = cores > 1 && rows.length >= PARALLEL_MIN_ROWS ? `${cores} worker threads` : "this thread";
-    console.error(`replay: ${thousands(rows.length)} rows generated in ${seconds(generateMs)}; replaying ${plan.rules.length} rules on ${threads}...`);
-
-    t0 = performance.now();
-    const result = await replayParallel(plan, rows, from, to, undefined, workers === undefined ? {} : { workers });
-    const replayMs = performance.now() - t0;
-    const met = replayMs < REPLAY_TARGET_MS;
-    const firings = [...result.perRule].map(([rule, n]) => `${rule.replace(/^.*-contoso-iot-dev-/, "")} ${n}`).join(", ");
-    const figures: Figure[] = [
-        { what: `generate ${hours} h of ${thousands(devices)} devices`, value: seconds(generateMs), note: `${thousands(rows.length)} rows (synthetic generator, in process)` },
-        {
-            what: `replay, dev stack's ${plan.rules.length} rules`,
-            value: seconds(replayMs),
-            note: `target < ${seconds(REPLAY_TARGET_MS)} for a day of 10,000 devices: ${met ? "met" : "NOT met"}${devices === 10_000 && hours === 24 ? "" : " (not the target's size)"}; on ${threads}`,
-        },
-        { what: "replay throughput", value: `${thousands(rows.length / (replayMs / 1000))} rows/s`, note: `${thousands(evaluated / (replayMs / 1000))} row-evaluations/s (${thousands(evaluated)} rows read over all evaluations)` },
-        { what: "firings", value: String(result.firings.length), note: firings },
-    ];
-    figures.push(benchExportRead(fleet.records, rows.length));
-    if (compare) {
-        console.error("replay: single-threaded, for comparison...");
-        t0 = performance.now();
-        const sequential = replay(plan, rows, from, to);
-        const sequentialMs = performance.now() - t0;
-        const same = isDeepStrictEqual(sequential.firings, result.firings) && isDeepStrictEqual([...sequential.perRule], [...result.perRule]);
-        figures.push({ what: "replay, single thread", value: seconds(sequentialMs), note: `${thousands(rows.length / (sequentialMs / 1000))} rows/s; speed-up ${(sequentialMs / replayMs).toFixed(2)}x; same firings: ${same ? "yes" : "NO"}` });
+            (record) => {
+                for (const line of recordLines([record])) chunk.push(line + "\n");
+                rows++;
+                if (chunk.length >= 10_000) flush();
+            },
+        );
+        flush();
+    } finally {
+        fs.closeSync(fd);
     }
-    return figures;
+    return { rows, bytes: fs.statSync(file).size };
 }
 
-/** Writes the records as the portal's CSV export to a temporary file and times reading it back as the replay command does. */
-function benchExportRead(records: Parameters<typeof recordCsv>[0], generated: number): Figure {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), `${BENCH_EXPORT_PREFIX}${process.pid}-`));
-    const file = path.join(dir, "export.csv");
-    try {
-        console.error("replay: writing the day as the portal's CSV export and reading it back...");
-        writeLines(file, recordCsv(records));
-        const bytes = fs.statSync(file).size;
-        const t0 = performance.now();
-        const { report } = readLogRows(file);
-        const readMs = performance.now() - t0;
-        const complete = report.rowsKept === generated && report.malformed.length === 0;
-        return {
-            what: "read the day's export (portal CSV)",
-            value: seconds(readMs),
-            note: `${thousands(bytes / 2 ** 20)} MiB, ${thousands(report.rowsRead / (readMs / 1000))} rows/s; ${thousands(report.rowsKept)} of ${thousands(generated)} rows kept${complete ? "" : ` (NOT all: ${report.malformed.length} malformed)`}`,
-        };
-    } finally {
-        fs.rmSync(dir, { recursive: true, force: true });
+/** A figure of a child run: its time, and its peak RSS when known. */
+function peak(run: ChildFigure): string {
+    return run.maxRssKb === undefined ? "peak RSS ?" : `peak RSS ${thousands(run.maxRssKb / 1024)} MiB`;
+}
+
+/** Fails the bench with the child's last error line when it did not exit 0. */
+function requireSuccess(run: ChildFigure, what: string): void {
+    if (run.code !== 0) throw new Error(`${what} exited ${run.code}: ${run.stderr.split("\n").filter((l) => l.startsWith("error") || l.includes("Error")).slice(-1)[0] ?? "see its stderr"}`);
+}
+
+/**
+ * One size: writes the day, times the plain scan and the replay command (`npm run replay` on the dev
+ * stack) each in its own process with its peak RSS, and prints the replay as a ratio to the scan;
+ * with `compare`, also replays with full evaluation and checks the firings are identical.
+ */
+async function benchReplay(devices: number, hours: number, workers: number | undefined, compare: boolean, tmp: string, preload: string): Promise<Figure[]> {
+    const file = readStackFile(ROOT, "dev");
+    const settings = parseStackConfig(file.config, file.project, "dev");
+    const hubId = fleetHubPlans(settings.fleet, "stack")[0].hubResourceId;
+    const day = path.join(tmp, `day-${devices}.jsonl`);
+    console.error(`bench: writing ${hours} h of ${thousands(devices)} devices...`);
+    let t0 = performance.now();
+    const written = writeDay(day, hubId, devices, hours);
+    const generateMs = performance.now() - t0;
+    console.error(`bench: ${thousands(written.rows)} rows, ${thousands(written.bytes / 2 ** 20)} MiB; plain scan...`);
+    const scan = await runNode(["-e", PLAIN_SCAN, day], ROOT, preload);
+    requireSuccess(scan, "the plain scan");
+    const replayArgs = ["--import", "tsx", path.join(ROOT, "scripts", "replay.ts"), "--logs", day, "--stack", "dev", ...(workers === undefined ? [] : ["--workers", String(workers)])];
+    console.error("bench: replay...");
+    const firings = path.join(tmp, `firings-${devices}.jsonl`);
+    const run = await runNode([...replayArgs, "--evaluation", "incremental"], ROOT, preload, firings);
+    requireSuccess(run, "the replay");
+    const ratio = run.ms / scan.ms;
+    const target =
+        devices === 10_000 && hours === 24
+            ? `target <= ${seconds(TARGETS.replay10kMs)}: ${run.ms <= TARGETS.replay10kMs ? "met" : "NOT met"}`
+            : devices === 100_000 && hours === 24
+              ? `target <= ${seconds(TARGETS.replay100kMs)} and peak RSS <= 8 GiB: ${run.ms <= TARGETS.replay100kMs && (run.maxRssKb ?? Infinity) <= TARGETS.rss100kKb ? "met" : "NOT met"}`
+              : "no time target at this size";
+    const count = fs.readFileSync(firings, "utf8").split("\n").filter((l) => l !== "").length;
+    const label = `${thousands(devices)} devices, ${hours} h`;
+    const figures: Figure[] = [
+        { what: `${label}: generate and write`, value: seconds(generateMs), note: `${thousands(written.rows)} rows, ${thousands(written.bytes / 2 ** 20)} MiB of JSON Lines` },
+        { what: `${label}: plain scan (read + JSON.parse)`, value: seconds(scan.ms), note: `${thousands(written.rows / (scan.ms / 1000))} rows/s; ${peak(scan)}` },
+        { what: `${label}: replay (npm run replay)`, value: seconds(run.ms), note: `${thousands(written.rows / (run.ms / 1000))} rows/s; ${peak(run)}; ${count} firings; ${target}` },
+        { what: `${label}: replay / plain scan`, value: `${ratio.toFixed(2)}x`, note: `target <= ${TARGETS.scanRatio}x: ${ratio <= TARGETS.scanRatio ? "met" : "NOT met"}` },
+    ];
+    if (compare) {
+        console.error("bench: replay with full evaluation, for comparison...");
+        const fullFirings = path.join(tmp, `firings-full-${devices}.jsonl`);
+        t0 = performance.now();
+        const full = await runNode([...replayArgs, "--evaluation", "full"], ROOT, preload, fullFirings);
+        requireSuccess(full, "the full replay");
+        const same = fs.readFileSync(fullFirings, "utf8") === fs.readFileSync(firings, "utf8");
+        figures.push({ what: `${label}: replay, full evaluation`, value: seconds(full.ms), note: `${peak(full)}; incremental is ${(full.ms / run.ms).toFixed(2)}x faster; same firings: ${same ? "yes" : "NO"}` });
     }
+    return figures;
 }
 
 /** Time and peak resident memory of a child process. */
@@ -171,15 +194,17 @@ const TIME_BINARY = "/usr/bin/time";
 const RSS_MARK = "BENCH_MAX_RSS_KB=";
 
 /** Runs `node <args>` in `cwd`, timing it and reading its peak RSS (from `/usr/bin/time -v`, else from a preload that prints `maxRSS` at exit). */
-function runNode(args: readonly string[], cwd: string, preload: string): Promise<ChildFigure> {
+function runNode(args: readonly string[], cwd: string, preload: string, stdoutFile?: string): Promise<ChildFigure> {
     const useTime = fs.existsSync(TIME_BINARY);
     const command = useTime ? TIME_BINARY : process.execPath;
     const argv = useTime ? ["-v", process.execPath, ...args] : ["--require", preload, ...args];
     return new Promise((resolve, reject) => {
         const t0 = performance.now();
-        const child = spawn(command, argv, { cwd, stdio: ["ignore", "ignore", "pipe"] });
+        const out: "ignore" | number = stdoutFile === undefined ? "ignore" : fs.openSync(stdoutFile, "w");
+        const child = spawn(command, argv, { cwd, stdio: ["ignore", out, "pipe"] });
+        if (typeof out === "number") fs.closeSync(out);
         let stderr = "";
-        child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+        child.stderr?.on("data", (d: Buffer) => (stderr += d.toString()));
         child.on("error", reject);
         child.on("close", (code) => {
             const ms = performance.now() - t0;
@@ -200,13 +225,31 @@ function writeBenchStack(dir: string, count: number, devHub: string, devConfig: 
     fs.writeFileSync(path.join(dir, "Pulumi.bench.yaml"), stringify({ config }));
 }
 
+/** A temporary folder for a bench's files (removed by the caller), with the preload that prints a child's peak RSS at exit. */
+function benchFolder(): { tmp: string; preload: string } {
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), `${BENCH_PREFIX}${process.pid}-`));
+    const preload = path.join(tmp, "max-rss.js");
+    fs.writeFileSync(preload, `process.on("exit", () => process.stderr.write("\\n${RSS_MARK}" + process.resourceUsage().maxRSS + "\\n"));\n`);
+    return { tmp, preload };
+}
+
+/** The replay figures of each size, in a temporary folder removed at the end (a killed run's is removed by the next). */
+async function benchReplays(sizes: readonly number[], hours: number, workers: number | undefined, compare: boolean): Promise<Figure[]> {
+    const { tmp, preload } = benchFolder();
+    try {
+        const figures: Figure[] = [];
+        for (const devices of sizes) figures.push(...(await benchReplay(devices, hours, workers, compare, tmp, preload)));
+        return figures;
+    } finally {
+        fs.rmSync(tmp, { recursive: true, force: true });
+    }
+}
+
 async function benchPreview(hubCounts: readonly number[]): Promise<Figure[]> {
     const devFile = path.join(ROOT, "Pulumi.dev.yaml");
     const devConfig = (parse(fs.readFileSync(devFile, "utf8")) as { config: Record<string, unknown> }).config;
     const devHub = (devConfig["iothub-404104:hubs"] as string[])[0];
-    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), `${BENCH_PREFIX}${process.pid}-`));
-    const preload = path.join(tmp, "max-rss.js");
-    fs.writeFileSync(preload, `process.on("exit", () => process.stderr.write("\\n${RSS_MARK}" + process.resourceUsage().maxRSS + "\\n"));\n`);
+    const { tmp, preload } = benchFolder();
     const figures: Figure[] = [];
     const rss = (c: ChildFigure): string => (c.maxRssKb === undefined ? "?" : `${thousands(c.maxRssKb / 1024)} MiB`);
     try {
@@ -232,16 +275,16 @@ runCli(USAGE, async () => {
     const cli = parseCliCommand(process.argv.slice(2), { strings: ["devices", "hours", "workers", "hubs"], booleans: ["compare"] }, USAGE);
     const a = cli.values;
     const compare = cli.switches.has("compare");
-    const devices = numberFlag("devices", a.devices, 10_000, { min: 1, max: 1_000_000, integer: true });
+    const sizes = (a.devices ?? "10000").split(",").map((d) => numberFlag("devices", d.trim(), 10_000, { min: 1, max: 1_000_000, integer: true }));
     const hours = numberFlag("hours", a.hours, 24, { min: 0.25, max: 48, integer: false });
     const workers = a.workers === undefined ? undefined : numberFlag("workers", a.workers, 1, { min: 1, max: 64, integer: true });
     const hubCounts = (a.hubs ?? "1,10,100").split(",").map((h) => numberFlag("hubs", h.trim(), 1, { min: 1, max: 1000, integer: true }));
-    requireDeviceHours(devices, hours, 1, "bench a smaller fleet");
+    for (const devices of sizes) requireDeviceHours(devices, hours, 1, "bench a smaller fleet");
 
     const cpus = os.cpus();
     const machine = `${cpus.length} cpus (${cpus[0]?.model.trim() ?? "unknown"}), ${thousands(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${os.platform()} ${os.arch()}`;
-    const figures = [...(await benchReplay(devices, hours, workers, compare)), ...(await benchPreview(hubCounts))];
-    console.log(`Benchmark (issue 4), ${new Date().toISOString()}`);
+    const figures = [...(await benchReplays(sizes, hours, workers, compare)), ...(await benchPreview(hubCounts))];
+    console.log(`Benchmark (issues 4 and 16), ${new Date().toISOString()}`);
     console.log(`machine: ${machine}\n`);
     console.log(table(["measure", "figure", "notes"], figures.map((f) => [f.what, f.value, f.note])));
 });

@@ -9,7 +9,7 @@ import * as path from "path";
 import { parseStackConfig } from "../program/config";
 import { readStackFile } from "../program/stackFile";
 import { parseIsoDuration } from "../azure/durations";
-import { maxOf, planReplay, replaySpan, ruleLookbackMs } from "../replay/engine";
+import { maxOf, planEvaluations, planReplay, replaySpan, ruleLookbackMs, type EvaluationMode } from "../replay/engine";
 import { replayParallel, stopReplayWorkers, usesWorkers } from "../replay/parallel";
 import { ValidationError } from "../azure/validation";
 import { settingsForHubs } from "../replay/hubsStack";
@@ -17,10 +17,11 @@ import { ENVIRONMENT_PROFILES } from "../queries/detection";
 import { parseExportTime, readLogRows, readMetricSamples, type ReadReport } from "../replay/logs";
 import { columnsRead } from "../replay/rowStore";
 import { TIMELINE_COLUMNS, writeTimeline } from "../charts/timeline";
-import { choiceFlag, isoTimeFlag, onInterrupt, outputFileFlag, parseCliArgs, runCli, UsageError, writeFileAtomically } from "./cli";
+import { choiceFlag, isoTimeFlag, numberFlag, onInterrupt, outputFileFlag, parseCliArgs, runCli, UsageError, writeFileAtomically } from "./cli";
+import { eta, ProgressLine, roughDuration } from "./progress";
 
 const USAGE =
-    "usage: npm run replay -- --logs <file.jsonl|file.csv> [--stack dev | --all-hubs dev|staging|prod] [--from <ISO> --to <ISO>] [--metrics <file>] [--ingestion-delay PT0M] [--chart <file.svg|file.html>] [--dir <folder with Pulumi.yaml>]";
+    "usage: npm run replay -- --logs <file.jsonl|file.csv> [--stack dev | --all-hubs dev|staging|prod] [--from <ISO> --to <ISO>] [--metrics <file>] [--ingestion-delay PT0M] [--chart <file.svg|file.html>] [--dir <folder with Pulumi.yaml>] [--workers <n>] [--evaluation incremental|full]";
 
 /** A hub id that only stands for "any hub" when --all-hubs asks how far back the profile's rules look. */
 const ANY_HUB = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg/providers/Microsoft.Devices/IotHubs/any-hub";
@@ -56,12 +57,14 @@ function describe(report: ReadReport): string[] {
 }
 
 runCli(USAGE, async () => {
-    const a = parseCliArgs(process.argv.slice(2), ["logs", "stack", "all-hubs", "from", "to", "metrics", "ingestion-delay", "chart", "dir"], USAGE);
+    const a = parseCliArgs(process.argv.slice(2), ["logs", "stack", "all-hubs", "from", "to", "metrics", "ingestion-delay", "chart", "dir", "workers", "evaluation"], USAGE);
     if (!a.logs) throw new UsageError(`--logs is required; ${USAGE}`);
     const allHubs = a["all-hubs"] === undefined ? undefined : choiceFlag("all-hubs", a["all-hubs"], "dev", ENVIRONMENT_PROFILES);
     if (allHubs && (a.stack !== undefined || a.dir !== undefined)) throw new UsageError(`--all-hubs replays every hub found in the file with a profile's defaults; give it without --stack and --dir`);
     if (allHubs && a.metrics !== undefined) throw new UsageError(`--metrics needs a stack file (the drop alert's threshold is its connectedDevicesAlert); --all-hubs replays the log alerts only`);
     const chart = a.chart === undefined ? undefined : outputFileFlag("chart", a.chart, [".svg", ".html"]);
+    const workers = a.workers === undefined ? undefined : numberFlag("workers", a.workers, 1, { min: 1, max: 64, integer: true });
+    const mode = choiceFlag<EvaluationMode>("evaluation", a.evaluation, "incremental", ["incremental", "full"]);
     for (const input of [a.logs, a.metrics]) {
         if (chart !== undefined && input !== undefined && sameFile(chart, input)) throw new UsageError(`--chart: "${a.chart}" is not valid; it is the export being replayed, which the chart would overwrite`);
     }
@@ -86,7 +89,10 @@ runCli(USAGE, async () => {
     const readFrom = from === undefined ? undefined : from - lookbackMs;
     // Only the columns the rules read (and the chart, when asked) are kept, each string once (replay/rowStore.ts).
     const columns = columnsRead(plan.rules.map((r) => r.resolved.query), chart ? TIMELINE_COLUMNS : []);
-    const { rows, report } = readLogRows(a.logs, { from: readFrom, to, hubs: allHubs ? undefined : plan.hubs, assumedIngestionDelayMs: delaySeconds * 1000, columns });
+    const progress = new ProgressLine();
+    const onRowsRead = (n: number): void => progress.update(() => `reading ${a.logs}: ${n.toLocaleString("en-US")} rows, ${roughDuration(progress.elapsedMs)}`);
+    const { rows, report } = readLogRows(a.logs, { from: readFrom, to, hubs: allHubs ? undefined : plan.hubs, assumedIngestionDelayMs: delaySeconds * 1000, columns, onRowsRead });
+    progress.done();
     if (allHubs && rows.length > 0) {
         const found = [...new Map(rows.map((r) => [String(r.row._ResourceId).toLowerCase(), String(r.row._ResourceId)])).values()];
         try {
@@ -136,9 +142,23 @@ runCli(USAGE, async () => {
     // On every core when there are many rows (replayParallel's defaults); the same result as replay().
     // A signal during a replay on worker threads stops them and ends the process; nothing has been written yet.
     // In this thread (few rows) Node's default applies: the process ends at once.
-    const unregister = usesWorkers(plan, rows) ? onInterrupt(stopReplayWorkers) : () => undefined;
+    const options = { mode, ...(workers === undefined ? {} : { workers }) };
+    const unregister = usesWorkers(plan, rows, options) ? onInterrupt(stopReplayWorkers) : () => undefined;
     process.stderr.write(`replaying ${rows.length} rows of ${plan.hubs.length} hub(s) with ${plan.rules.length} rules, ${new Date(start).toISOString()} .. ${new Date(end).toISOString()}...\n`);
-    const result = await replayParallel(plan, rows, start, end, metrics?.samples).finally(unregister);
+    const total = planEvaluations(plan, start, end);
+    let done = 0;
+    const replaying = new ProgressLine();
+    const onEvaluations = (n: number): void => {
+        done += n;
+        replaying.update(() => {
+            const left = eta(done, total, replaying.elapsedMs);
+            return `replaying: ${rows.length.toLocaleString("en-US")} rows, ${done} of ${total} evaluations${left === undefined ? "" : `, about ${roughDuration(left)} left`}`;
+        });
+    };
+    const result = await replayParallel(plan, rows, start, end, metrics?.samples, { ...options, onEvaluations }).finally(() => {
+        replaying.done();
+        unregister();
+    });
 
     for (const f of result.firings) process.stdout.write(JSON.stringify(f) + "\n");
 

@@ -217,7 +217,7 @@ function permutation(n: number, rng: Random): number[] {
     return order;
 }
 
-function generateHub(spec: FleetSpec, hub: HubSpec, start: number, end: number, records: SyntheticRecord[], incidents: Incident[]): SyntheticHub {
+function generateHub(spec: FleetSpec, hub: HubSpec, start: number, end: number, emit: (record: SyntheticRecord) => void, incidents: Incident[]): SyntheticHub {
     const identity: HubIdentity = {
         name: hub.name,
         subscriptionId: hub.subscriptionId ?? DEFAULT_SUBSCRIPTION,
@@ -262,7 +262,7 @@ function generateHub(spec: FleetSpec, hub: HubSpec, start: number, end: number, 
         const backgroundRng = background ? new Random(spec.seed, "background", hub.name, String(i)) : undefined;
         simulateDevice(device, rng, factory, start, end, (row, label, cause) => {
             const delay = lateness ? rng.uniform(lateness.minMinutes, lateness.maxMinutes) * MINUTE : 0;
-            records.push(cause ? { row, ingestedAt: row.TimeGenerated + Math.round(delay), label, cause } : { row, ingestedAt: row.TimeGenerated + Math.round(delay), label });
+            emit(cause ? { row, ingestedAt: row.TimeGenerated + Math.round(delay), label, cause } : { row, ingestedAt: row.TimeGenerated + Math.round(delay), label });
             if (label === "symptom1") note(1, row.TimeGenerated, base.identity.id);
             else if (label === "symptom2") note(2, row.TimeGenerated, base.identity.id);
             else if (label === "symptom3") {
@@ -280,6 +280,21 @@ function generateHub(spec: FleetSpec, hub: HubSpec, start: number, end: number, 
 
 /** Generates a fleet: every hub's devices simulated over the window, rows ordered by `TimeGenerated`. */
 export function generateFleet(spec: FleetSpec): SyntheticFleet {
+    const records: SyntheticRecord[] = [];
+    const { start, end, hubs, incidents } = streamFleet(spec, (r) => records.push(r));
+    records.sort((a, b) => a.row.TimeGenerated - b.row.TimeGenerated);
+    // Re-allocate the rows in time order: consumers scan them in that order, and rows scattered
+    // in memory by the per-device generation make every column read a cache miss.
+    for (let i = 0; i < records.length; i++) records[i] = { ...records[i], row: { ...records[i].row } };
+    return { start, end, hubs, records, incidents };
+}
+
+/**
+ * Simulates a fleet as {@link generateFleet} does (the same records) but hands each record to
+ * `emit` as it is made, hub by hub and device by device (not in time order) and keeps none: for
+ * fleets whose rows do not fit in memory, written straight to a file.
+ */
+export function streamFleet(spec: FleetSpec, emit: (record: SyntheticRecord) => void): Omit<SyntheticFleet, "records"> {
     const start = toMs(spec.start);
     const end = start + spec.durationMinutes * MINUTE;
     const names = new Set<string>();
@@ -288,13 +303,8 @@ export function generateFleet(spec: FleetSpec): SyntheticFleet {
         if (names.has(h.name)) throw new RangeError(`hub name "${h.name}" is used twice`);
         names.add(h.name);
     }
-    const records: SyntheticRecord[] = [];
     const incidents: Incident[] = [];
-    const hubs = spec.hubs.map((h) => generateHub(spec, h, start, end, records, incidents));
-    records.sort((a, b) => a.row.TimeGenerated - b.row.TimeGenerated);
-    // Re-allocate the rows in time order: consumers scan them in that order, and rows scattered
-    // in memory by the per-device generation make every column read a cache miss.
-    for (let i = 0; i < records.length; i++) records[i] = { ...records[i], row: { ...records[i].row } };
+    const hubs = spec.hubs.map((h) => generateHub(spec, h, start, end, emit, incidents));
     incidents.sort((a, b) => a.start - b.start || a.hubName.localeCompare(b.hubName));
-    return { start, end, hubs, records, incidents };
+    return { start, end, hubs, incidents };
 }

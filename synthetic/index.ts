@@ -10,6 +10,7 @@
  */
 export {
     generateFleet,
+    streamFleet,
     type BackgroundSpec,
     type FleetSpec,
     type HubScenario,
