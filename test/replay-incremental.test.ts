@@ -169,6 +169,32 @@ describe("incremental evaluation of any query", () => {
     });
 });
 
+describe("incremental summarize order", () => {
+    it("lists each group once, in the order of its earliest row, when a late row comes before a group's rows and leaves again", () => {
+        const query = "AzureDiagnostics | summarize c = count(), earliest = min(TimeGenerated) by OperationName";
+        const full = compileKql(query);
+        const incremental = compileKql(query);
+        const row = (op: string, minute: number): Record<string, unknown> => ({ OperationName: op, TimeGenerated: Date.UTC(2026, 10, 20, 0, minute) });
+        const table = new SlidingTable();
+        const held: { key: number; row: Record<string, unknown> }[] = [];
+        const step = (dropBelow: number, added: { key: number; row: Record<string, unknown> }[]): void => {
+            table.advance(dropBelow, added.map((a) => a.key), added.map((a) => a.row));
+            held.push(...added);
+            held.sort((a, b) => a.key - b.key);
+            const current = held.filter((h) => h.key >= dropBelow);
+            held.splice(0, held.length, ...current);
+            const now = Date.UTC(2026, 10, 21);
+            expect(incremental.run({ AzureDiagnostics: table }, { now }).rows).toEqual(full.run({ AzureDiagnostics: current.map((h) => h.row) }, { now }).rows);
+        };
+        step(-Infinity, [{ key: 10, row: row("a", 10) }, { key: 20, row: row("b", 20) }]);
+        step(-Infinity, [{ key: 5, row: row("a", 5) }]); // a late row of a, before its first one
+        step(6, []); // the late row leaves: a starts at 10 again, where it was first listed
+        step(6, [{ key: 15, row: row("a", 15) }, { key: 25, row: row("c", 25) }]);
+        step(12, []); // a's row at 10 leaves: a starts at 15, still before b (20) and c (25)
+        step(21, [{ key: 30, row: row("b", 30) }]); // a is gone, b's row at 20 left: c (25), then b (30)
+    });
+});
+
 describe("the building blocks of incremental evaluation", () => {
     it("keyed rows stay in key order with late rows merged in and old ones dropped", () => {
         const k = new KeyedRows();

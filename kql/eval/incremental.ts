@@ -104,6 +104,11 @@ export class KeyedRows {
         }
     }
 
+    /** Calls `fn` with each row held and its key, in key order. */
+    each(fn: (row: IRow, key: number) => void): void {
+        for (let i = this.head; i < this.keys.length; i++) fn(this.rows[i], this.keys[i]);
+    }
+
     /** The rows held, in key order (a new array). */
     rowArray(): IRow[] {
         return this.rows.slice(this.head);
@@ -464,6 +469,10 @@ interface Group {
     readonly accumulators: InvertibleAccumulator[];
     /** Keys of the group's rows (its earliest row orders the output). */
     readonly members: MinHeap;
+    /** Its output row of the last run, kept while no row came or went (rows are never changed in place). */
+    out: IRow | undefined;
+    /** The run that last listed it (a group may have a stale entry under the same key as its current one). */
+    listed: number;
 }
 
 /** What an incremental summarize needs of its compiled form. */
@@ -479,15 +488,17 @@ export interface SummarizeParts {
 /**
  * `summarize` kept across runs: each row added goes into its group's accumulators, each row that
  * left is taken out of them; the output lists the groups that hold rows, in the order of their
- * earliest row. Without `by`, the one group is listed even when empty (Kusto's defaults).
+ * earliest row, kept in order from run to run rather than sorted (a group's output row is reused
+ * while none of its rows came or went). Without `by`, the one group is listed even when empty
+ * (Kusto's defaults).
  */
 export class SummarizeDelta {
     private generation = -1;
     private seen = 0;
     private index: KeyIndex<Group> | undefined;
     private single: Group | undefined;
-    /** Groups that hold rows. */
-    private live = new Set<Group>();
+    /** Live groups under the key of their earliest row; an entry whose key is no longer its group's earliest is stale and skipped. */
+    private order = new KeyedRows();
     /** Every row held, by key, with its group: what leaves when the window moves. */
     private rowsByKey = new KeyedRows();
     private output: IRow[] = [];
@@ -503,8 +514,8 @@ export class SummarizeDelta {
     private reset(): void {
         const n = this.parts.keyFns.length;
         this.index = n > 0 ? new KeyIndex<Group>(n) : undefined;
-        this.single = n > 0 ? undefined : { keys: [], accumulators: this.parts.create(), members: new MinHeap() };
-        this.live = new Set();
+        this.single = n > 0 ? undefined : { keys: [], accumulators: this.parts.create(), members: new MinHeap(), out: undefined, listed: -1 };
+        this.order = new KeyedRows();
         this.rowsByKey = new KeyedRows();
     }
 
@@ -515,10 +526,9 @@ export class SummarizeDelta {
         const index = this.index as KeyIndex<Group>;
         let g = index.get(current);
         if (!g || g.members.size === 0) {
-            g = { keys: current.slice(), accumulators: this.parts.create(), members: new MinHeap() };
+            g = { keys: current.slice(), accumulators: this.parts.create(), members: new MinHeap(), out: undefined, listed: -1 };
             index.set(current, g);
         }
-        this.live.add(g);
         return g;
     }
 
@@ -529,27 +539,53 @@ export class SummarizeDelta {
         const d = changeSince(this.input, this.seen);
         this.seen = d.version;
         if (d.reset) this.reset();
-        else {
+        // Groups whose earliest row changed: entered again in the order under their new earliest key.
+        const moved = new Set<Group>();
+        if (!d.reset) {
             const bound = d.dropBelow;
             this.rowsByKey.dropBelow(bound, (entry) => {
                 const { row, group } = entry as GroupEntry;
                 for (const a of group.accumulators) a.remove(row);
                 group.members.dropBelow(bound);
-                if (group.members.size === 0 && group !== this.single) this.live.delete(group);
+                group.out = undefined;
+                if (group.members.size > 0) moved.add(group);
             });
+            this.order.dropBelow(bound);
         }
         const current: EvalValue[] = new Array(this.parts.keyFns.length);
         const entries: GroupEntry[] = new Array(d.rows.length);
         for (let i = 0; i < d.rows.length; i++) {
             const row = d.rows[i];
+            const key = d.keys[i];
             const group = this.groupOf(row, current);
             for (const a of group.accumulators) a.add(row);
-            group.members.push(d.keys[i]);
+            if (key < group.members.min) moved.add(group);
+            group.members.push(key);
+            group.out = undefined;
             entries[i] = { row, group };
         }
         this.rowsByKey.insert(d.keys, entries);
-        const groups = this.single ? [this.single] : [...this.live].sort((a, b) => a.members.min - b.members.min);
-        this.output = groups.map((g) => this.parts.output(g.keys.slice(), g.accumulators));
+        if (!this.single && moved.size > 0) {
+            const again = [...moved].sort((a, b) => a.members.min - b.members.min);
+            this.order.insert(
+                again.map((g) => g.members.min),
+                again,
+            );
+        }
+        const output = (g: Group): IRow => (g.out ??= this.parts.output(g.keys.slice(), g.accumulators));
+        if (this.single) this.output = [output(this.single)];
+        else {
+            const out: IRow[] = [];
+            const run = this.generation;
+            this.order.each((entry, key) => {
+                const g = entry as Group;
+                if (g.members.size > 0 && g.members.min === key && g.listed !== run) {
+                    g.listed = run;
+                    out.push(output(g));
+                }
+            });
+            this.output = out;
+        }
         return this.output;
     }
 }
