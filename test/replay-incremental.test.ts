@@ -6,7 +6,7 @@
  * now() in a filter, window functions) still answer right; and the building blocks hold.
  */
 import { describe, expect, it } from "vitest";
-import { compileKql, SlidingTable } from "../kql/eval";
+import { compileKql, SlidingTable, type InputRow } from "../kql/eval";
 import { Extreme, KeyedRows, MinHeap } from "../kql/eval/incremental";
 import { parseStackConfig } from "../program/config";
 import { lowerBound, planReplay, replay, rowsByHub, ruleEvaluationTimes, ruleLookbackMs, SlidingWindow, type ReplayPlan } from "../replay/engine";
@@ -28,7 +28,7 @@ function rowsOf(spec: FleetSpec, seed: number): { rows: ReplayRow[]; hubs: strin
 }
 
 /** A dev-profile plan over the hubs; `detections` overrides rule settings (e.g. several evaluation periods). */
-function planFor(hubs: readonly string[], detections: Record<string, unknown> = {}): ReplayPlan {
+function planFor(hubs: readonly string[], detections: InputRow = {}): ReplayPlan {
     return planReplay(
         parseStackConfig(
             {
@@ -174,10 +174,10 @@ describe("incremental summarize order", () => {
         const query = "AzureDiagnostics | summarize c = count(), earliest = min(TimeGenerated) by OperationName";
         const full = compileKql(query);
         const incremental = compileKql(query);
-        const row = (op: string, minute: number): Record<string, unknown> => ({ OperationName: op, TimeGenerated: Date.UTC(2026, 10, 20, 0, minute) });
+        const row = (op: string, minute: number): InputRow => ({ OperationName: op, TimeGenerated: Date.UTC(2026, 10, 20, 0, minute) });
         const table = new SlidingTable();
-        const held: { key: number; row: Record<string, unknown> }[] = [];
-        const step = (dropBelow: number, added: { key: number; row: Record<string, unknown> }[]): void => {
+        const held: { key: number; row: InputRow }[] = [];
+        const step = (dropBelow: number, added: { key: number; row: InputRow }[]): void => {
             table.advance(dropBelow, added.map((a) => a.key), added.map((a) => a.row));
             held.push(...added);
             held.sort((a, b) => a.key - b.key);

@@ -463,12 +463,45 @@ export class MinHeap {
     }
 }
 
+/**
+ * The keys of one group's rows, smallest first: most groups of a distinct-like summarize hold one
+ * row, so the heap is made only for a second one.
+ */
+export class Members {
+    private only = Infinity;
+    private heap: MinHeap | undefined;
+
+    get size(): number {
+        return this.heap ? this.heap.size : this.only === Infinity ? 0 : 1;
+    }
+
+    /** The smallest key held (`Infinity` when empty). */
+    get min(): number {
+        return this.heap ? this.heap.min : this.only;
+    }
+
+    push(key: number): void {
+        if (this.heap) this.heap.push(key);
+        else if (this.only === Infinity) this.only = key;
+        else {
+            this.heap = new MinHeap();
+            this.heap.push(this.only);
+            this.heap.push(key);
+        }
+    }
+
+    dropBelow(bound: number): void {
+        if (this.heap) this.heap.dropBelow(bound);
+        else if (this.only < bound) this.only = Infinity;
+    }
+}
+
 /** One group of an incremental summarize. */
 interface Group {
     readonly keys: EvalValue[];
     readonly accumulators: InvertibleAccumulator[];
     /** Keys of the group's rows (its earliest row orders the output). */
-    readonly members: MinHeap;
+    readonly members: Members;
     /** Its output row of the last run, kept while no row came or went (rows are never changed in place). */
     out: IRow | undefined;
     /** The run that last listed it (a group may have a stale entry under the same key as its current one). */
@@ -481,7 +514,7 @@ export interface SummarizeParts {
     readonly keyFns: readonly ((row: IRow) => EvalValue)[];
     /** Fresh invertible accumulators of the aggregates, in slot order. */
     readonly create: () => InvertibleAccumulator[];
-    /** Turns a group's key values and accumulators into its output row. */
+    /** Turns a group's key values (not to be changed) and accumulators into its output row. */
     readonly output: (keys: EvalValue[], accumulators: readonly InvertibleAccumulator[]) => IRow;
 }
 
@@ -514,7 +547,7 @@ export class SummarizeDelta {
     private reset(): void {
         const n = this.parts.keyFns.length;
         this.index = n > 0 ? new KeyIndex<Group>(n) : undefined;
-        this.single = n > 0 ? undefined : { keys: [], accumulators: this.parts.create(), members: new MinHeap(), out: undefined, listed: -1 };
+        this.single = n > 0 ? undefined : { keys: [], accumulators: this.parts.create(), members: new Members(), out: undefined, listed: -1 };
         this.order = new KeyedRows();
         this.rowsByKey = new KeyedRows();
     }
@@ -526,7 +559,7 @@ export class SummarizeDelta {
         const index = this.index as KeyIndex<Group>;
         let g = index.get(current);
         if (!g || g.members.size === 0) {
-            g = { keys: current.slice(), accumulators: this.parts.create(), members: new MinHeap(), out: undefined, listed: -1 };
+            g = { keys: current.slice(), accumulators: this.parts.create(), members: new Members(), out: undefined, listed: -1 };
             index.set(current, g);
         }
         return g;
@@ -572,7 +605,7 @@ export class SummarizeDelta {
                 again,
             );
         }
-        const output = (g: Group): IRow => (g.out ??= this.parts.output(g.keys.slice(), g.accumulators));
+        const output = (g: Group): IRow => (g.out ??= this.parts.output(g.keys, g.accumulators));
         if (this.single) this.output = [output(this.single)];
         else {
             const out: IRow[] = [];

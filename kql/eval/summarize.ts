@@ -94,10 +94,14 @@ export function compileSummarize(op: Syn.SummarizeOperator, input: TabularPlan, 
     const invertibles = specs.map((s) => s.invertible);
     if (!source || !keys.every((k) => k.pure === true) || !invertibles.every((f) => f !== undefined)) return { layout, run: full };
     const create = invertibles as (() => InvertibleAccumulator)[];
+    // A summarize without aggregates (a distinct) shares one empty list and outputs its key values as they are.
+    const none: InvertibleAccumulator[] = [];
     const state = new SummarizeDelta(q.runtime, source, {
         keyFns: keyFns.map((f) => (row: IRow) => f(row, 0, NO_ROWS)),
-        create: () => create.map((f) => f()),
-        output: (values, accumulators) => {
+        create: create.length === 0 ? () => none : () => create.map((f) => f()),
+        output: (keys, accumulators) => {
+            if (readers.length === 0) return keys;
+            const values = keys.slice();
             const slots: EvalValue[] = new Array(slotCount);
             for (let a = 0; a < nSpecs; a++) accumulators[a].write(slots, offsets[a]);
             for (const read of readers) values.push(read(slots));
