@@ -270,7 +270,8 @@ export function replayRuleIncremental(rule: ReplayRule, rows: readonly ReplayRow
  * Keys are the rows' positions in `rows` (sorted by time).
  */
 export class SlidingWindow {
-    readonly table = new SlidingTable();
+    /** The window's table: it keeps keys only and builds a row again when an operator reads the whole window. */
+    readonly table: SlidingTable;
     /** Row positions by the time the rows become visible, so each late row is added when its time comes. */
     private readonly byVisibility: Int32Array;
     private nextVisible = 0;
@@ -281,6 +282,7 @@ export class SlidingWindow {
         private readonly rows: readonly ReplayRow[],
         private readonly lookback: number,
     ) {
+        this.table = new SlidingTable((key) => rows[key].row);
         const visibleAt = Float64Array.from(rows, (r) => r.visibleAt);
         this.byVisibility = Int32Array.from(rows.keys()).sort((a, b) => visibleAt[a] - visibleAt[b] || a - b);
     }

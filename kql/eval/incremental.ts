@@ -153,8 +153,10 @@ export function changeSince(source: DeltaSource, seen: number): Delta {
 
 /**
  * A table given to {@link CompiledKql.run} as a sliding window: the caller adds rows (with keys
- * above every key dropped so far) and drops every row below a key between runs. Row objects must
- * stay the same objects while they are in the window.
+ * above every key dropped so far) and drops every row below a key between runs. Given `rowOf`,
+ * the table keeps only the keys and asks `rowOf` again when an operator reads the whole window
+ * (so row objects live only as long as the operators' own state needs them); without it, it keeps
+ * the row objects, which must stay the same objects while they are in the window.
  */
 export class SlidingTable {
     private readonly content = new KeyedRows();
@@ -162,6 +164,8 @@ export class SlidingTable {
     private lastDrop = -Infinity;
     private lastKeys: number[] = [];
     private lastRows: IRow[] = [];
+
+    constructor(private readonly rowOf?: (key: number) => IRow) {}
 
     /** Incremented by every {@link advance}. */
     get version(): number {
@@ -171,7 +175,7 @@ export class SlidingTable {
     /** Drops the rows with keys below `dropBelow`, then adds `rows` with their `keys` (ascending). */
     advance(dropBelow: number, keys: readonly number[], rows: readonly IRow[]): void {
         this.content.dropBelow(dropBelow);
-        this.content.insert(keys, rows);
+        this.content.insert(keys, this.rowOf ? new Array<IRow>(keys.length) : rows);
         this.lastDrop = dropBelow;
         this.lastKeys = keys.slice();
         this.lastRows = rows.slice();
@@ -185,7 +189,8 @@ export class SlidingTable {
 
     /** The rows in the window, in key order. */
     rows(): IRow[] {
-        return this.content.rowArray();
+        const rowOf = this.rowOf;
+        return rowOf ? this.content.keyArray().map((k) => rowOf(k)) : this.content.rowArray();
     }
 
     /** The keys of the rows in the window, ascending. */
@@ -577,7 +582,8 @@ export class SummarizeDelta {
         if (!d.reset) {
             const bound = d.dropBelow;
             this.rowsByKey.dropBelow(bound, (entry) => {
-                const { row, group } = entry as GroupEntry;
+                // Without aggregates only the group is kept (the row is not needed to take it out).
+                const { row, group } = entry instanceof GroupEntry ? entry : { row: undefined, group: entry as Group };
                 for (const a of group.accumulators) a.remove(row);
                 group.members.dropBelow(bound);
                 group.out = undefined;
@@ -586,7 +592,7 @@ export class SummarizeDelta {
             this.order.dropBelow(bound);
         }
         const current: EvalValue[] = new Array(this.parts.keyFns.length);
-        const entries: GroupEntry[] = new Array(d.rows.length);
+        const entries: (GroupEntry | Group)[] = new Array(d.rows.length);
         for (let i = 0; i < d.rows.length; i++) {
             const row = d.rows[i];
             const key = d.keys[i];
@@ -595,7 +601,7 @@ export class SummarizeDelta {
             if (key < group.members.min) moved.add(group);
             group.members.push(key);
             group.out = undefined;
-            entries[i] = { row, group };
+            entries[i] = group.accumulators.length === 0 ? group : new GroupEntry(row, group);
         }
         this.rowsByKey.insert(d.keys, entries);
         if (!this.single && moved.size > 0) {
@@ -624,7 +630,9 @@ export class SummarizeDelta {
 }
 
 /** A row held by an incremental summarize, with its group. */
-interface GroupEntry {
-    readonly row: IRow;
-    readonly group: Group;
+class GroupEntry {
+    constructor(
+        readonly row: IRow,
+        readonly group: Group,
+    ) {}
 }
