@@ -21,6 +21,7 @@ import { Worker } from "worker_threads";
 import { lowerBound, mergeFirings, replay, type EvaluationMode, replayMetricAlerts, rowsByHub, ruleEvaluationTimes, ruleLookbackMs, type Firing, type ReplayPlan, type ReplayResult } from "./engine";
 import type { MetricSample, ReplayRow } from "./logs";
 import { packRows } from "./packedRows";
+import { packStoredRows } from "./rowStore";
 import type { InitMessage, ResultMessage, TaskMessage } from "./parallelWorker";
 
 /** Options of {@link replayParallel}. */
@@ -149,7 +150,7 @@ export async function replayParallel(plan: ReplayPlan, rows: readonly ReplayRow[
     try {
         const hubs = [...new Set(plan.rules.map((r) => r.hub))].map((hub) => {
             const hubRows = byHub.get(hub) ?? [];
-            const packed = packRows(hubRows);
+            const packed = packStoredRows(hubRows) ?? packRows(hubRows);
             return [hub, packed ? { packed } : { rows: hubRows }] as const;
         });
         const results = await runTasks(pool, { kind: "init", rules: plan.rules, mode, hubs }, queue, perRule, plan, options.onEvaluations);

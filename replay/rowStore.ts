@@ -114,7 +114,9 @@ class StoredRow implements ReplayRow {
     constructor(
         private readonly build: (i: number) => LogRow,
         private readonly readHub: ((i: number) => string) | undefined,
-        private readonly index: number,
+        /** The packed rows it reads, and its position in them. */
+        readonly source: PackedRows,
+        readonly index: number,
         readonly time: number,
         readonly visibleAt: number,
     ) {}
@@ -147,8 +149,42 @@ export function storedRows(packed: PackedRows): ReplayRow[] {
     const hubColumn = packed.shapes.length === 1 ? packed.keys.indexOf("_ResourceId") : -1;
     const readHub = hubColumn < 0 ? undefined : (i: number): string => String(read(hubColumn, i) ?? "");
     const out: ReplayRow[] = new Array(packed.length);
-    for (let i = 0; i < packed.length; i++) out[i] = new StoredRow(build, readHub, i, packed.time[i], packed.visibleAt[i]);
+    for (let i = 0; i < packed.length; i++) out[i] = new StoredRow(build, readHub, packed, i, packed.time[i], packed.visibleAt[i]);
     return out;
+}
+
+/**
+ * Packs stored rows of one source (as {@link storedRows} gives them), in the given order, by
+ * copying their codes: no row object is built and the string dictionaries are shared. `undefined`
+ * when the rows are not all stored rows of one source (pack them with packRows instead).
+ */
+export function packStoredRows(rows: readonly ReplayRow[]): PackedRows | undefined {
+    const first = rows[0];
+    if (!(first instanceof StoredRow)) return undefined;
+    const source = first.source;
+    if (!rows.every((r) => r instanceof StoredRow && r.source === source)) return undefined;
+    const n = rows.length;
+    const int32 = (): Int32Array => new Int32Array(new SharedArrayBuffer(n * 4));
+    const float64 = (): Float64Array => new Float64Array(new SharedArrayBuffer(n * 8));
+    const index = Int32Array.from(rows, (r) => (r as StoredRow).index);
+    const columns: PackedColumn[] = source.columns.map((c) => {
+        const codes = int32();
+        const numbers = c.numbers ? float64() : undefined;
+        for (let i = 0; i < n; i++) {
+            codes[i] = c.codes[index[i]];
+            if (numbers && c.numbers) numbers[i] = c.numbers[index[i]];
+        }
+        return { codes, strings: c.strings, numbers };
+    });
+    const shapeOf = int32();
+    const time = float64();
+    const visibleAt = float64();
+    for (let i = 0; i < n; i++) {
+        shapeOf[i] = source.shapeOf[index[i]];
+        time[i] = source.time[index[i]];
+        visibleAt[i] = source.visibleAt[index[i]];
+    }
+    return { length: n, keys: source.keys, shapes: source.shapes, shapeOf, columns, time, visibleAt };
 }
 
 /** Texts that let a query read columns it does not name (`*`, pack_all, getschema, project-away and kin): then every column is kept. */

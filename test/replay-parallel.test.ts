@@ -8,6 +8,7 @@ import { parseStackConfig } from "../program/config";
 import { planReplay, replay, rowsByHub, ruleEvaluationTimes, type ReplayPlan } from "../replay/engine";
 import type { MetricSample, ReplayRow } from "../replay/logs";
 import { packRows, unpackRows } from "../replay/packedRows";
+import { packStoredRows, RowStoreBuilder, storedRows } from "../replay/rowStore";
 import { replayParallel, replayTasks } from "../replay/parallel";
 import { generateFleet, mixedFleet, shuffled, withDuplicates } from "../synthetic";
 
@@ -99,6 +100,26 @@ describe("packed rows", () => {
         expect(Object.is(back[2].row.TimeGenerated, -0)).toBe(true);
         expect("Count" in back[3].row).toBe(true);
         expect(back[0].row).not.toBe(rows[0].row);
+    });
+
+    it("are what the reader stores: each distinct string once, rows built on demand, a subset repacked by copying codes", () => {
+        const builder = new RowStoreBuilder(["TimeGenerated", "_ResourceId", "ResultType", "Count"]);
+        const hub = "/subscriptions/s/resourcegroups/rg/providers/microsoft.devices/iothubs/h";
+        for (let i = 0; i < 3000; i++) builder.push([1000 * i, hub, i % 7 === 0 ? "404104" : "", i % 5 === 0 ? null : i / 4], 1000 * i, 1000 * i + 300);
+        const packed = builder.finish();
+        expect(packed.length).toBe(3000);
+        expect(packed.columns[1].strings).toEqual([hub]);
+        expect(packed.columns[2].strings).toEqual(["404104", ""]);
+        const stored = storedRows(packed);
+        expect(stored[14]).toMatchObject({ row: { TimeGenerated: 14_000, _ResourceId: hub, ResultType: "404104", Count: 3.5 }, time: 14_000, visibleAt: 14_300, hub });
+        expect(stored[10].row.Count).toBeNull();
+        expect(stored[3].row).not.toBe(stored[3].row); // a new object each time
+        const subset = [stored[2999], stored[7], stored[10], stored[0]];
+        const repacked = packStoredRows(subset);
+        expect(repacked?.columns[1].strings).toBe(packed.columns[1].strings); // shared, not copied
+        expect(storedRows(repacked!).map((r) => [r.row, r.time, r.visibleAt])).toEqual(subset.map((r) => [r.row, r.time, r.visibleAt]));
+        // Rows that are not all stored rows of one source are left to packRows.
+        expect(packStoredRows([...subset, { row: { TimeGenerated: 1 }, time: 1, visibleAt: 1 }])).toBeUndefined();
     });
 
     it("refuse values that are not strings, numbers or null", () => {
