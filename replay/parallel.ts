@@ -110,7 +110,16 @@ export function stopReplayWorkers(): void {
     liveWorkers.clear();
 }
 
-function startWorker(): Worker {
+/**
+ * Old generation of a worker's heap (MiB): an equal share of the machine's memory for each worker
+ * and the main thread, at least V8's usual 4 GiB. V8's default (about 4 GiB per isolate) ended a
+ * worker of the 100,000-device day with "JS heap out of memory" on the 24 GiB machine.
+ */
+function workerOldGenerationMb(workers: number): number {
+    return Math.max(4096, Math.floor(os.totalmem() / 2 ** 20 / (workers + 1)));
+}
+
+function startWorker(workers: number): Worker {
     const typescript = path.extname(__filename) === ".ts";
     const entry = path.join(__dirname, `parallelWorker${typescript ? ".ts" : ".js"}`);
     const worker = new Worker(BOOTSTRAP, {
@@ -118,7 +127,7 @@ function startWorker(): Worker {
         workerData: { entry, tsx: typescript ? require.resolve("tsx/cjs/api") : undefined },
         // Not the parent's flags (tsx's or vitest's loaders): the bootstrap registers what it needs.
         execArgv: [],
-        resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB },
+        resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB, maxOldGenerationSizeMb: workerOldGenerationMb(workers) },
     });
     liveWorkers.add(worker);
     worker.once("exit", () => liveWorkers.delete(worker));
@@ -146,7 +155,7 @@ export async function replayParallel(plan: ReplayPlan, rows: readonly ReplayRow[
     const queue = perRule.flat().sort((a, b) => b.cost - a.cost);
     if (queue.length === 0) return replay(plan, rows, from, to, samples, mode, onEvaluated);
     // The workers load their modules while this thread packs the rows.
-    const pool = Array.from({ length: Math.min(workers, queue.length) }, startWorker);
+    const pool = Array.from({ length: Math.min(workers, queue.length) }, () => startWorker(workers));
     try {
         const hubs = [...new Set(plan.rules.map((r) => r.hub))].map((hub) => {
             const hubRows = byHub.get(hub) ?? [];
