@@ -1,9 +1,9 @@
 /**
- * `node --import tsx scripts/vendor-kusto-docs.ts <git-dir> [commit]`: vendors the self-contained
+ * `npm run kusto-docs:vendor -- --git-dir <git-dir> [--commit <commit>]`: vendors the self-contained
  * examples of Microsoft's KQL reference pages, with their documented outputs, into
  * `test/fixtures/kusto-docs/corpus.json` (read by `test/kusto-docs-corpus.test.ts`).
  *
- * `<git-dir>` is a clone (or bare mirror) of MicrosoftDocs/dataexplorer-docs; `commit` defaults to
+ * `--git-dir` is a clone (or bare mirror) of MicrosoftDocs/dataexplorer-docs; `--commit` defaults to
  * its HEAD. The pages read are those of `scripts/kusto-docs-pages.ts` (the constructs the evaluator
  * claims). An example is self-contained when it reads no table, function or cluster outside the
  * query (the parser finds no unknown table or function in it): `print`, `datatable`, `range` and
@@ -19,6 +19,7 @@ import * as path from "path";
 import { analyzeKql } from "../kql/kusto";
 import { pageExamples, type MarkdownTable } from "./kusto-docs-markdown";
 import { CONSTRUCT_PAGES, KUSTO_DOCS_DIR } from "./kusto-docs-pages";
+import { parseCliArgs, runCli, UsageError, writeFileAtomically } from "./cli";
 
 const REPO = "MicrosoftDocs/dataexplorer-docs";
 const OUT = path.join(__dirname, "..", "test", "fixtures", "kusto-docs", "corpus.json");
@@ -93,7 +94,7 @@ function outsideReference(query: string): string | undefined {
 }
 
 function git(gitDir: string, args: string[]): string {
-    return execFileSync("git", [`--git-dir=${gitDir}`, ...args], { encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
+    return execFileSync("git", [`--git-dir=${gitDir}`, ...args], { encoding: "utf8", maxBuffer: 64 * 1024 * 1024, stdio: ["ignore", "pipe", "pipe"] });
 }
 
 function sha256(text: string): string {
@@ -144,7 +145,7 @@ export function buildCorpus(gitDir: string, commit: string): KustoDocsCorpus {
         repo: REPO,
         commit,
         sha256: digest,
-        generatedBy: "node --import tsx scripts/vendor-kusto-docs.ts <git-dir of MicrosoftDocs/dataexplorer-docs> [commit]",
+        generatedBy: "npm run kusto-docs:vendor -- --git-dir <git dir of MicrosoftDocs/dataexplorer-docs> --commit <commit>",
         constructs: CONSTRUCT_PAGES,
         pages,
         cases,
@@ -152,19 +153,26 @@ export function buildCorpus(gitDir: string, commit: string): KustoDocsCorpus {
     };
 }
 
-function main(argv: readonly string[]): void {
-    const [gitDir, commitArg] = argv;
-    if (!gitDir) {
-        process.stderr.write("usage: node --import tsx scripts/vendor-kusto-docs.ts <git-dir> [commit]\n");
-        process.exit(2);
-    }
-    const commit = git(gitDir, ["rev-parse", commitArg ?? "HEAD"]).trim();
-    const corpus = buildCorpus(gitDir, commit);
-    fs.mkdirSync(path.dirname(OUT), { recursive: true });
-    fs.writeFileSync(OUT, JSON.stringify(corpus, null, 2) + "\n");
-    process.stdout.write(
-        `${OUT}: ${corpus.cases.length} cases, ${corpus.skipped.length} skipped, ${corpus.pages.reduce((n, p) => n + p.notSelfContained, 0)} examples not self-contained, from ${corpus.pages.length} pages at ${commit}\n`,
-    );
-}
+const USAGE = "usage: npm run kusto-docs:vendor -- --git-dir <git dir of MicrosoftDocs/dataexplorer-docs> [--commit <commit>]";
 
-if (require.main === module) main(process.argv.slice(2));
+if (require.main === module) {
+    runCli(USAGE, () => {
+        const a = parseCliArgs(process.argv.slice(2), ["git-dir", "commit"], USAGE);
+        const gitDir = a["git-dir"];
+        if (!gitDir) throw new UsageError(`--git-dir is required; ${USAGE}`);
+        let commit: string;
+        try {
+            commit = git(gitDir, ["rev-parse", "--verify", `${a.commit ?? "HEAD"}^{commit}`]).trim();
+        } catch (e) {
+            const why = String((e as { stderr?: unknown }).stderr ?? (e as Error).message).trim().split("\n")[0];
+            throw new UsageError(`--git-dir "${gitDir}"${a.commit ? ` --commit "${a.commit}"` : ""}: not a commit of a git directory (git: ${why})`);
+        }
+        const corpus = buildCorpus(gitDir, commit);
+        if (corpus.cases.length === 0) throw new UsageError(`${gitDir} at ${commit}: no self-contained example with a documented output found; is it ${REPO}? Nothing written`);
+        fs.mkdirSync(path.dirname(OUT), { recursive: true });
+        writeFileAtomically(OUT, (temp) => fs.writeFileSync(temp, JSON.stringify(corpus, null, 2) + "\n"));
+        process.stdout.write(
+            `${OUT}: ${corpus.cases.length} cases, ${corpus.skipped.length} skipped, ${corpus.pages.reduce((n, p) => n + p.notSelfContained, 0)} examples not self-contained, from ${corpus.pages.length} pages at ${commit}\n`,
+        );
+    });
+}

@@ -179,6 +179,8 @@ const BAD: readonly (readonly [string, readonly string[], RegExp, string?])[] = 
     ["bench.ts", ["--hours", "49"], /^error: --hours: "49" is not valid; allowed: a number from 0\.25 to 48$/],
     ["bench.ts", ["--workers", "0"], /^error: --workers: "0" is not valid; allowed: a whole number from 1 to 64$/],
     ["bench.ts", ["--workers", "65"], /^error: --workers: "65" is not valid/],
+    ["vendor-kusto-docs.ts", [], /^error: --git-dir is required; usage: npm run kusto-docs:vendor/],
+    ["vendor-kusto-docs.ts", ["--git-dir", tmp], /^error: --git-dir ".*": not a commit of a git directory \(git: fatal: not a git repository/],
     ["bench.ts", ["--devices", "10000,0"], /^error: --devices: "0" is not valid; allowed: a whole number from 1 to 1000000$/],
     ["bench.ts", ["--hubs", "1,0"], /^error: --hubs: "0" is not valid; allowed: a whole number from 1 to 1000$/],
     ["bench.ts", ["--devices", "1000000", "--hours", "24"], /^error: --devices 1000000 x --hours 24 on 1 hub\(s\) is 24000000 device-hours; allowed: at most 2400000/],
