@@ -7,7 +7,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { compileKql, SlidingTable, type InputRow } from "../kql/eval";
-import { Extreme, KeyedRows, MinHeap } from "../kql/eval/incremental";
+import { Extreme, KeyedRows, MinHeap } from "../kql/eval/incrementalState";
 import { parseStackConfig } from "../program/config";
 import { lowerBound, planReplay, replay, rowsByHub, ruleEvaluationTimes, ruleLookbackMs, SlidingWindow, type ReplayPlan } from "../replay/engine";
 import type { ReplayRow } from "../replay/logs";

@@ -7,7 +7,8 @@
  */
 import { constant, type AggregateSink, type Compiled, type ScalarFn, type ScalarScope } from "./context";
 import type { KqlUnsupportedError } from "./errors";
-import { Extreme, ValueCounts, type InvertibleAccumulator } from "./incremental";
+import type { InvertibleAccumulator } from "./incremental";
+import { Extreme, ValueCounts } from "./incrementalState";
 import type { IRow } from "./layout";
 import { AGGREGATE_NAMES, compileScalar, typeOf } from "./scalar";
 import { child, elements, kindName, symbolColumns, unsupported, type Node } from "./syntax";

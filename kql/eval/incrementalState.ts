@@ -1,0 +1,279 @@
+/**
+ * The state incremental evaluation (incremental.ts) keeps from run to run: rows in key order that
+ * leave from the front, the keys of a group's rows, and multisets of values that can take a value
+ * back out (for `dcount`, `min`, `max`). Plain data structures, no KQL.
+ */
+import type { IRow } from "./layout";
+import { compareValues, hashKey, type EvalValue } from "./values";
+
+/** Index of the first of `keys[from..]` (ascending) that is at least `key`. */
+function lowerBound(keys: readonly number[], key: number, from: number): number {
+    let lo = from;
+    let hi = keys.length;
+    while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (keys[mid] < key) lo = mid + 1;
+        else hi = mid;
+    }
+    return lo;
+}
+
+/** Rows with ascending, distinct keys: the current content of a plan, in its order. Dropping takes rows from the front. */
+export class KeyedRows {
+    private keys: number[];
+    private rows: IRow[];
+    private head = 0;
+
+    constructor(keys: readonly number[] = [], rows: readonly IRow[] = []) {
+        this.keys = keys.slice();
+        this.rows = rows.slice();
+    }
+
+    /** Number of rows held. */
+    get size(): number {
+        return this.keys.length - this.head;
+    }
+
+    /** The smallest key held (`Infinity` when empty). */
+    get firstKey(): number {
+        return this.head < this.keys.length ? this.keys[this.head] : Infinity;
+    }
+
+    /** Removes the rows whose key is below `bound`, calling `onDrop` for each, in key order. */
+    dropBelow(bound: number, onDrop?: (row: IRow, key: number) => void): void {
+        let h = this.head;
+        const { keys, rows } = this;
+        while (h < keys.length && keys[h] < bound) {
+            if (onDrop) onDrop(rows[h], keys[h]);
+            rows[h] = undefined;
+            h++;
+        }
+        this.head = h;
+        if (h >= 1024 && h * 2 >= keys.length) {
+            this.keys = keys.slice(h);
+            this.rows = rows.slice(h);
+            this.head = 0;
+        }
+    }
+
+    /** Adds rows whose keys (ascending, none held yet) are `keys`. */
+    insert(keys: readonly number[], rows: readonly IRow[]): void {
+        if (keys.length === 0) return;
+        const last = this.keys.length > this.head ? this.keys[this.keys.length - 1] : -Infinity;
+        if (keys[0] > last) {
+            for (let i = 0; i < keys.length; i++) {
+                this.keys.push(keys[i]);
+                this.rows.push(rows[i]);
+            }
+            return;
+        }
+        // Late rows: merge them into the tail that follows the first of them.
+        const at = lowerBound(this.keys, keys[0], this.head);
+        const tailKeys = this.keys.splice(at);
+        const tailRows = this.rows.splice(at);
+        let i = 0;
+        let j = 0;
+        while (i < tailKeys.length || j < keys.length) {
+            if (j >= keys.length || (i < tailKeys.length && tailKeys[i] < keys[j])) {
+                this.keys.push(tailKeys[i]);
+                this.rows.push(tailRows[i++]);
+            } else {
+                this.keys.push(keys[j]);
+                this.rows.push(rows[j++]);
+            }
+        }
+    }
+
+    /** Calls `fn` with each row held and its key, in key order. */
+    each(fn: (row: IRow, key: number) => void): void {
+        for (let i = this.head; i < this.keys.length; i++) fn(this.rows[i], this.keys[i]);
+    }
+
+    /** The rows held, in key order (a new array). */
+    rowArray(): IRow[] {
+        return this.rows.slice(this.head);
+    }
+
+    /** The keys held, ascending (a new array). */
+    keyArray(): number[] {
+        return this.keys.slice(this.head);
+    }
+}
+
+/** Counts of values, by their grouping key (`hashKey`): a multiset. */
+export class ValueCounts {
+    private readonly counts = new Map<unknown, number>();
+
+    /** Distinct values held. */
+    get size(): number {
+        return this.counts.size;
+    }
+
+    add(v: EvalValue): void {
+        const k = hashKey(v);
+        this.counts.set(k, (this.counts.get(k) ?? 0) + 1);
+    }
+
+    remove(v: EvalValue): void {
+        const k = hashKey(v);
+        const n = this.counts.get(k);
+        if (n === undefined) return;
+        if (n <= 1) this.counts.delete(k);
+        else this.counts.set(k, n - 1);
+    }
+
+    has(v: EvalValue): boolean {
+        return this.counts.has(hashKey(v));
+    }
+
+    /** Every value held, once per occurrence, for values that are their own grouping key (not dynamic). */
+    *occurrences(): Generator<EvalValue> {
+        for (const [k, n] of this.counts) for (let i = 0; i < n; i++) yield k as EvalValue;
+    }
+}
+
+/** The smallest (sign -1) or largest (sign 1) of a multiset of non-null values, with removal: a heap with lazy deletion. */
+export class Extreme {
+    private readonly heap: EvalValue[] = [];
+    private readonly live = new ValueCounts();
+
+    constructor(private readonly sign: 1 | -1) {}
+
+    private before(a: EvalValue, b: EvalValue): boolean {
+        return compareValues(a, b) * this.sign > 0;
+    }
+
+    add(v: EvalValue): void {
+        this.live.add(v);
+        this.push(v);
+        // Removed values low in the heap are never popped: rebuild it from the live ones when they pile up.
+        if (this.heap.length > 4096 && this.heap.length > 4 * this.live.size) {
+            const occurrences = [...this.live.occurrences()];
+            if (this.heap.length > 2 * occurrences.length) {
+                this.heap.length = 0;
+                for (const o of occurrences) this.push(o);
+            }
+        }
+    }
+
+    private push(v: EvalValue): void {
+        const h = this.heap;
+        h.push(v);
+        let i = h.length - 1;
+        while (i > 0) {
+            const p = (i - 1) >> 1;
+            if (!this.before(h[i], h[p])) break;
+            [h[i], h[p]] = [h[p], h[i]];
+            i = p;
+        }
+    }
+
+    remove(v: EvalValue): void {
+        this.live.remove(v);
+    }
+
+    private pop(): void {
+        const h = this.heap;
+        const last = h.pop() as EvalValue;
+        if (h.length === 0) return;
+        h[0] = last;
+        let i = 0;
+        for (;;) {
+            const l = 2 * i + 1;
+            const r = l + 1;
+            let best = i;
+            if (l < h.length && this.before(h[l], h[best])) best = l;
+            if (r < h.length && this.before(h[r], h[best])) best = r;
+            if (best === i) break;
+            [h[i], h[best]] = [h[best], h[i]];
+            i = best;
+        }
+    }
+
+    /** The extreme value held, or `null` when none. */
+    value(): EvalValue {
+        // A removed value may still head the heap: pop until the head is live (each value once per copy pushed).
+        while (this.heap.length > 0 && !this.live.has(this.heap[0])) this.pop();
+        // Duplicates of a removed value whose other copies live stay; the heap may hold more copies than live ones, which only costs memory until popped.
+        return this.heap.length > 0 ? this.heap[0] : null;
+    }
+}
+
+/** Numbers with the smallest first out: a binary min-heap. */
+export class MinHeap {
+    private readonly items: number[] = [];
+
+    get size(): number {
+        return this.items.length;
+    }
+
+    /** The smallest number held (`Infinity` when empty). */
+    get min(): number {
+        return this.items.length > 0 ? this.items[0] : Infinity;
+    }
+
+    push(v: number): void {
+        const h = this.items;
+        h.push(v);
+        let i = h.length - 1;
+        while (i > 0) {
+            const p = (i - 1) >> 1;
+            if (h[p] <= v) break;
+            h[i] = h[p];
+            i = p;
+        }
+        h[i] = v;
+    }
+
+    /** Removes every number below `bound`. */
+    dropBelow(bound: number): void {
+        const h = this.items;
+        while (h.length > 0 && h[0] < bound) {
+            const last = h.pop() as number;
+            if (h.length === 0) break;
+            let i = 0;
+            for (;;) {
+                const l = 2 * i + 1;
+                if (l >= h.length) break;
+                const c = l + 1 < h.length && h[l + 1] < h[l] ? l + 1 : l;
+                if (h[c] >= last) break;
+                h[i] = h[c];
+                i = c;
+            }
+            h[i] = last;
+        }
+    }
+}
+
+/**
+ * The keys of one group's rows, smallest first: most groups of a distinct-like summarize hold one
+ * row, so the heap is made only for a second one.
+ */
+export class Members {
+    private only = Infinity;
+    private heap: MinHeap | undefined;
+
+    get size(): number {
+        return this.heap ? this.heap.size : this.only === Infinity ? 0 : 1;
+    }
+
+    /** The smallest key held (`Infinity` when empty). */
+    get min(): number {
+        return this.heap ? this.heap.min : this.only;
+    }
+
+    push(key: number): void {
+        if (this.heap) this.heap.push(key);
+        else if (this.only === Infinity) this.only = key;
+        else {
+            this.heap = new MinHeap();
+            this.heap.push(this.only);
+            this.heap.push(key);
+        }
+    }
+
+    dropBelow(bound: number): void {
+        if (this.heap) this.heap.dropBelow(bound);
+        else if (this.only < bound) this.only = Infinity;
+    }
+}
