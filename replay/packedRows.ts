@@ -11,8 +11,8 @@
 import type { LogRow, ReplayRow } from "./logs";
 
 /** Codes below zero: the value is not in the column's string dictionary. */
-const NULL = -1;
-const NUMBER = -2;
+export const NULL = -1;
+export const NUMBER = -2;
 const UNDEFINED = -3;
 
 /** One column of {@link PackedRows}. */
@@ -133,10 +133,10 @@ export function rowFactory(keys: readonly string[], shape: readonly number[]): (
     return new Function("read", "i", body) as (read: Reader, i: number) => LogRow;
 }
 
-/** Rebuilds the rows of {@link packRows}: equal values, keys in the same order, a new object per row. */
-export function unpackRows(packed: PackedRows): ReplayRow[] {
+/** Reads values of packed rows: column `c` of row `i`. */
+export function packedReader(packed: PackedRows): Reader {
     const { columns } = packed;
-    const read: Reader = (c, i) => {
+    return (c, i) => {
         const column = columns[c];
         const code = column.codes[i];
         if (code >= 0) return column.strings[code];
@@ -144,6 +144,11 @@ export function unpackRows(packed: PackedRows): ReplayRow[] {
         if (code === NULL) return null;
         return undefined;
     };
+}
+
+/** Rebuilds the rows of {@link packRows}: equal values, keys in the same order, a new object per row. */
+export function unpackRows(packed: PackedRows): ReplayRow[] {
+    const read = packedReader(packed);
     const factories = packed.shapes.map((shape) => rowFactory(packed.keys, shape));
     const out: ReplayRow[] = new Array(packed.length);
     for (let i = 0; i < packed.length; i++) out[i] = { row: factories[packed.shapeOf[i]](read, i), time: packed.time[i], visibleAt: packed.visibleAt[i] };

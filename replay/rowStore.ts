@@ -12,10 +12,7 @@
  */
 import { AZURE_DIAGNOSTICS_COLUMNS } from "../kql/schema";
 import type { LogRow, ReplayRow } from "./logs";
-import { rowFactory, type PackedColumn, type PackedRows, type Reader } from "./packedRows";
-
-const NULL = -1;
-const NUMBER = -2;
+import { NULL, NUMBER, packedReader, rowFactory, type PackedColumn, type PackedRows } from "./packedRows";
 
 /** Builds packed rows of one column order as they are read, growing the typed columns by doubling. */
 export class RowStoreBuilder {
@@ -134,15 +131,7 @@ class StoredRow implements ReplayRow {
 
 /** Replay rows over packed columns (as {@link RowStoreBuilder.finish} or packRows give them), each building its row object when asked. */
 export function storedRows(packed: PackedRows): ReplayRow[] {
-    const { columns } = packed;
-    const read: Reader = (c, i) => {
-        const column = columns[c];
-        const code = column.codes[i];
-        if (code >= 0) return column.strings[code];
-        if (code === NUMBER) return (column.numbers as Float64Array)[i];
-        if (code === NULL) return null;
-        return undefined;
-    };
+    const read = packedReader(packed);
     const factories = packed.shapes.map((shape) => rowFactory(packed.keys, shape));
     const build = (i: number): LogRow => factories[packed.shapeOf[i]](read, i);
     // With one shape (as the reader stores), the hub column is read directly.
