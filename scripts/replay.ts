@@ -94,7 +94,7 @@ runCli(USAGE, async () => {
     const { rows, report } = readLogRows(a.logs, { from: readFrom, to, hubs: allHubs ? undefined : plan.hubs, assumedIngestionDelayMs: delaySeconds * 1000, columns, onRowsRead });
     progress.done();
     if (allHubs && rows.length > 0) {
-        const found = [...new Map(rows.map((r) => [String(r.row._ResourceId).toLowerCase(), String(r.row._ResourceId)])).values()];
+        const found = [...new Map(rows.map((r) => r.hub ?? String(r.row._ResourceId)).map((id) => [id.toLowerCase(), id])).values()];
         try {
             settings = settingsForHubs(found, allHubs, stack);
         } catch (e) {
