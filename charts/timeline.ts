@@ -18,10 +18,10 @@ import * as fs from "fs";
 import * as path from "path";
 import * as echarts from "echarts";
 
-/** A Connections row as the timeline reads it (extra columns are ignored). */
-/** The `AzureDiagnostics` columns a timeline reads from each row. */
+/** The `AzureDiagnostics` columns a timeline reads from each row (the fields of TimelineRow). */
 export const TIMELINE_COLUMNS: readonly string[] = ["TimeGenerated", "_ResourceId", "OperationName", "ResultType", "properties_s"];
 
+/** A Connections row as the timeline reads it (extra columns are ignored). */
 export interface TimelineRow {
     /** When IoT Hub logged the event: a `Date`, epoch milliseconds or ISO 8601 text. */
     readonly TimeGenerated: Date | number | string;

@@ -212,13 +212,22 @@ export function readLogRows(file: string, options: ReadLogOptions = {}): { rows:
             count(report, "outside the span read (--from less the rules' lookback, --to)");
             continue;
         }
+        let fractional: string | undefined;
         for (let c = 0; c < kept.length; c++) {
             const name = kept[c];
             const type = keptTypes[c];
             const v = raw[name];
             if (name === "TimeGenerated") values[c] = time;
-            else if (type === "long" || type === "int" || type === "real") values[c] = v === undefined || v === null || v === "" || !Number.isFinite(Number(v)) ? null : Number(v);
-            else values[c] = text(name);
+            else if (type === "long" || type === "int" || type === "real") {
+                const n = v === undefined || v === null || v === "" || !Number.isFinite(Number(v)) ? null : Number(v);
+                // A long or int column holds whole numbers (the evaluator's integer sums rely on it).
+                if (n !== null && type !== "real" && !Number.isInteger(n)) fractional = `${name} ${JSON.stringify(v)} is not a whole number (the column is ${type})`;
+                values[c] = n;
+            } else values[c] = text(name);
+        }
+        if (fractional) {
+            report.malformed.push({ line, message: fractional });
+            continue;
         }
         store.push(values, time, received ?? time + (options.assumedIngestionDelayMs ?? 0));
     }

@@ -10,8 +10,9 @@
  */
 import type { LogRow, ReplayRow } from "./logs";
 
-/** Codes below zero: the value is not in the column's string dictionary. */
+/** Code of a null value (codes below zero: the value is not in the column's string dictionary). */
 export const NULL = -1;
+/** Code of a number: the value is in the column's `numbers` at the row's position. */
 export const NUMBER = -2;
 const UNDEFINED = -3;
 

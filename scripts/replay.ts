@@ -91,8 +91,13 @@ runCli(USAGE, async () => {
     const columns = columnsRead(plan.rules.map((r) => r.resolved.query), chart ? TIMELINE_COLUMNS : []);
     const progress = new ProgressLine();
     const onRowsRead = (n: number): void => progress.update(() => `reading ${a.logs}: ${n.toLocaleString("en-US")} rows, ${roughDuration(progress.elapsedMs)}`);
-    const { rows, report } = readLogRows(a.logs, { from: readFrom, to, hubs: allHubs ? undefined : plan.hubs, assumedIngestionDelayMs: delaySeconds * 1000, columns, onRowsRead });
-    progress.done();
+    let read: ReturnType<typeof readLogRows>;
+    try {
+        read = readLogRows(a.logs, { from: readFrom, to, hubs: allHubs ? undefined : plan.hubs, assumedIngestionDelayMs: delaySeconds * 1000, columns, onRowsRead });
+    } finally {
+        progress.done();
+    }
+    const { rows, report } = read;
     if (allHubs && rows.length > 0) {
         const found = [...new Map(rows.map((r) => r.hub ?? String(r.row._ResourceId)).map((id) => [id.toLowerCase(), id])).values()];
         try {

@@ -7,7 +7,9 @@
  */
 import { describe, expect, it } from "vitest";
 import { compileKql, SlidingTable, type InputRow } from "../kql/eval";
+import { SummarizeDelta, TableDelta } from "../kql/eval/incremental";
 import { Extreme, KeyedRows, MinHeap } from "../kql/eval/incrementalState";
+import { KeyIndex } from "../kql/eval/keys";
 import { parseStackConfig } from "../program/config";
 import { lowerBound, planReplay, replay, rowsByHub, ruleEvaluationTimes, ruleLookbackMs, SlidingWindow, type ReplayPlan } from "../replay/engine";
 import type { ReplayRow } from "../replay/logs";
@@ -195,6 +197,17 @@ describe("incremental summarize order", () => {
     });
 });
 
+describe("incremental filters", () => {
+    it("keep Kusto's answer for `and` over non-bool operands (a dynamic 1 is true inside `and`)", () => {
+        const query = 'AzureDiagnostics | where parse_json(properties_s).flag and ResultType == "404104" | count';
+        const rows: InputRow[] = [1, 0, "x", null, true].map((flag, i) => ({ TimeGenerated: i * 1000, ResultType: "404104", properties_s: JSON.stringify({ flag }) }));
+        const expected = compileKql(query).run({ AzureDiagnostics: rows }, { now: 0 }).rows;
+        const table = new SlidingTable();
+        table.advance(-Infinity, rows.map((_, i) => i), rows);
+        expect(compileKql(query).run({ AzureDiagnostics: table }, { now: 0 }).rows).toEqual(expected);
+    });
+});
+
 describe("the building blocks of incremental evaluation", () => {
     it("keyed rows stay in key order with late rows merged in and old ones dropped", () => {
         const k = new KeyedRows();
@@ -218,6 +231,33 @@ describe("the building blocks of incremental evaluation", () => {
         h.dropBelow(100);
         expect(h.min).toBe(Infinity);
     });
+    it("a key index forgets a deleted key and the inner maps it leaves empty", () => {
+        const index = new KeyIndex<number>(3);
+        index.set(["hub", "d1", 1], 1);
+        index.set(["hub", "d1", 2], 2);
+        index.set(["hub", "d2", 1], 3);
+        index.delete(["hub", "d1", 1]);
+        expect(index.get(["hub", "d1", 1])).toBeUndefined();
+        expect(index.get(["hub", "d1", 2])).toBe(2);
+        index.delete(["hub", "d1", 2]);
+        index.delete(["hub", "d2", 1]);
+        index.delete(["hub", "d3", 1]); // absent: nothing happens
+        expect(index.isEmpty).toBe(true);
+    });
+    it("an incremental summarize forgets groups whose rows all left, so its state follows the window", () => {
+        // One group per row (a distinct by time), a window of 10 rows moved 20,000 times.
+        const runtime = { generation: 0 };
+        const table = new SlidingTable();
+        const source = new TableDelta(runtime, () => table);
+        const state = new SummarizeDelta(runtime, source, { keyFns: [(r) => (r as { k: number }).k], create: () => [], output: (keys) => keys });
+        for (let k = 0; k < 20_000; k++) {
+            table.advance(k - 10, [k], [{ k }]);
+            runtime.generation++;
+            expect(state.rows()).toHaveLength(Math.min(k + 1, 11));
+        }
+        expect(state.rows()).toEqual(Array.from({ length: 11 }, (_, i) => [19_989 + i]));
+        expect(state.groupCount).toBe(11);
+    });
     it("an extreme follows removals, with repeated values, and rebuilds when removed values pile up", () => {
         const max = new Extreme(1);
         for (const v of [5, 9, 9, 3]) max.add(v);
@@ -234,5 +274,14 @@ describe("the building blocks of incremental evaluation", () => {
             if (i >= 10) min.remove(i - 10);
         }
         expect(min.value()).toBe(19_990);
+        // Few distinct values, many rows: the heap is rebuilt from the live occurrences, and stays right.
+        const few = new Extreme(1);
+        for (let i = 0; i < 30_000; i++) {
+            few.add(i % 3);
+            if (i >= 100) few.remove((i - 100) % 3);
+        }
+        expect(few.value()).toBe(2);
+        for (let i = 29_900; i < 30_000; i++) few.remove(i % 3);
+        expect(few.value()).toBeNull();
     });
 });

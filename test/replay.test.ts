@@ -57,6 +57,19 @@ describe("reading exports", () => {
             ["hub not monitored by the stack", 1],
         ]);
     });
+    it("keeps only the columns asked for, and reports a fractional value in a long column it keeps", () => {
+        const row = (ms: unknown): string =>
+            JSON.stringify({ TimeGenerated: "2026-11-20T00:00:00Z", _ResourceId: HUB_A, Category: "Connections", ResourceProvider: "MICROSOFT.DEVICES", ResourceType: "IOTHUBS", OperationName: "deviceConnect", ResultType: "", properties_s: "{}", DurationMs: ms, Level: "Information" });
+        const file = path.join(tmp, "durations.jsonl");
+        fs.writeFileSync(file, [row(12), row(0.5), row("")].join("\n"));
+        const narrow = readLogRows(file, { columns: ["TimeGenerated", "_ResourceId", "OperationName"] });
+        expect(narrow.rows.map((r) => r.row)).toEqual(Array(3).fill({ TimeGenerated: Date.parse("2026-11-20T00:00:00Z"), OperationName: "deviceConnect", _ResourceId: HUB_A }).map((r) => ({ ...r })));
+        expect(narrow.report.malformed).toEqual([]);
+        const withDuration = readLogRows(file, { columns: ["TimeGenerated", "DurationMs"] });
+        expect(withDuration.rows.map((r) => r.row.DurationMs)).toEqual([12, null]);
+        expect(withDuration.report.malformed).toEqual([{ line: 2, message: "DurationMs 0.5 is not a whole number (the column is long)" }]);
+        expect(() => readLogRows(file, { columns: ["TimeGenerated", "NoSuchColumn"] })).toThrow(/NoSuchColumn not AzureDiagnostics schema column/);
+    });
     it("refuses a CSV whose header lacks a column the detections read", () => {
         const file = path.join(tmp, "short.csv");
         fs.writeFileSync(file, "TimeGenerated [UTC],_ResourceId\n2026-11-20T00:00:00Z,x\n");

@@ -278,6 +278,11 @@ export class SummarizeDelta {
         this.reset();
     }
 
+    /** Groups held: those with rows in the window (a measure of the state, for tests). */
+    get groupCount(): number {
+        return this.index ? this.index.size : 1;
+    }
+
     private reset(): void {
         const n = this.parts.keyFns.length;
         this.index = n > 0 ? new KeyIndex<Group>(n) : undefined;
@@ -292,7 +297,7 @@ export class SummarizeDelta {
         for (let k = 0; k < fns.length; k++) current[k] = fns[k](row);
         const index = this.index as KeyIndex<Group>;
         let g = index.get(current);
-        if (!g || g.members.size === 0) {
+        if (!g) {
             g = { keys: current.slice(), accumulators: this.parts.create(), members: new Members(), out: undefined, listed: -1 };
             index.set(current, g);
         }
@@ -317,6 +322,11 @@ export class SummarizeDelta {
                 group.members.dropBelow(bound);
                 group.out = undefined;
                 if (group.members.size > 0) moved.add(group);
+                // An emptied group goes (its entries in the order are all below the bound too), so the state follows the window.
+                else if (group !== this.single) {
+                    moved.delete(group);
+                    this.index?.delete(group.keys);
+                }
             });
             this.order.dropBelow(bound);
         }

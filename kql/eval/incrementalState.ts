@@ -103,21 +103,29 @@ export class KeyedRows {
 /** Counts of values, by their grouping key (`hashKey`): a multiset. */
 export class ValueCounts {
     private readonly counts = new Map<unknown, number>();
+    private occurrencesHeld = 0;
 
     /** Distinct values held. */
     get size(): number {
         return this.counts.size;
     }
 
+    /** Occurrences held, counting repeats. */
+    get total(): number {
+        return this.occurrencesHeld;
+    }
+
     add(v: EvalValue): void {
         const k = hashKey(v);
         this.counts.set(k, (this.counts.get(k) ?? 0) + 1);
+        this.occurrencesHeld++;
     }
 
     remove(v: EvalValue): void {
         const k = hashKey(v);
         const n = this.counts.get(k);
         if (n === undefined) return;
+        this.occurrencesHeld--;
         if (n <= 1) this.counts.delete(k);
         else this.counts.set(k, n - 1);
     }
@@ -147,12 +155,9 @@ export class Extreme {
         this.live.add(v);
         this.push(v);
         // Removed values low in the heap are never popped: rebuild it from the live ones when they pile up.
-        if (this.heap.length > 4096 && this.heap.length > 4 * this.live.size) {
-            const occurrences = [...this.live.occurrences()];
-            if (this.heap.length > 2 * occurrences.length) {
-                this.heap.length = 0;
-                for (const o of occurrences) this.push(o);
-            }
+        if (this.heap.length > 4096 && this.heap.length > 2 * this.live.total) {
+            this.heap.length = 0;
+            for (const o of this.live.occurrences()) this.push(o);
         }
     }
 

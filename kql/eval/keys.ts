@@ -9,6 +9,7 @@ import { hashKey, type EvalValue } from "./values";
 /** A map from value tuples of a fixed length to `V`. */
 export class KeyIndex<V> {
     private readonly root = new Map<unknown, unknown>();
+    private count = 0;
 
     /** @param width the number of values in a key (at least 1). */
     constructor(private readonly width: number) {
@@ -37,6 +38,30 @@ export class KeyIndex<V> {
             }
             level = next;
         }
-        level.set(hashKey(keys[this.width - 1]), value);
+        const last = hashKey(keys[this.width - 1]);
+        if (!level.has(last)) this.count++;
+        level.set(last, value);
+    }
+
+    /** Whether no value is stored (and no inner map is left). */
+    get isEmpty(): boolean {
+        return this.root.size === 0;
+    }
+
+    /** Values stored. */
+    get size(): number {
+        return this.count;
+    }
+
+    /** Removes the value stored under `keys`, and the inner maps it leaves empty. */
+    delete(keys: readonly EvalValue[]): void {
+        const path: Map<unknown, unknown>[] = [this.root];
+        for (let k = 0; k < this.width - 1; k++) {
+            const next = path[k].get(hashKey(keys[k])) as Map<unknown, unknown> | undefined;
+            if (!next) return;
+            path.push(next);
+        }
+        if (path[this.width - 1].delete(hashKey(keys[this.width - 1]))) this.count--;
+        for (let k = this.width - 1; k > 0 && path[k].size === 0; k--) path[k - 1].delete(hashKey(keys[k - 1]));
     }
 }

@@ -148,7 +148,9 @@ function where(op: Syn.FilterOperator, input: TabularPlan, inputNode: Node, q: Q
     if (!input.delta || isSerialized(inputNode)) return full;
     const conjuncts = conjunctsOf(child(op.Condition, "condition")).map((c) => compileScalar(c, scope));
     const pure = conjuncts.filter((c) => c.pure === true);
-    if (pure.length === 0) return full;
+    // Each conjunct is tested on its own as `where` tests (=== true): the same answer as their `and`
+    // only for bool operands (a dynamic 1 is true inside `and`, not as a condition).
+    if (pure.length === 0 || !conjuncts.every((c) => c.type === "bool")) return full;
     const rest = conjuncts.filter((c) => c.pure !== true).map(predicate);
     const tests = pure.map(predicate);
     const node = new RowwiseDelta(q.runtime, input.delta, (row) => (tests.every((t) => t(row, 0, NO_ROWS)) ? row : undefined));
