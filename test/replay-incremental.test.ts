@@ -97,17 +97,17 @@ function scenarios(): [string, FleetSpec][] {
 describe("the sequential, parallel and incremental paths", () => {
     const all = scenarios();
     let firingsSeen = 0;
-    it.each(all)("give identical firings on the %s scenario", async (_name, spec) => {
+    it.each(all)("give identical firings on the %s scenario", async (name, spec) => {
         const { rows, hubs, from, to } = rowsOf(spec, 3);
         // One rule over several evaluation periods, so the split into periods is compared too.
         const plan = planFor(hubs, { "mass-disconnect": { windowSize: "PT1H", failingPeriods: { numberOfEvaluationPeriods: 3, minFailingPeriodsToAlert: 1 } } });
         const sequential = replay(plan, rows, from, to, undefined, "full");
         const incremental = replay(plan, rows, from, to, undefined, "incremental");
         const parallel = await replayParallel(plan, rows, from, to, undefined, { workers: 2, minRows: 0, partsPerWorker: 2, mode: "incremental" });
-        const parallelFull = await replayParallel(plan, rows, from, to, undefined, { workers: 2, minRows: 0, partsPerWorker: 2, mode: "full" });
         expect(incremental.firings).toEqual(sequential.firings);
         expect(parallel.firings).toEqual(sequential.firings);
-        expect(parallelFull.firings).toEqual(sequential.firings);
+        // Full evaluation on workers too, once (the mixture has every symptom).
+        if (name === "mixed") expect((await replayParallel(plan, rows, from, to, undefined, { workers: 2, minRows: 0, partsPerWorker: 2, mode: "full" })).firings).toEqual(sequential.firings);
         expect([...incremental.perRule]).toEqual([...sequential.perRule]);
         expect([...parallel.perRule]).toEqual([...sequential.perRule]);
         firingsSeen += sequential.firings.length;
