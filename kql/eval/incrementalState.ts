@@ -140,36 +140,73 @@ export class ValueCounts {
     }
 }
 
-/** The smallest (sign -1) or largest (sign 1) of a multiset of non-null values, with removal: a heap with lazy deletion. */
-export class Extreme {
-    private readonly heap: EvalValue[] = [];
-    private readonly live = new ValueCounts();
+/** A binary heap: the item that comes `before` every other is on top. */
+class Heap<T> {
+    private readonly items: T[] = [];
 
-    constructor(private readonly sign: 1 | -1) {}
+    constructor(private readonly before: (a: T, b: T) => boolean) {}
 
-    private before(a: EvalValue, b: EvalValue): boolean {
-        return compareValues(a, b) * this.sign > 0;
+    get size(): number {
+        return this.items.length;
     }
 
-    add(v: EvalValue): void {
-        this.live.add(v);
-        this.push(v);
-        // Removed values low in the heap are never popped: rebuild it from the live ones when they pile up.
-        if (this.heap.length > 4096 && this.heap.length > 2 * this.live.total) {
-            this.heap.length = 0;
-            for (const o of this.live.occurrences()) this.push(o);
-        }
+    /** The top item, or `undefined` when empty. */
+    get top(): T | undefined {
+        return this.items[0];
     }
 
-    private push(v: EvalValue): void {
-        const h = this.heap;
+    push(v: T): void {
+        const h = this.items;
         h.push(v);
         let i = h.length - 1;
         while (i > 0) {
             const p = (i - 1) >> 1;
-            if (!this.before(h[i], h[p])) break;
-            [h[i], h[p]] = [h[p], h[i]];
+            if (!this.before(v, h[p])) break;
+            h[i] = h[p];
             i = p;
+        }
+        h[i] = v;
+    }
+
+    /** Removes the top item. */
+    pop(): void {
+        const h = this.items;
+        const last = h.pop() as T;
+        if (h.length === 0) return;
+        let i = 0;
+        for (;;) {
+            const l = 2 * i + 1;
+            if (l >= h.length) break;
+            const c = l + 1 < h.length && this.before(h[l + 1], h[l]) ? l + 1 : l;
+            if (!this.before(h[c], last)) break;
+            h[i] = h[c];
+            i = c;
+        }
+        h[i] = last;
+    }
+
+    /** Empties the heap. */
+    clear(): void {
+        this.items.length = 0;
+    }
+}
+
+/** The smallest (sign -1) or largest (sign 1) of a multiset of non-null values, with removal: a heap with lazy deletion. */
+export class Extreme {
+    private readonly heap: Heap<EvalValue>;
+    private readonly live = new ValueCounts();
+
+    constructor(sign: 1 | -1) {
+        this.heap = new Heap((a, b) => compareValues(a, b) * sign > 0);
+    }
+
+    add(v: EvalValue): void {
+        this.live.add(v);
+        this.heap.push(v);
+        // Removed values low in the heap are never popped: rebuild it from the live ones when they pile up.
+        if (this.heap.size > 4096 && this.heap.size > 2 * this.live.total) {
+            this.heap.clear();
+            for (const o of this.live.occurrences()) this.heap.push(o);
         }
     }
 
@@ -177,76 +214,35 @@ export class Extreme {
         this.live.remove(v);
     }
 
-    private pop(): void {
-        const h = this.heap;
-        const last = h.pop() as EvalValue;
-        if (h.length === 0) return;
-        h[0] = last;
-        let i = 0;
-        for (;;) {
-            const l = 2 * i + 1;
-            const r = l + 1;
-            let best = i;
-            if (l < h.length && this.before(h[l], h[best])) best = l;
-            if (r < h.length && this.before(h[r], h[best])) best = r;
-            if (best === i) break;
-            [h[i], h[best]] = [h[best], h[i]];
-            i = best;
-        }
-    }
-
     /** The extreme value held, or `null` when none. */
     value(): EvalValue {
         // A removed value may still head the heap: pop until the head is live (each value once per copy pushed).
-        while (this.heap.length > 0 && !this.live.has(this.heap[0])) this.pop();
         // Duplicates of a removed value whose other copies live stay; the heap may hold more copies than live ones, which only costs memory until popped.
-        return this.heap.length > 0 ? this.heap[0] : null;
+        while (this.heap.size > 0 && !this.live.has(this.heap.top as EvalValue)) this.heap.pop();
+        return this.heap.size > 0 ? (this.heap.top as EvalValue) : null;
     }
 }
 
-/** Numbers with the smallest first out: a binary min-heap. */
+/** Numbers with the smallest first out. */
 export class MinHeap {
-    private readonly items: number[] = [];
+    private readonly heap = new Heap<number>((a, b) => a < b);
 
     get size(): number {
-        return this.items.length;
+        return this.heap.size;
     }
 
     /** The smallest number held (`Infinity` when empty). */
     get min(): number {
-        return this.items.length > 0 ? this.items[0] : Infinity;
+        return this.heap.top ?? Infinity;
     }
 
     push(v: number): void {
-        const h = this.items;
-        h.push(v);
-        let i = h.length - 1;
-        while (i > 0) {
-            const p = (i - 1) >> 1;
-            if (h[p] <= v) break;
-            h[i] = h[p];
-            i = p;
-        }
-        h[i] = v;
+        this.heap.push(v);
     }
 
     /** Removes every number below `bound`. */
     dropBelow(bound: number): void {
-        const h = this.items;
-        while (h.length > 0 && h[0] < bound) {
-            const last = h.pop() as number;
-            if (h.length === 0) break;
-            let i = 0;
-            for (;;) {
-                const l = 2 * i + 1;
-                if (l >= h.length) break;
-                const c = l + 1 < h.length && h[l + 1] < h[l] ? l + 1 : l;
-                if (h[c] >= last) break;
-                h[i] = h[c];
-                i = c;
-            }
-            h[i] = last;
-        }
+        while (this.heap.size > 0 && (this.heap.top as number) < bound) this.heap.pop();
     }
 }
 
