@@ -71,6 +71,31 @@ function argIndices(conditionIndex: number | undefined): number[] {
 
 const NO_ROWS: readonly IRow[] = [];
 
+/** What an invertible aggregate keeps of its non-null values: it takes each in, takes it back out, and writes its result. */
+interface ValueState {
+    add(v: NonNullable<EvalValue>): void;
+    remove(v: NonNullable<EvalValue>): void;
+    write(out: EvalValue[], offset: number): void;
+}
+
+/** An invertible accumulator over the non-null values of `value` (a pure argument), kept by a fresh `state()` each time. */
+function invertibleOver(value: ScalarFn, state: () => ValueState): () => InvertibleAccumulator {
+    return () => {
+        const s = state();
+        return {
+            add: (r) => {
+                const v = value(r, 0, NO_ROWS);
+                if (v !== null) s.add(v);
+            },
+            remove: (r) => {
+                const v = value(r, 0, NO_ROWS);
+                if (v !== null) s.remove(v);
+            },
+            write: (out, k) => s.write(out, k),
+        };
+    };
+}
+
 /** A test function for `*if` aggregates: argument `i` must be true. */
 function condition(c: AggCall, i: number): ScalarFn {
     const p = c.arg(i);
@@ -120,20 +145,10 @@ function dcount(c: AggCall): AggregateSpec {
     const conditionIndex = c.name.endsWith("if") ? 1 : undefined;
     const value = counted(c, conditionIndex);
     const invertible = pureArgs(c, argIndices(conditionIndex))
-        ? (): InvertibleAccumulator => {
+        ? invertibleOver(value, () => {
               const seen = new ValueCounts();
-              return {
-                  add: (r) => {
-                      const v = value(r, 0, NO_ROWS);
-                      if (v !== null) seen.add(v);
-                  },
-                  remove: (r) => {
-                      const v = value(r, 0, NO_ROWS);
-                      if (v !== null) seen.remove(v);
-                  },
-                  write: (out, k) => { out[k] = seen.size; },
-              };
-          }
+              return { add: (v) => seen.add(v), remove: (v) => seen.remove(v), write: (out, k) => { out[k] = seen.size; } };
+          })
         : undefined;
     return single("long", () => {
         const seen = new Set<unknown>();
@@ -156,20 +171,10 @@ function sum(c: AggCall): AggregateSpec {
     const conditionIndex = c.name === "sumif" ? 1 : undefined;
     const value = counted(c, conditionIndex);
     const invertible = EXACT_SUM_TYPES.has(c.arg(0).type) && pureArgs(c, argIndices(conditionIndex))
-        ? (): InvertibleAccumulator => {
+        ? invertibleOver(value, () => {
               let total = 0;
-              return {
-                  add: (r) => {
-                      const v = value(r, 0, NO_ROWS);
-                      if (v !== null) total += v as number;
-                  },
-                  remove: (r) => {
-                      const v = value(r, 0, NO_ROWS);
-                      if (v !== null) total -= v as number;
-                  },
-                  write: (out, k) => { out[k] = total; },
-              };
-          }
+              return { add: (v) => { total += v as number; }, remove: (v) => { total -= v as number; }, write: (out, k) => { out[k] = total; } };
+          })
         : undefined;
     return single(c.type, () => {
         let total = 0;
@@ -187,18 +192,15 @@ function avg(c: AggCall): AggregateSpec {
     const conditionIndex = c.name === "avgif" ? 1 : undefined;
     const value = counted(c, conditionIndex);
     const invertible = EXACT_SUM_TYPES.has(c.arg(0).type) && pureArgs(c, argIndices(conditionIndex))
-        ? (): InvertibleAccumulator => {
+        ? invertibleOver(value, () => {
               let total = 0;
               let n = 0;
-              const step = (r: IRow, sign: 1 | -1): void => {
-                  const v = value(r, 0, NO_ROWS);
-                  if (v !== null) {
-                      total += sign * (v as number);
-                      n += sign;
-                  }
+              const step = (v: NonNullable<EvalValue>, sign: 1 | -1): void => {
+                  total += sign * (v as number);
+                  n += sign;
               };
-              return { add: (r) => step(r, 1), remove: (r) => step(r, -1), write: (out, k) => { out[k] = n === 0 ? null : total / n; } };
-          }
+              return { add: (v) => step(v, 1), remove: (v) => step(v, -1), write: (out, k) => { out[k] = n === 0 ? null : total / n; } };
+          })
         : undefined;
     return single(c.type, () => {
         let total = 0;
@@ -222,23 +224,17 @@ function extreme(c: AggCall): AggregateSpec {
     const sign = c.name.startsWith("max") ? 1 : -1;
     const empty = nullOf(c.type);
     const invertible = EXACT_EXTREME_TYPES.has(c.arg(0).type) && pureArgs(c, argIndices(conditionIndex))
-        ? (): InvertibleAccumulator => {
+        ? invertibleOver(value, () => {
               const values = new Extreme(sign);
               return {
-                  add: (r) => {
-                      const v = value(r, 0, NO_ROWS);
-                      if (v !== null) values.add(v);
-                  },
-                  remove: (r) => {
-                      const v = value(r, 0, NO_ROWS);
-                      if (v !== null) values.remove(v);
-                  },
+                  add: (v) => values.add(v),
+                  remove: (v) => values.remove(v),
                   write: (out, k) => {
                       const best = values.value();
                       out[k] = best === null ? empty : best;
                   },
               };
-          }
+          })
         : undefined;
     return single(c.type, () => {
         let best: EvalValue = null;
