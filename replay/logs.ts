@@ -152,6 +152,12 @@ function* rawRecords(file: string, report: ReadReport, required: readonly string
     }
 }
 
+/** A value of a raw record as text, as string columns hold it: missing or null is "", other JSON values their JSON. */
+function textOf(raw: Readonly<Record<string, unknown>>, name: string): string {
+    const v = raw[name];
+    return v === undefined || v === null ? "" : typeof v === "string" ? v : JSON.stringify(v);
+}
+
 function count(report: ReadReport, reason: string): void {
     report.skipped.set(reason, (report.skipped.get(reason) ?? 0) + 1);
 }
@@ -193,15 +199,11 @@ export function readLogRows(file: string, options: ReadLogOptions = {}): { rows:
             report.malformed.push({ line, message: `_TimeReceived ${JSON.stringify(receivedText)} is before TimeGenerated ${JSON.stringify(raw.TimeGenerated)}: a row cannot arrive before it happened` });
             continue;
         }
-        const text = (name: string): string => {
-            const v = raw[name];
-            return v === undefined || v === null ? "" : typeof v === "string" ? v : JSON.stringify(v);
-        };
-        if (text("Category") !== "Connections" || text("ResourceType") !== "IOTHUBS" || text("ResourceProvider") !== "MICROSOFT.DEVICES") {
+        if (textOf(raw, "Category") !== "Connections" || textOf(raw, "ResourceType") !== "IOTHUBS" || textOf(raw, "ResourceProvider") !== "MICROSOFT.DEVICES") {
             count(report, "not an IoT Hub Connections row");
             continue;
         }
-        const hub = text("_ResourceId").toLowerCase();
+        const hub = textOf(raw, "_ResourceId").toLowerCase();
         if (hubs && !hubs.has(hub)) {
             count(report, "hub not monitored by the stack");
             if (report.unmonitoredHubs.size < 10_000) report.unmonitoredHubs.add(hub);
@@ -223,7 +225,7 @@ export function readLogRows(file: string, options: ReadLogOptions = {}): { rows:
                 // A long or int column holds whole numbers (the evaluator's integer sums rely on it).
                 if (n !== null && type !== "real" && !Number.isInteger(n)) fractional = `${name} ${JSON.stringify(v)} is not a whole number (the column is ${type})`;
                 values[c] = n;
-            } else values[c] = text(name);
+            } else values[c] = textOf(raw, name);
         }
         if (fractional) {
             report.malformed.push({ line, message: fractional });
