@@ -251,18 +251,17 @@ async function benchPreview(hubCounts: readonly number[]): Promise<Figure[]> {
     const devHub = (devConfig["iothub-404104:hubs"] as string[])[0];
     const { tmp, preload } = benchFolder();
     const figures: Figure[] = [];
-    const rss = (c: ChildFigure): string => (c.maxRssKb === undefined ? "?" : `${thousands(c.maxRssKb / 1024)} MiB`);
     try {
         console.error("preview: bare require('@pulumi/pulumi')...");
         const bare = await runNode(["-e", "require('@pulumi/pulumi')"], ROOT, preload);
-        figures.push({ what: "bare require('@pulumi/pulumi')", value: seconds(bare.ms), note: `peak RSS ${rss(bare)}${bare.code === 0 ? "" : ` (exit ${bare.code})`}` });
+        figures.push({ what: "bare require('@pulumi/pulumi')", value: seconds(bare.ms), note: `${peak(bare)}${bare.code === 0 ? "" : ` (exit ${bare.code})`}` });
         for (const count of hubCounts) {
             const dir = fs.mkdtempSync(path.join(tmp, `hubs-${count}-`));
             writeBenchStack(dir, count, devHub, devConfig);
             console.error(`preview: ${count} hub${count === 1 ? "" : "s"}...`);
             const run = await runNode(["--import", "tsx", path.join(ROOT, "scripts", "preview.ts"), "--dir", dir, "--stack", "bench"], ROOT, preload);
             const failed = run.code === 0 ? "" : ` (exit ${run.code}: ${run.stderr.split("\n").find((l) => l.startsWith("error")) ?? "see stderr"})`;
-            figures.push({ what: `offline preview, ${count} hub${count === 1 ? "" : "s"}`, value: seconds(run.ms), note: `peak RSS ${rss(run)}${failed}` });
+            figures.push({ what: `offline preview, ${count} hub${count === 1 ? "" : "s"}`, value: seconds(run.ms), note: `${peak(run)}${failed}` });
         }
     } finally {
         fs.rmSync(tmp, { recursive: true, force: true });
