@@ -28,7 +28,7 @@ import {
     type AnalyzerInfo,
 } from "@pulumi/pulumi/proto/analyzer_pb";
 import type { CollectedResource, CollectedStack } from "../review/collect";
-import { startPluginProcess } from "./support/pluginProcess";
+import { startPluginProcess, unaryCall } from "./support/pluginProcess";
 
 /** Folder of the policy pack. */
 export const PACK_DIR = path.resolve(__dirname, "..", "policy");
@@ -64,13 +64,10 @@ export async function startPolicyPack(env: Record<string, string> = {}, dir: str
     };
 }
 
-function call<Req, Res>(fn: (req: Req, cb: (e: grpc.ServiceError | null, r: Res) => void) => unknown, req: Req): Promise<Res> {
-    return new Promise((resolve, reject) => fn(req, (e, r) => (e ? reject(e) : resolve(r))));
-}
 
 /** The pack's `GetAnalyzerInfo` answer. */
 export function analyzerInfo(pack: RunningPack): Promise<AnalyzerInfo> {
-    return call(pack.client.getAnalyzerInfo.bind(pack.client), new Empty());
+    return unaryCall(pack.client.getAnalyzerInfo.bind(pack.client), new Empty());
 }
 
 /** Sends the pack's config the way `--policy-pack-config` does: per policy, an enforcement level and properties. */
@@ -83,7 +80,7 @@ export async function configure(pack: RunningPack, config: Record<string, { enfo
         pc.setProperties(Struct.fromJavaScript(properties as Record<string, never>));
         req.getPolicyconfigMap().set(policy, pc);
     }
-    await call(pack.client.configure.bind(pack.client), req);
+    await unaryCall(pack.client.configure.bind(pack.client), req);
 }
 
 /** Sends the stack's identity and tags (`ConfigureStack`), as newer CLIs do before analyzing. */
@@ -92,7 +89,7 @@ export async function configureStack(pack: RunningPack, project: string, stack: 
     req.setProject(project);
     req.setStack(stack);
     req.setDryRun(true);
-    await call(pack.client.configureStack.bind(pack.client), req);
+    await unaryCall(pack.client.configureStack.bind(pack.client), req);
 }
 
 /** A resource as the analyzer receives it. */
@@ -163,7 +160,7 @@ function fill<M extends AnalyzeRequest | AnalyzerResource>(message: M, r: Analyz
 export async function analyzeAll(pack: RunningPack, inputs: readonly AnalyzerInput[]): Promise<Violation[]> {
     const found: Violation[] = [];
     for (const r of inputs) {
-        found.push(...violations(await call(pack.client.analyze.bind(pack.client), fill(new AnalyzeRequest(), r))));
+        found.push(...violations(await unaryCall(pack.client.analyze.bind(pack.client), fill(new AnalyzeRequest(), r))));
     }
     const stackReq = new AnalyzeStackRequest();
     stackReq.setResourcesList(
@@ -173,6 +170,6 @@ export async function analyzeAll(pack: RunningPack, inputs: readonly AnalyzerInp
             return ar;
         }),
     );
-    found.push(...violations(await call(pack.client.analyzeStack.bind(pack.client), stackReq)));
+    found.push(...violations(await unaryCall(pack.client.analyzeStack.bind(pack.client), stackReq)));
     return found;
 }

@@ -20,7 +20,7 @@ import { ResourceMonitorService } from "@pulumi/pulumi/proto/resource_grpc_pb";
 import { SupportsFeatureResponse, type RegisterResourceOutputsRequest, type RegisterResourceRequest, type SupportsFeatureRequest } from "@pulumi/pulumi/proto/resource_pb";
 import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
 import { deserializeProperties } from "@pulumi/pulumi/runtime/rpc";
-import { startPluginProcess } from "./pluginProcess";
+import { startPluginProcess, unaryCall } from "./pluginProcess";
 
 /** A gRPC server on 127.0.0.1 and its address. */
 interface Served {
@@ -117,13 +117,10 @@ export async function startComponentPackage(dir: string, engineAddress: string):
     };
 }
 
-function unary<Req, Res>(fn: (req: Req, cb: (e: grpc.ServiceError | null, r: Res) => void) => unknown, req: Req): Promise<Res> {
-    return new Promise((resolve, reject) => fn(req, (e, r) => (e ? reject(e) : resolve(r))));
-}
 
 /** The package's schema, as GetSchema returns it. */
 export async function getSchema(pkg: RunningPackage): Promise<Record<string, unknown>> {
-    const res = await unary<GetSchemaRequest, GetSchemaResponse>(pkg.client.getSchema.bind(pkg.client), new GetSchemaRequest());
+    const res = await unaryCall<GetSchemaRequest, GetSchemaResponse>(pkg.client.getSchema.bind(pkg.client), new GetSchemaRequest());
     return JSON.parse(res.getSchema()) as Record<string, unknown>;
 }
 
@@ -139,6 +136,6 @@ export async function construct(pkg: RunningPackage, monitor: MockResourceMonito
     req.setName(name);
     req.setInputs(Struct.fromJavaScript(inputs as Record<string, never>));
     req.setAcceptsOutputValues(false);
-    const res = await unary<ConstructRequest, ConstructResponse>(pkg.client.construct.bind(pkg.client), req);
+    const res = await unaryCall<ConstructRequest, ConstructResponse>(pkg.client.construct.bind(pkg.client), req);
     return { urn: res.getUrn(), state: deserializeProperties(res.getState() ?? new Struct()) as Record<string, unknown> };
 }

@@ -2,6 +2,7 @@
  * Test support (not a test): starts a Pulumi plugin process (a policy pack, a component package) the
  * way the CLI does and waits for the gRPC port it prints on stdout.
  */
+import type * as grpc from "@grpc/grpc-js";
 import { spawn, type ChildProcess } from "child_process";
 
 /** A plugin process that printed its port. */
@@ -36,4 +37,9 @@ export function startPluginProcess(args: readonly string[], cwd: string, env: Re
             });
         });
     });
+}
+
+/** One unary gRPC call of a plugin's client, as a promise (`fn` bound to its client). */
+export function unaryCall<Req, Res>(fn: (req: Req, cb: (e: grpc.ServiceError | null, r: Res) => void) => unknown, req: Req): Promise<Res> {
+    return new Promise((resolve, reject) => fn(req, (e, r) => (e ? reject(e) : resolve(r))));
 }
