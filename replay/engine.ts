@@ -5,16 +5,14 @@
  * falls in the rule's query range; the results are split by the resource-id column and the
  * dimensions, aggregated, compared with the threshold and counted over the failing periods.
  * The connected-devices drop alert is evaluated the same way over metric samples.
+ *
+ * The engine imports the components for their types only: a replay worker loads it (and the
+ * evaluator) without `@pulumi/pulumi`. Which rules a stack has is decided in plan.ts.
  */
 import { compileKql, SlidingTable, type CompiledKql, type EvalRow } from "../kql/eval";
-import { resolveDropAlertCondition, type DropAlertCondition } from "../components/connectedDevicesAlert";
-import { resolveDetectionRule, type ResolvedDetectionRule } from "../components/detectionRule";
-import { dropAlertSettingsForProfile } from "../components/hubAlerts";
-import { fleetHubPlans } from "../components/monitoring";
+import type { DropAlertCondition } from "../components/connectedDevicesAlert";
+import type { ResolvedDetectionRule } from "../components/detectionRule";
 import { parseIsoDuration } from "../azure/durations";
-import type { StackSettings } from "../program/config";
-import { FLEET_COMPONENT_NAME } from "../program/stack";
-import { DETECTIONS } from "../queries/catalog";
 import type { ConditionOperator, Symptom, TimeAggregation } from "../queries/detection";
 import type { MetricSample, ReplayRow } from "./logs";
 
@@ -55,27 +53,6 @@ export interface ReplayPlan {
     readonly metricAlerts: readonly ReplayMetricAlert[];
     /** Lower-cased ids of the stack's hubs. */
     readonly hubs: readonly string[];
-}
-
-/** Resolves the enabled rules of a stack exactly as the program builds them (same merging, same names). */
-export function planReplay(settings: StackSettings): ReplayPlan {
-    const rules: ReplayRule[] = [];
-    const metricAlerts: ReplayMetricAlert[] = [];
-    const plans = fleetHubPlans(settings.fleet, "stack");
-    for (const plan of plans) {
-        const hub = plan.hubResourceId.toLowerCase();
-        for (const detection of DETECTIONS) {
-            const { enabled, ...ruleSettings } = plan.detections[detection.id] ?? {};
-            if (enabled === false) continue;
-            const resolved = resolveDetectionRule(`${plan.errorPath}.detections.${detection.id}`, detection, plan.hubResourceId, settings.profile, ruleSettings);
-            rules.push({ name: `${FLEET_COMPONENT_NAME}-${plan.key}-${detection.id}`, hub, resolved });
-        }
-        if (plan.connectedDevicesAlert.enabled !== false) {
-            const condition = resolveDropAlertCondition(`${plan.errorPath}.connectedDevicesAlert`, dropAlertSettingsForProfile(plan.connectedDevicesAlert, settings.profile));
-            metricAlerts.push({ name: `${FLEET_COMPONENT_NAME}-${plan.key}-connected-devices-drop`, hub, condition });
-        }
-    }
-    return { rules, metricAlerts, hubs: plans.map((p) => p.hubResourceId.toLowerCase()) };
 }
 
 /** Evaluation times of a rule running every `frequencyMs`: the multiples of the frequency (from the epoch) in `[from, to]`. */

@@ -22,7 +22,8 @@ import {
     type PresetOptions,
 } from "../synthetic";
 import type { FleetSpec, SyntheticRecord } from "../synthetic/fleet";
-import { planReplay, replay } from "./engine";
+import { replay } from "./engine";
+import { planReplay } from "./plan";
 import { settingsForHubs } from "./hubsStack";
 import type { ReplayRow } from "./logs";
 

@@ -22,7 +22,7 @@ import { lowerBound, mergeFirings, replay, type EvaluationMode, replayMetricAler
 import type { MetricSample, ReplayRow } from "./logs";
 import { packRows } from "./packedRows";
 import { packStoredRows } from "./rowStore";
-import type { InitMessage, ResultMessage, TaskMessage } from "./parallelWorker";
+import type { ResultMessage, RowsMessage, RulesMessage, TaskMessage } from "./parallelWorker";
 
 /** Options of {@link replayParallel}. */
 export interface ParallelReplayOptions {
@@ -140,41 +140,79 @@ export function usesWorkers(plan: ReplayPlan, rows: readonly ReplayRow[], option
 }
 
 /**
+ * The worker threads of one parallel replay, started before its rows are read: each loads the
+ * evaluator and compiles every rule of the plan at once (about a second per worker and rule),
+ * so that work overlaps the caller's reading of the export instead of following it. Then
+ * {@link ReplayWorkerPool.replay} hands them the rows and the tasks. Stop the pool when it is
+ * not used; a replay stops it when it ends.
+ */
+export class ReplayWorkerPool {
+    private readonly workers: Worker[];
+    private readonly mode: EvaluationMode;
+    private used = false;
+
+    /** Starts `options.workers` workers (default: the cores of the machine) for the plan's rules, in `options.mode`. */
+    constructor(
+        private readonly plan: ReplayPlan,
+        options: Pick<ParallelReplayOptions, "workers" | "mode"> = {},
+    ) {
+        const count = Math.max(1, Math.floor(options.workers ?? os.availableParallelism()));
+        this.mode = options.mode ?? "incremental";
+        const rules: RulesMessage = { kind: "rules", rules: plan.rules, mode: this.mode };
+        this.workers = Array.from({ length: count }, () => startWorker(count));
+        for (const w of this.workers) w.postMessage(rules);
+    }
+
+    /**
+     * Replays the plan over the rows like {@link replay} (identical result) on the pool's workers,
+     * then stops them; a pool replays once. Rejects if a worker fails (the error names the rule).
+     */
+    async replay(rows: readonly ReplayRow[], from: number, to: number, samples?: readonly MetricSample[], options: Pick<ParallelReplayOptions, "partsPerWorker" | "onEvaluations"> = {}): Promise<ReplayResult> {
+        if (this.used) throw new Error("ReplayWorkerPool.replay: a pool replays once");
+        this.used = true;
+        const plan = this.plan;
+        try {
+            const byHub = rowsByHub(rows);
+            const perRule = replayTasks(plan, byHub, from, to, this.workers.length * (options.partsPerWorker ?? 1));
+            // Largest first, so the last tasks to finish are small ones.
+            const queue = perRule.flat().sort((a, b) => b.cost - a.cost);
+            if (queue.length === 0) return replay(plan, rows, from, to, samples, this.mode);
+            const hubs = [...new Set(plan.rules.map((r) => r.hub))].map((hub) => {
+                const hubRows = byHub.get(hub) ?? [];
+                const packed = packStoredRows(hubRows) ?? packRows(hubRows);
+                return [hub, packed ? { packed } : { rows: hubRows }] as const;
+            });
+            const results = await runTasks(this.workers.slice(0, Math.max(1, Math.min(this.workers.length, queue.length))), { kind: "rows", hubs }, queue, perRule, plan, options.onEvaluations);
+            const entries: [string, Firing[]][] = plan.rules.map((rule, i) => [rule.name, results[i].flat()]);
+            if (samples) entries.push(...replayMetricAlerts(plan, samples, from, to));
+            return mergeFirings(entries);
+        } finally {
+            this.stop();
+        }
+    }
+
+    /** Stops the pool's workers (a replay still running then rejects). */
+    stop(): void {
+        for (const w of this.workers) void w.terminate();
+    }
+}
+
+/**
  * Replays the plan like {@link replay} (same arguments, identical result) on worker threads. Falls
  * back to {@link replay} in this thread when `workers` is 1 or less, there are fewer than
  * `minRows` rows or nothing to evaluate. Rejects if a worker fails (the error names the rule).
  */
 export async function replayParallel(plan: ReplayPlan, rows: readonly ReplayRow[], from: number, to: number, samples?: readonly MetricSample[], options: ParallelReplayOptions = {}): Promise<ReplayResult> {
-    const workers = Math.floor(options.workers ?? os.availableParallelism());
     const mode = options.mode ?? "incremental";
     const onEvaluated = options.onEvaluations ? (): void => options.onEvaluations?.(1) : undefined;
     if (!usesWorkers(plan, rows, options)) return replay(plan, rows, from, to, samples, mode, onEvaluated);
-    const byHub = rowsByHub(rows);
-    const perRule = replayTasks(plan, byHub, from, to, workers * (options.partsPerWorker ?? 1));
-    // Largest first, so the last tasks to finish are small ones.
-    const queue = perRule.flat().sort((a, b) => b.cost - a.cost);
-    if (queue.length === 0) return replay(plan, rows, from, to, samples, mode, onEvaluated);
-    // The workers load their modules while this thread packs the rows.
-    const pool = Array.from({ length: Math.min(workers, queue.length) }, () => startWorker(workers));
-    try {
-        const hubs = [...new Set(plan.rules.map((r) => r.hub))].map((hub) => {
-            const hubRows = byHub.get(hub) ?? [];
-            const packed = packStoredRows(hubRows) ?? packRows(hubRows);
-            return [hub, packed ? { packed } : { rows: hubRows }] as const;
-        });
-        const results = await runTasks(pool, { kind: "init", rules: plan.rules, mode, hubs }, queue, perRule, plan, options.onEvaluations);
-        const entries: [string, Firing[]][] = plan.rules.map((rule, i) => [rule.name, results[i].flat()]);
-        if (samples) entries.push(...replayMetricAlerts(plan, samples, from, to));
-        return mergeFirings(entries);
-    } finally {
-        for (const w of pool) void w.terminate();
-    }
+    return new ReplayWorkerPool(plan, options).replay(rows, from, to, samples, options);
 }
 
-/** Hands `init` to every worker, then the tasks of `queue` one at a time to whichever worker is free; resolves with the firings per rule and part. */
+/** Hands the rows to every worker, then the tasks of `queue` one at a time to whichever worker is free; resolves with the firings per rule and part. */
 function runTasks(
     pool: readonly Worker[],
-    init: InitMessage,
+    init: RowsMessage,
     queue: ReplayTask[],
     perRule: readonly (readonly ReplayTask[])[],
     plan: ReplayPlan,

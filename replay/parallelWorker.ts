@@ -1,11 +1,11 @@
 /**
- * Worker thread of the parallel replay (replay/parallel.ts): receives the rules and the hubs' rows
- * once, packed in columns, then runs tasks, each a rule at a run of its evaluation times, and
+ * Worker thread of the parallel replay (replay/parallel.ts): receives the rules, which it compiles
+ * at once, then the hubs' rows once, packed in columns, then runs tasks, each a rule at a run of its evaluation times, and
  * answers each with its firings. Incrementally (the default) a task moves one window along its
  * times and builds each row object as the row enters the window (rowStore.ts), so a worker holds
  * row objects only for the window; in full mode the row objects are rebuilt once and kept for
  * every task, so the evaluator's per-row caches carry over between tasks. Each rule is compiled
- * once per worker.
+ * once per worker, before the rows arrive.
  */
 import { parentPort } from "worker_threads";
 import { compileKql, type CompiledKql } from "../kql/eval";
@@ -14,12 +14,17 @@ import type { ReplayRow } from "./logs";
 import { unpackRows, type PackedRows } from "./packedRows";
 import { storedRows } from "./rowStore";
 
-/** First message: the plan's log search alert rules and each hub's rows (sorted by time), packed or as row objects. */
-export interface InitMessage {
-    readonly kind: "init";
+/** First message: the plan's log search alert rules, which the worker compiles at once (while the rows are still being read). */
+export interface RulesMessage {
+    readonly kind: "rules";
     readonly rules: readonly ReplayRule[];
     /** How each task's evaluations are computed. */
     readonly mode: EvaluationMode;
+}
+
+/** Second message: each hub's rows (sorted by time), packed or as row objects. */
+export interface RowsMessage {
+    readonly kind: "rows";
     readonly hubs: readonly (readonly [string, { readonly packed: PackedRows } | { readonly rows: ReplayRow[] }])[];
 }
 
@@ -44,19 +49,30 @@ const port = parentPort;
 let rules: readonly ReplayRule[] = [];
 let mode: EvaluationMode = "incremental";
 const rowsOfHub = new Map<string, ReplayRow[]>();
-const compiled = new Map<number, CompiledKql>();
+/** Each rule compiled, or the error compiling it gave (reported with the rule's first task). */
+const compiled: (CompiledKql | Error)[] = [];
 
-port.on("message", (message: InitMessage | TaskMessage) => {
-    if (message.kind === "init") {
+port.on("message", (message: RulesMessage | RowsMessage | TaskMessage) => {
+    if (message.kind === "rules") {
         rules = message.rules;
         mode = message.mode;
+        for (const rule of rules) {
+            try {
+                compiled.push(compileKql(rule.resolved.query));
+            } catch (e) {
+                compiled.push(e instanceof Error ? e : new Error(String(e)));
+            }
+        }
+        return;
+    }
+    if (message.kind === "rows") {
         for (const [hub, data] of message.hubs) rowsOfHub.set(hub, "packed" in data ? (mode === "full" ? unpackRows(data.packed) : storedRows(data.packed)) : data.rows);
         return;
     }
     try {
         const rule = rules[message.rule];
-        let query = compiled.get(message.rule);
-        if (!query) compiled.set(message.rule, (query = compileKql(rule.resolved.query)));
+        const query = compiled[message.rule];
+        if (query instanceof Error) throw query;
         let done = 0;
         let last = Date.now();
         const onEvaluated = (): void => {

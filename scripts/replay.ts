@@ -5,12 +5,14 @@
  * Prints one JSON line per firing on stdout and a summary on stderr.
  */
 import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
 import { parseStackConfig } from "../program/config";
 import { readStackFile } from "../program/stackFile";
 import { parseIsoDuration } from "../azure/durations";
-import { maxOf, planEvaluations, planReplay, replaySpan, ruleLookbackMs, type EvaluationMode } from "../replay/engine";
-import { replayParallel, stopReplayWorkers, usesWorkers } from "../replay/parallel";
+import { maxOf, planEvaluations, replay, replaySpan, ruleLookbackMs, type EvaluationMode, type ReplayResult } from "../replay/engine";
+import { planReplay } from "../replay/plan";
+import { ReplayWorkerPool, stopReplayWorkers, usesWorkers } from "../replay/parallel";
 import { ValidationError } from "../azure/validation";
 import { settingsForHubs } from "../replay/hubsStack";
 import { ENVIRONMENT_PROFILES } from "../queries/detection";
@@ -41,6 +43,23 @@ const MAX_LISTED = 50;
 /** A --from/--to flag: an ISO 8601 time with an offset, as every script takes times. */
 function time(name: string, text: string | undefined): number | undefined {
     return text === undefined ? undefined : parseExportTime(isoTimeFlag(name, text, text));
+}
+
+/**
+ * Exports from this size on start the replay's workers before they are read, so they compile the
+ * rules meanwhile: at about 1 KB per row (JSON Lines; a CSV row is a little smaller) that is where
+ * the replay would use workers anyway (PARALLEL_MIN_ROWS, 50,000 rows); on a smaller export
+ * whose rows turn out to be many, they start after the read.
+ */
+const EARLY_WORKERS_BYTES = 32 * 2 ** 20;
+
+/** The size of a file in bytes; 0 when it cannot be read (the reader then says why). */
+function fileSize(file: string): number {
+    try {
+        return fs.statSync(file).size;
+    } catch {
+        return 0;
+    }
 }
 
 /** The longest span one replay covers; a longer one is almost always a stray timestamp, and would take hours. */
@@ -89,6 +108,10 @@ runCli(USAGE, async () => {
     const readFrom = from === undefined ? undefined : from - lookbackMs;
     // Only the columns the rules read (and the chart, when asked) are kept, each string once (replay/rowStore.ts).
     const columns = columnsRead(plan.rules.map((r) => r.resolved.query), chart ? TIMELINE_COLUMNS : []);
+    // On a large export with a stack file, the workers start now and compile the rules while this thread reads.
+    const options = { mode, ...(workers === undefined ? {} : { workers }) };
+    let pool = !allHubs && plan.rules.length > 0 && (workers ?? os.availableParallelism()) > 1 && fileSize(a.logs) >= EARLY_WORKERS_BYTES ? new ReplayWorkerPool(plan, options) : undefined;
+    let unregister = pool ? onInterrupt(stopReplayWorkers) : () => undefined;
     const progress = new ProgressLine();
     const onRowsRead = (n: number): void => progress.update(() => `reading ${a.logs}: ${n.toLocaleString("en-US")} rows, ${roughDuration(progress.elapsedMs)}`);
     let read: ReturnType<typeof readLogRows>;
@@ -144,11 +167,18 @@ runCli(USAGE, async () => {
         if (ofHubs.length === 0) throw new UsageError(`--metrics: ${a.metrics} holds no sample of a hub stack "${stack}" monitors (it has ${[...new Set(metrics.samples.map((s) => s.hub))].slice(0, 5).join(", ")})`);
         if (!ofHubs.some((s) => s.time >= start && s.time <= end)) throw new UsageError(`--metrics: ${a.metrics} holds no sample in the span replayed, ${new Date(start).toISOString()} .. ${new Date(end).toISOString()}`);
     }
-    // On every core when there are many rows (replayParallel's defaults); the same result as replay().
+    // On every core when there are many rows (usesWorkers), else in this thread; the same result either way.
     // A signal during a replay on worker threads stops them and ends the process; nothing has been written yet.
     // In this thread (few rows) Node's default applies: the process ends at once.
-    const options = { mode, ...(workers === undefined ? {} : { workers }) };
-    const unregister = usesWorkers(plan, rows, options) ? onInterrupt(stopReplayWorkers) : () => undefined;
+    if (pool && !usesWorkers(plan, rows, options)) {
+        pool.stop();
+        pool = undefined;
+        unregister();
+    }
+    if (!pool && usesWorkers(plan, rows, options)) {
+        pool = new ReplayWorkerPool(plan, options);
+        unregister = onInterrupt(stopReplayWorkers);
+    }
     process.stderr.write(`replaying ${rows.length} rows of ${plan.hubs.length} hub(s) with ${plan.rules.length} rules, ${new Date(start).toISOString()} .. ${new Date(end).toISOString()}...\n`);
     const total = planEvaluations(plan, start, end);
     let done = 0;
@@ -160,7 +190,8 @@ runCli(USAGE, async () => {
             return `replaying: ${rows.length.toLocaleString("en-US")} rows, ${done} of ${total} evaluations${left === undefined ? "" : `, about ${roughDuration(left)} left`}`;
         });
     };
-    const result = await replayParallel(plan, rows, start, end, metrics?.samples, { ...options, onEvaluations }).finally(() => {
+    const inThread = async (): Promise<ReplayResult> => replay(plan, rows, start, end, metrics?.samples, mode, () => onEvaluations(1));
+    const result = await (pool ? pool.replay(rows, start, end, metrics?.samples, { onEvaluations }) : inThread()).finally(() => {
         replaying.done();
         unregister();
     });

@@ -5,7 +5,8 @@
  */
 import { describe, expect, it } from "vitest";
 import { parseStackConfig } from "../program/config";
-import { planReplay, replay, rowsByHub, ruleEvaluationTimes, type ReplayPlan } from "../replay/engine";
+import { replay, rowsByHub, ruleEvaluationTimes, type ReplayPlan } from "../replay/engine";
+import { planReplay } from "../replay/plan";
 import type { MetricSample, ReplayRow } from "../replay/logs";
 import { packRows, unpackRows } from "../replay/packedRows";
 import { packStoredRows, RowStoreBuilder, storedRows } from "../replay/rowStore";
