@@ -35,6 +35,14 @@ describe("reading exports", () => {
         }
         expect(parseExportTime("2/29/2028, 1:00:00 AM")).toBe(Date.UTC(2028, 1, 29, 1));
     });
+    it("reads Log Analytics' own time format (the reader's fast path) exactly as Date.parse does, and refuses its malformed variants", () => {
+        for (const t of ["2026-11-20T00:40:24Z", "2026-11-20T00:40:24.7Z", "2026-11-20T00:40:24.74Z", "2026-11-20T00:40:24.740Z", "2026-11-20T00:40:24.7409999Z", "2026-11-20T00:40:24.740999999Z", "2024-02-29T23:59:59.999Z", "1999-12-31T23:59:59.5Z", " 2026-11-20T00:40:24.740Z ", "0050-01-01T00:00:00Z"]) {
+            expect(parseExportTime(t), t).toBe(Date.parse(t.trim()));
+        }
+        for (const t of ["2026-02-29T00:00:00.000Z", "2026-11-20T24:00:00Z", "2026-11-20T00:40:24.Z", "2026-11-20T00:40:24,5Z", "2026-1a-20T00:40:24Z"]) {
+            expect(parseExportTime(t), t).toBeUndefined();
+        }
+    });
     it("reports each malformed row with its line number, counts skips by reason, and keeps the rest", () => {
         const good = (t: string, hub = HUB_A.toLowerCase(), category = "Connections") =>
             JSON.stringify({ TimeGenerated: t, _ResourceId: hub, Category: category, ResourceProvider: "MICROSOFT.DEVICES", ResourceType: "IOTHUBS", OperationName: "deviceDisconnect", ResultType: "404104", properties_s: '{"deviceId":"d1"}', TenantId: "x", Type: "AzureDiagnostics" });
