@@ -31,9 +31,13 @@ export interface ParallelReplayOptions {
     /** Fewer rows than this are replayed in this thread (starting a worker costs about a second). Default {@link PARALLEL_MIN_ROWS}. */
     readonly minRows?: number;
     /**
-     * Runs each rule's evaluations are cut into, per worker. Default 1: every rule is cut into one run
-     * per worker, of equal estimated work; each run starts cold (the evaluator's per-row results are
-     * computed afresh for its first window), so more runs balance better but cost more.
+     * Runs each rule's evaluations are cut into, per worker. Each run starts cold: its first
+     * evaluation reads its whole window (with incremental evaluation, a rule's later evaluations
+     * only read what changed, so a cut costs about a window of rows more). Default: with full
+     * evaluation, 1 (each rule in one run per worker, of equal estimated work); with incremental
+     * evaluation, each rule is one run, and is cut only when there are fewer rules than workers
+     * (into as many runs as it takes to give every worker one); the workers take the runs from a
+     * queue, largest first, so whole rules balance themselves over the workers.
      */
     readonly partsPerWorker?: number;
     /** How each rule's evaluations are computed. Default: incremental. */
@@ -173,7 +177,9 @@ export class ReplayWorkerPool {
         const plan = this.plan;
         try {
             const byHub = rowsByHub(rows);
-            const perRule = replayTasks(plan, byHub, from, to, this.workers.length * (options.partsPerWorker ?? 1));
+            const workers = this.workers.length;
+            const parts = options.partsPerWorker !== undefined ? workers * options.partsPerWorker : this.mode === "incremental" ? Math.ceil(workers / plan.rules.length) : workers;
+            const perRule = replayTasks(plan, byHub, from, to, parts);
             // Largest first, so the last tasks to finish are small ones.
             const queue = perRule.flat().sort((a, b) => b.cost - a.cost);
             if (queue.length === 0) return replay(plan, rows, from, to, samples, this.mode);

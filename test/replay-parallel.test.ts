@@ -10,7 +10,7 @@ import { planReplay } from "../replay/plan";
 import type { MetricSample, ReplayRow } from "../replay/logs";
 import { packRows, unpackRows } from "../replay/packedRows";
 import { packStoredRows, RowStoreBuilder, storedRows } from "../replay/rowStore";
-import { replayParallel, replayTasks } from "../replay/parallel";
+import { replayParallel, replayTasks, ReplayWorkerPool } from "../replay/parallel";
 import { generateFleet, mixedFleet, shuffled, withDuplicates } from "../synthetic";
 
 const P = "iothub-404104";
@@ -55,6 +55,16 @@ describe("parallel replay", () => {
         expect(sequential.perRule.get(`${P}-hub-mass-connected-devices-drop`)).toBeGreaterThan(0);
         expect(parallel.firings).toEqual(sequential.firings);
         expect([...parallel.perRule]).toEqual([...sequential.perRule]);
+        // By default, incremental evaluation hands each rule to one worker whole (no cut): the same result.
+        expect((await replayParallel(plan, rows, from, to, samples, { workers: 2, minRows: 0 })).firings).toEqual(sequential.firings);
+    });
+
+    it("a pool started before the rows are known (its workers compiling the rules meanwhile) replays once, with the sequential result", async () => {
+        const { plan, rows, from, to } = smallFleet();
+        const pool = new ReplayWorkerPool(plan, { workers: 2 });
+        const sequential = replay(plan, rows, from, to);
+        expect((await pool.replay(rows, from, to)).firings).toEqual(sequential.firings);
+        await expect(pool.replay(rows, from, to)).rejects.toThrow("a pool replays once");
     });
 
     it("cuts each rule's evaluation times into consecutive runs that together are all its times, in order", () => {
