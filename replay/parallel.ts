@@ -145,8 +145,9 @@ export function usesWorkers(plan: ReplayPlan, rows: readonly ReplayRow[], option
 
 /**
  * The worker threads of one parallel replay, started before its rows are read: each loads the
- * evaluator and compiles every rule of the plan at once (about a second per worker and rule),
- * so that work overlaps the caller's reading of the export instead of following it. Then
+ * evaluator and compiles the plan's rules one by one until the rows come (the first takes about a
+ * second, with the KQL parser's start), so that work overlaps the caller's reading of the export
+ * instead of following it. Then
  * {@link ReplayWorkerPool.replay} hands them the rows and the tasks. Stop the pool when it is
  * not used; a replay stops it when it ends.
  */

@@ -1,11 +1,11 @@
 /**
  * Worker thread of the parallel replay (replay/parallel.ts): receives the rules, which it compiles
- * at once, then the hubs' rows once, packed in columns, then runs tasks, each a rule at a run of its evaluation times, and
+ * while the rows are being read, then the hubs' rows once, packed in columns, then runs tasks, each a rule at a run of its evaluation times, and
  * answers each with its firings. Incrementally (the default) a task moves one window along its
  * times and builds each row object as the row enters the window (rowStore.ts), so a worker holds
  * row objects only for the window; in full mode the row objects are rebuilt once and kept for
  * every task, so the evaluator's per-row caches carry over between tasks. Each rule is compiled
- * once per worker, before the rows arrive.
+ * once per worker, ahead of the rows when it can.
  */
 import { parentPort } from "worker_threads";
 import { compileKql, type CompiledKql } from "../kql/eval";
@@ -14,7 +14,7 @@ import type { ReplayRow } from "./logs";
 import { unpackRows, type PackedRows } from "./packedRows";
 import { storedRows } from "./rowStore";
 
-/** First message: the plan's log search alert rules, which the worker compiles at once (while the rows are still being read). */
+/** First message: the plan's log search alert rules, which the worker compiles while the rows are being read. */
 export interface RulesMessage {
     readonly kind: "rules";
     readonly rules: readonly ReplayRule[];
@@ -49,30 +49,53 @@ const port = parentPort;
 let rules: readonly ReplayRule[] = [];
 let mode: EvaluationMode = "incremental";
 const rowsOfHub = new Map<string, ReplayRow[]>();
-/** Each rule compiled, or the error compiling it gave (reported with the rule's first task). */
-const compiled: (CompiledKql | Error)[] = [];
+/**
+ * Each rule compiled, or the error compiling it gave (reported with the rule's first task). After an
+ * incremental task the rule's entry is dropped, and with it the state its evaluation kept (groups,
+ * row objects of the window): a worker holds one rule's state at a time. A later run of the same
+ * rule (a rule cut into runs) compiles it again.
+ */
+const compiled: (CompiledKql | Error | undefined)[] = [];
+
+function compileRule(rule: ReplayRule): CompiledKql | Error {
+    try {
+        return compileKql(rule.resolved.query);
+    } catch (e) {
+        return e instanceof Error ? e : new Error(String(e));
+    }
+}
+
+/** Whether the rows have come: compiling ahead stops then (tasks compile what they need). */
+let rowsCame = false;
+
+/**
+ * Compiles the rules from `next` on, one per turn of the event loop, while the rows are being read;
+ * stops when they come. With many hubs (hundreds of rules) a worker compiles only until then,
+ * rather than every rule, most of which other workers will run.
+ */
+function compileAhead(next: number): void {
+    if (rowsCame || next >= rules.length) return;
+    compiled[next] ??= compileRule(rules[next]);
+    setImmediate(() => compileAhead(next + 1));
+}
 
 port.on("message", (message: RulesMessage | RowsMessage | TaskMessage) => {
     if (message.kind === "rules") {
         rules = message.rules;
         mode = message.mode;
-        for (const rule of rules) {
-            try {
-                compiled.push(compileKql(rule.resolved.query));
-            } catch (e) {
-                compiled.push(e instanceof Error ? e : new Error(String(e)));
-            }
-        }
+        compileAhead(0);
         return;
     }
     if (message.kind === "rows") {
+        rowsCame = true;
         for (const [hub, data] of message.hubs) rowsOfHub.set(hub, "packed" in data ? (mode === "full" ? unpackRows(data.packed) : storedRows(data.packed)) : data.rows);
         return;
     }
     try {
         const rule = rules[message.rule];
-        const query = compiled[message.rule];
+        const query = compiled[message.rule] ?? compileRule(rule);
         if (query instanceof Error) throw query;
+        compiled[message.rule] = mode === "incremental" ? undefined : query;
         let done = 0;
         let last = Date.now();
         const onEvaluated = (): void => {
