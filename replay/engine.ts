@@ -14,7 +14,7 @@ import type { DropAlertCondition } from "../components/connectedDevicesAlert";
 import type { ResolvedDetectionRule } from "../components/detectionRule";
 import { parseIsoDuration } from "../azure/durations";
 import type { ConditionOperator, Symptom, TimeAggregation } from "../queries/detection";
-import type { MetricSample, ReplayRow } from "./logs";
+import { timeOrderedRows, type MetricSample, type ReplayRow, type TimeOrderedRows } from "./logs";
 
 /** One evaluation at which a rule's condition held for one time series: what the replay prints. */
 export interface Firing {
@@ -123,15 +123,25 @@ export function replaySpan(rows: readonly ReplayRow[], from?: number, to?: numbe
 }
 
 /** Index of the first of `rows` (sorted by time) whose `time` is at or after `time`; `rows.length` if none. */
-export function lowerBound(rows: readonly ReplayRow[], time: number): number {
+export function lowerBound(rows: readonly ReplayRow[] | TimeOrderedRows, time: number): number {
+    const at = isRowArray(rows) ? (i: number): number => rows[i].time : (i: number): number => rows.time[i];
     let lo = 0;
     let hi = rows.length;
     while (lo < hi) {
         const mid = (lo + hi) >>> 1;
-        if (rows[mid].time < time) lo = mid + 1;
+        if (at(mid) < time) lo = mid + 1;
         else hi = mid;
     }
     return lo;
+}
+
+function isRowArray(rows: readonly ReplayRow[] | TimeOrderedRows): rows is readonly ReplayRow[] {
+    return Array.isArray(rows);
+}
+
+/** Rows sorted by time as the rule replays read them: row objects are read through {@link timeOrderedRows}. */
+function ordered(rows: readonly ReplayRow[] | TimeOrderedRows): TimeOrderedRows {
+    return isRowArray(rows) ? timeOrderedRows(rows) : rows;
 }
 
 function ms(duration: string): number {
@@ -182,7 +192,7 @@ export type EvaluationMode = "full" | "incremental";
  */
 export function replayRule(
     rule: ReplayRule,
-    rows: readonly ReplayRow[],
+    rows: readonly ReplayRow[] | TimeOrderedRows,
     from: number,
     to: number,
     compiled: CompiledKql = compileKql(rule.resolved.query),
@@ -195,7 +205,7 @@ export function replayRule(
 /** Replays one rule at the given ascending evaluation times, in the given mode: {@link replayRuleAt} or {@link replayRuleIncremental}. */
 export function replayRuleTimes(
     rule: ReplayRule,
-    rows: readonly ReplayRow[],
+    rows: readonly ReplayRow[] | TimeOrderedRows,
     times: readonly number[],
     compiled: CompiledKql = compileKql(rule.resolved.query),
     mode: EvaluationMode = "incremental",
@@ -209,14 +219,15 @@ export function replayRuleTimes(
  * times, in order: {@link replayRule} over a slice of {@link ruleEvaluationTimes} (how the parallel
  * replay splits a rule's work). `compiled` may be passed to reuse a compiled query.
  */
-export function replayRuleAt(rule: ReplayRule, rows: readonly ReplayRow[], times: readonly number[], compiled: CompiledKql = compileKql(rule.resolved.query), onEvaluated?: () => void): Firing[] {
+export function replayRuleAt(rule: ReplayRule, rows: readonly ReplayRow[] | TimeOrderedRows, times: readonly number[], compiled: CompiledKql = compileKql(rule.resolved.query), onEvaluated?: () => void): Firing[] {
     const lookback = ruleLookbackMs(rule);
     const firings: Firing[] = [];
+    const byTime = ordered(rows);
     for (const t of times) {
-        const start = lowerBound(rows, t - lookback);
-        const end = lowerBound(rows, t);
+        const start = lowerBound(byTime, t - lookback);
+        const end = lowerBound(byTime, t);
         const visible: ReplayRow["row"][] = [];
-        for (let i = start; i < end; i++) if (rows[i].visibleAt <= t) visible.push(rows[i].row);
+        for (let i = start; i < end; i++) if (byTime.visibleAt[i] <= t) visible.push(byTime.row(i));
         firings.push(...firingsOf(rule, compiled.run({ AzureDiagnostics: visible }, { now: t }).rows, t));
         onEvaluated?.();
     }
@@ -230,7 +241,7 @@ export function replayRuleAt(rule: ReplayRule, rows: readonly ReplayRow[], times
  * parts of the query and its decomposable aggregations are computed once per row instead of once
  * per evaluation. `times` must be ascending.
  */
-export function replayRuleIncremental(rule: ReplayRule, rows: readonly ReplayRow[], times: readonly number[], compiled: CompiledKql = compileKql(rule.resolved.query), onEvaluated?: () => void): Firing[] {
+export function replayRuleIncremental(rule: ReplayRule, rows: readonly ReplayRow[] | TimeOrderedRows, times: readonly number[], compiled: CompiledKql = compileKql(rule.resolved.query), onEvaluated?: () => void): Firing[] {
     const window = new SlidingWindow(rows, ruleLookbackMs(rule));
     const firings: Firing[] = [];
     for (const t of times) {
@@ -249,6 +260,7 @@ export function replayRuleIncremental(rule: ReplayRule, rows: readonly ReplayRow
 export class SlidingWindow {
     /** The window's table: it keeps keys only and builds a row again when an operator reads the whole window. */
     readonly table: SlidingTable;
+    private readonly rows: TimeOrderedRows;
     /** Row positions by the time the rows become visible, so each late row is added when its time comes. */
     private readonly byVisibility: Int32Array;
     private nextVisible = 0;
@@ -256,26 +268,30 @@ export class SlidingWindow {
     private previousEnd = 0;
 
     constructor(
-        private readonly rows: readonly ReplayRow[],
+        rows: readonly ReplayRow[] | TimeOrderedRows,
         private readonly lookback: number,
     ) {
-        this.table = new SlidingTable((key) => rows[key].row);
-        const visibleAt = Float64Array.from(rows, (r) => r.visibleAt);
-        this.byVisibility = Int32Array.from(rows.keys()).sort((a, b) => visibleAt[a] - visibleAt[b] || a - b);
+        const byTime = (this.rows = ordered(rows));
+        this.table = new SlidingTable((key) => byTime.row(key));
+        const visibleAt = byTime.visibleAt;
+        const positions = new Int32Array(byTime.length);
+        for (let i = 0; i < positions.length; i++) positions[i] = i;
+        this.byVisibility = positions.sort((a, b) => visibleAt[a] - visibleAt[b] || a - b);
     }
 
     /** Moves the window to end at `t` (after every earlier `t`) and returns its table. */
     moveTo(t: number): SlidingTable {
         const { rows, byVisibility } = this;
+        const visibleAt = rows.visibleAt;
         if (this.previous !== undefined && t <= this.previous) throw new RangeError("SlidingWindow: evaluation times must be ascending");
         const start = lowerBound(rows, t - this.lookback);
         const end = lowerBound(rows, t);
         const added: number[] = [];
         // Rows that came into the time range since the previous evaluation, visible now.
-        for (let i = Math.max(start, this.previousEnd); i < end; i++) if (rows[i].visibleAt <= t) added.push(i);
+        for (let i = Math.max(start, this.previousEnd); i < end; i++) if (visibleAt[i] <= t) added.push(i);
         // Rows already in the time range that became visible since then.
         let late = false;
-        for (; this.nextVisible < byVisibility.length && rows[byVisibility[this.nextVisible]].visibleAt <= t; this.nextVisible++) {
+        for (; this.nextVisible < byVisibility.length && visibleAt[byVisibility[this.nextVisible]] <= t; this.nextVisible++) {
             const i = byVisibility[this.nextVisible];
             if (this.previous !== undefined && i >= start && i < this.previousEnd) {
                 added.push(i);
@@ -283,7 +299,7 @@ export class SlidingWindow {
             }
         }
         if (late) added.sort((a, b) => a - b);
-        this.table.advance(start, added, added.map((i) => rows[i].row));
+        this.table.advance(start, added, added.map((i) => rows.row(i)));
         this.previous = t;
         this.previousEnd = end;
         return this.table;

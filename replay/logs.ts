@@ -24,6 +24,31 @@ export interface ReplayRow {
     readonly hub?: string;
 }
 
+/**
+ * One hub's rows sorted by `TimeGenerated`, read by position: what the replay of a rule reads.
+ * Made from row objects ({@link timeOrderedRows}) or over packed columns without an object per
+ * row (rowStore.ts `packedTimeOrderedRows`, what the parallel replay's workers read).
+ */
+export interface TimeOrderedRows {
+    readonly length: number;
+    /** Epoch ms of each row's `TimeGenerated`, ascending. */
+    readonly time: ArrayLike<number>;
+    /** Epoch ms from which each row is visible to a query (ingestion time). */
+    readonly visibleAt: ArrayLike<number>;
+    /** The row object at position `i` (of stored rows, a new object with equal values each time). */
+    row(i: number): LogRow;
+}
+
+/** Row objects sorted by time, read by position; the same row objects are given each time. */
+export function timeOrderedRows(rows: readonly ReplayRow[]): TimeOrderedRows {
+    return {
+        length: rows.length,
+        time: Float64Array.from(rows, (r) => r.time),
+        visibleAt: Float64Array.from(rows, (r) => r.visibleAt),
+        row: (i) => rows[i].row,
+    };
+}
+
 /** A malformed input row: where it is and what is wrong. */
 export interface MalformedRow {
     /** 1-based line of the file where the row starts. */

@@ -120,7 +120,7 @@ export function stopReplayWorkers(): void {
  * worker of the 100,000-device day with "JS heap out of memory" on the 24 GiB machine.
  */
 function workerOldGenerationMb(workers: number): number {
-    return Math.max(4096, Math.floor(os.totalmem() / 2 ** 20 / (workers + 1)));
+    return Number(process.env.WOG ?? 0) || Math.max(4096, Math.floor(os.totalmem() / 2 ** 20 / (workers + 1)));
 }
 
 function startWorker(workers: number): Worker {

@@ -1,18 +1,19 @@
 /**
  * Worker thread of the parallel replay (replay/parallel.ts): receives the rules, which it compiles
- * while the rows are being read, then the hubs' rows once, packed in columns, then runs tasks, each a rule at a run of its evaluation times, and
- * answers each with its firings. Incrementally (the default) a task moves one window along its
- * times and builds each row object as the row enters the window (rowStore.ts), so a worker holds
- * row objects only for the window; in full mode the row objects are rebuilt once and kept for
+ * while the rows are being read, then the hubs' rows once, packed in columns, then runs tasks,
+ * each a rule at a run of its evaluation times, and answers each with its firings. Incrementally
+ * (the default) a task moves one window along its times, reading times from the packed columns
+ * and building each row object as the row enters the window (rowStore.ts), so a worker holds no
+ * object per row, and row objects only as the window's state needs them; in full mode the row objects are rebuilt once and kept for
  * every task, so the evaluator's per-row caches carry over between tasks. Each rule is compiled
  * once per worker, ahead of the rows when it can.
  */
 import { parentPort } from "worker_threads";
 import { compileKql, type CompiledKql } from "../kql/eval";
 import { replayRuleTimes, type EvaluationMode, type Firing, type ReplayRule } from "./engine";
-import type { ReplayRow } from "./logs";
+import type { ReplayRow, TimeOrderedRows } from "./logs";
 import { unpackRows, type PackedRows } from "./packedRows";
-import { storedRows } from "./rowStore";
+import { packedTimeOrderedRows } from "./rowStore";
 
 /** First message: the plan's log search alert rules, which the worker compiles while the rows are being read. */
 export interface RulesMessage {
@@ -48,7 +49,7 @@ if (!parentPort) throw new Error("replay/parallelWorker.ts runs only as a worker
 const port = parentPort;
 let rules: readonly ReplayRule[] = [];
 let mode: EvaluationMode = "incremental";
-const rowsOfHub = new Map<string, ReplayRow[]>();
+const rowsOfHub = new Map<string, readonly ReplayRow[] | TimeOrderedRows>();
 /**
  * Each rule compiled, or the error compiling it gave (reported with the rule's first task). After an
  * incremental task the rule's entry is dropped, and with it the state its evaluation kept (groups,
@@ -88,7 +89,8 @@ port.on("message", (message: RulesMessage | RowsMessage | TaskMessage) => {
     }
     if (message.kind === "rows") {
         rowsCame = true;
-        for (const [hub, data] of message.hubs) rowsOfHub.set(hub, "packed" in data ? (mode === "full" ? unpackRows(data.packed) : storedRows(data.packed)) : data.rows);
+        // Full evaluation keeps row objects (the evaluator's per-row caches carry over); incremental builds them as they enter a window.
+        for (const [hub, data] of message.hubs) rowsOfHub.set(hub, "packed" in data ? (mode === "full" ? unpackRows(data.packed) : packedTimeOrderedRows(data.packed)) : data.rows);
         return;
     }
     try {

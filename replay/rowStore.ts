@@ -11,7 +11,7 @@
  * longest window needs them; the packed columns hold the file.
  */
 import { AZURE_DIAGNOSTICS_COLUMNS } from "../kql/schema";
-import type { LogRow, ReplayRow } from "./logs";
+import type { LogRow, ReplayRow, TimeOrderedRows } from "./logs";
 import { NULL, NUMBER, packedReader, rowFactory, type PackedColumn, type PackedRows } from "./packedRows";
 
 /** Builds packed rows of one column order as they are read, growing the typed columns by doubling. */
@@ -129,11 +129,25 @@ class StoredRow implements ReplayRow {
     }
 }
 
+/** Builds the row object at a position of packed rows (a new object each time). */
+function rowBuilder(packed: PackedRows): (i: number) => LogRow {
+    const read = packedReader(packed);
+    const factories = packed.shapes.map((shape) => rowFactory(packed.keys, shape));
+    return (i) => factories[packed.shapeOf[i]](read, i);
+}
+
+/**
+ * Packed rows sorted by time (as the parallel replay hands them to its workers), read by position
+ * with no object per row: times from the packed columns, each row object built when asked.
+ */
+export function packedTimeOrderedRows(packed: PackedRows): TimeOrderedRows {
+    return { length: packed.length, time: packed.time, visibleAt: packed.visibleAt, row: rowBuilder(packed) };
+}
+
 /** Replay rows over packed columns (as {@link RowStoreBuilder.finish} or packRows give them), each building its row object when asked. */
 export function storedRows(packed: PackedRows): ReplayRow[] {
     const read = packedReader(packed);
-    const factories = packed.shapes.map((shape) => rowFactory(packed.keys, shape));
-    const build = (i: number): LogRow => factories[packed.shapeOf[i]](read, i);
+    const build = rowBuilder(packed);
     // With one shape (as the reader stores), the hub column is read directly.
     const hubColumn = packed.shapes.length === 1 ? packed.keys.indexOf("_ResourceId") : -1;
     const readHub = hubColumn < 0 ? undefined : (i: number): string => String(read(hubColumn, i) ?? "");
