@@ -115,15 +115,27 @@ export function stopReplayWorkers(): void {
 }
 
 /**
- * Old generation of a worker's heap (MiB): an equal share of the machine's memory for each worker
- * and the main thread, at least V8's usual 4 GiB. V8's default (about 4 GiB per isolate) ended a
- * worker of the 100,000-device day with "JS heap out of memory" on the 24 GiB machine.
+ * Heap a worker needs per row replayed, in bytes, with room for the garbage collector: a worker
+ * holds one rule's state at a time, which follows that rule's window (at most the whole export).
+ * Measured on the benchmark's day of 100,000 devices (5.68 million rows, two workers): with the
+ * old generation capped at 3 GiB (about 560 bytes a row) the replay peaked at 6.4 GB resident and
+ * the workers' CPU time was within 5% of uncapped, which peaked at 9.0 GB; at 2.5 GiB it ran but
+ * the collector took a third more CPU time.
  */
-function workerOldGenerationMb(workers: number): number {
-    return Number(process.env.WOG ?? 0) || Math.max(4096, Math.floor(os.totalmem() / 2 ** 20 / (workers + 1)));
+export const WORKER_HEAP_BYTES_PER_ROW = 560;
+
+/**
+ * Old generation of a worker's heap (MiB) for a replay of `rows` rows: {@link WORKER_HEAP_BYTES_PER_ROW}
+ * a row, at least 2 GiB, at most an equal share of the machine's memory among the workers and
+ * the main thread. V8 grows a heap long before its cap; without a cap sized to the rows, the
+ * workers of a large replay held twice the memory they use.
+ */
+export function workerOldGenerationMb(rows: number, workers: number): number {
+    const share = Math.floor(os.totalmem() / 2 ** 20 / (workers + 1));
+    return Math.min(share, Math.max(2048, Math.ceil((rows * WORKER_HEAP_BYTES_PER_ROW) / 2 ** 20)));
 }
 
-function startWorker(workers: number): Worker {
+function startWorker(oldGenerationMb: number): Worker {
     const typescript = path.extname(__filename) === ".ts";
     const entry = path.join(__dirname, `parallelWorker${typescript ? ".ts" : ".js"}`);
     const worker = new Worker(BOOTSTRAP, {
@@ -131,7 +143,7 @@ function startWorker(workers: number): Worker {
         workerData: { entry, tsx: typescript ? require.resolve("tsx/cjs/api") : undefined },
         // Not the parent's flags (tsx's or vitest's loaders): the bootstrap registers what it needs.
         execArgv: [],
-        resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB, maxOldGenerationSizeMb: workerOldGenerationMb(workers) },
+        resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB, maxOldGenerationSizeMb: oldGenerationMb },
     });
     liveWorkers.add(worker);
     worker.once("exit", () => liveWorkers.delete(worker));
@@ -156,15 +168,21 @@ export class ReplayWorkerPool {
     private readonly mode: EvaluationMode;
     private used = false;
 
-    /** Starts `options.workers` workers (default: the cores of the machine) for the plan's rules, in `options.mode`. */
+    /**
+     * Starts `options.workers` workers (default: the cores of the machine) for the plan's rules, in
+     * `options.mode`, each with a heap sized for `rows` rows ({@link workerOldGenerationMb}): the
+     * rows it will replay or, before they are read, an estimate on the high side.
+     */
     constructor(
         private readonly plan: ReplayPlan,
+        rows: number,
         options: Pick<ParallelReplayOptions, "workers" | "mode"> = {},
     ) {
         const count = Math.max(1, Math.floor(options.workers ?? os.availableParallelism()));
+        const heapMb = workerOldGenerationMb(rows, count);
         this.mode = options.mode ?? "incremental";
         const rules: RulesMessage = { kind: "rules", rules: plan.rules, mode: this.mode };
-        this.workers = Array.from({ length: count }, () => startWorker(count));
+        this.workers = Array.from({ length: count }, () => startWorker(heapMb));
         for (const w of this.workers) w.postMessage(rules);
     }
 
@@ -213,7 +231,7 @@ export async function replayParallel(plan: ReplayPlan, rows: readonly ReplayRow[
     const mode = options.mode ?? "incremental";
     const onEvaluated = options.onEvaluations ? (): void => options.onEvaluations?.(1) : undefined;
     if (!usesWorkers(plan, rows, options)) return replay(plan, rows, from, to, samples, mode, onEvaluated);
-    return new ReplayWorkerPool(plan, options).replay(rows, from, to, samples, options);
+    return new ReplayWorkerPool(plan, rows.length, options).replay(rows, from, to, samples, options);
 }
 
 /** Hands the rows to every worker, then the tasks of `queue` one at a time to whichever worker is free; resolves with the firings per rule and part. */

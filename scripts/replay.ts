@@ -46,12 +46,18 @@ function time(name: string, text: string | undefined): number | undefined {
 }
 
 /**
- * Exports from this size on start the replay's workers before they are read, so they compile the
- * rules meanwhile: at about 1 KB per row (JSON Lines; a CSV row is a little smaller) that is where
- * the replay would use workers anyway (PARALLEL_MIN_ROWS, 50,000 rows); on a smaller export
- * whose rows turn out to be many, they start after the read.
+ * Exports of these sizes start the replay's workers before they are read, so they compile the
+ * rules meanwhile (about a second each, which matters on a replay of seconds). From: at about 1 KB
+ * a row (JSON Lines; a CSV row is smaller) that is where the replay would use workers anyway
+ * (PARALLEL_MIN_ROWS, 50,000 rows); a smaller export whose rows turn out to be many starts them
+ * after the read. To: a worker's heap is sized by the rows (workerOldGenerationMb), which before
+ * the read are only estimated from the size, on the high side; a larger export takes minutes to
+ * replay, so its workers start after the read, sized by the rows read.
  */
-const EARLY_WORKERS_BYTES = 32 * 2 ** 20;
+const EARLY_WORKERS_BYTES = { from: 32 * 2 ** 20, to: 2 * 2 ** 30 };
+
+/** Bytes of the smallest plausible export row (a CSV row of the few columns the rules read), to estimate rows from a file's size on the high side. */
+const MIN_ROW_BYTES = 250;
 
 /** The size of a file in bytes; 0 when it cannot be read (the reader then says why). */
 function fileSize(file: string): number {
@@ -110,7 +116,9 @@ runCli(USAGE, async () => {
     const columns = columnsRead(plan.rules.map((r) => r.resolved.query), chart ? TIMELINE_COLUMNS : []);
     // On a large export with a stack file, the workers start now and compile the rules while this thread reads.
     const options = { mode, ...(workers === undefined ? {} : { workers }) };
-    let pool = !allHubs && plan.rules.length > 0 && (workers ?? os.availableParallelism()) > 1 && fileSize(a.logs) >= EARLY_WORKERS_BYTES ? new ReplayWorkerPool(plan, options) : undefined;
+    const bytes = fileSize(a.logs);
+    const early = !allHubs && plan.rules.length > 0 && (workers ?? os.availableParallelism()) > 1 && bytes >= EARLY_WORKERS_BYTES.from && bytes <= EARLY_WORKERS_BYTES.to;
+    let pool = early ? new ReplayWorkerPool(plan, Math.ceil(bytes / MIN_ROW_BYTES), options) : undefined;
     let unregister = pool ? onInterrupt(stopReplayWorkers) : () => undefined;
     const progress = new ProgressLine();
     const onRowsRead = (n: number): void => progress.update(() => `reading ${a.logs}: ${n.toLocaleString("en-US")} rows, ${roughDuration(progress.elapsedMs)}`);
@@ -176,7 +184,7 @@ runCli(USAGE, async () => {
         unregister();
     }
     if (!pool && usesWorkers(plan, rows, options)) {
-        pool = new ReplayWorkerPool(plan, options);
+        pool = new ReplayWorkerPool(plan, rows.length, options);
         unregister = onInterrupt(stopReplayWorkers);
     }
     process.stderr.write(`replaying ${rows.length} rows of ${plan.hubs.length} hub(s) with ${plan.rules.length} rules, ${new Date(start).toISOString()} .. ${new Date(end).toISOString()}...\n`);

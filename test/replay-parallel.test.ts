@@ -3,6 +3,7 @@
  * values, same order, same per-rule counts), with rules cut into several tasks over two workers;
  * the packed row form round-trips every value and key order; a failing rule rejects with its name.
  */
+import * as os from "os";
 import { describe, expect, it } from "vitest";
 import { parseStackConfig } from "../program/config";
 import { replay, rowsByHub, ruleEvaluationTimes, type ReplayPlan } from "../replay/engine";
@@ -10,7 +11,7 @@ import { planReplay } from "../replay/plan";
 import type { MetricSample, ReplayRow } from "../replay/logs";
 import { packRows, unpackRows } from "../replay/packedRows";
 import { packStoredRows, RowStoreBuilder, storedRows } from "../replay/rowStore";
-import { replayParallel, replayTasks, ReplayWorkerPool } from "../replay/parallel";
+import { replayParallel, replayTasks, ReplayWorkerPool, WORKER_HEAP_BYTES_PER_ROW, workerOldGenerationMb } from "../replay/parallel";
 import { generateFleet, mixedFleet, shuffled, withDuplicates } from "../synthetic";
 
 const P = "iothub-404104";
@@ -61,10 +62,18 @@ describe("parallel replay", () => {
 
     it("a pool started before the rows are known (its workers compiling the rules meanwhile) replays once, with the sequential result", async () => {
         const { plan, rows, from, to } = smallFleet();
-        const pool = new ReplayWorkerPool(plan, { workers: 2 });
+        const pool = new ReplayWorkerPool(plan, rows.length, { workers: 2 });
         const sequential = replay(plan, rows, from, to);
         expect((await pool.replay(rows, from, to)).firings).toEqual(sequential.firings);
         await expect(pool.replay(rows, from, to)).rejects.toThrow("a pool replays once");
+    });
+
+    it("sizes each worker's heap by the rows it replays: at least 2 GiB, at most an equal share of the machine's memory", () => {
+        const share = Math.floor(os.totalmem() / 2 ** 20 / 3);
+        expect(workerOldGenerationMb(10_000, 2)).toBe(Math.min(share, 2048));
+        const rows = 5_680_000;
+        expect(workerOldGenerationMb(rows, 2)).toBe(Math.min(share, Math.ceil((rows * WORKER_HEAP_BYTES_PER_ROW) / 2 ** 20)));
+        expect(workerOldGenerationMb(1e12, 2)).toBe(share);
     });
 
     it("cuts each rule's evaluation times into consecutive runs that together are all its times, in order", () => {
