@@ -251,6 +251,22 @@ export function replayRuleIncremental(rule: ReplayRule, rows: readonly ReplayRow
     return firings;
 }
 
+/** Each row set's positions in the order the rows become visible, computed once for the windows of every rule over it. */
+const visibilityOrders = new WeakMap<TimeOrderedRows, Int32Array>();
+
+/** The positions of `rows` by the time each becomes visible (ties by position); shared, not to be changed. */
+function visibilityOrder(rows: TimeOrderedRows): Int32Array {
+    let order = visibilityOrders.get(rows);
+    if (!order) {
+        const visibleAt = rows.visibleAt;
+        order = new Int32Array(rows.length);
+        for (let i = 0; i < order.length; i++) order[i] = i;
+        order.sort((a, b) => visibleAt[a] - visibleAt[b] || a - b);
+        visibilityOrders.set(rows, order);
+    }
+    return order;
+}
+
 /**
  * The rows a query evaluated at `t` sees, `[t - lookback, t)` by `TimeGenerated` and ingested by
  * `t`, kept as a {@link SlidingTable} that moves forward from one evaluation time to the next:
@@ -273,10 +289,7 @@ export class SlidingWindow {
     ) {
         const byTime = (this.rows = ordered(rows));
         this.table = new SlidingTable((key) => byTime.row(key));
-        const visibleAt = byTime.visibleAt;
-        const positions = new Int32Array(byTime.length);
-        for (let i = 0; i < positions.length; i++) positions[i] = i;
-        this.byVisibility = positions.sort((a, b) => visibleAt[a] - visibleAt[b] || a - b);
+        this.byVisibility = visibilityOrder(byTime);
     }
 
     /** Moves the window to end at `t` (after every earlier `t`) and returns its table. */
