@@ -85,6 +85,9 @@ export interface RetryPolicy {
 /** The retry policy of a run: generous, since a month of evaluations meets throttling as a matter of course. */
 export const DEFAULT_RETRY: RetryPolicy = { maxThrottledAttempts: 30, maxTransientAttempts: 6, baseDelayMs: 1_000, maxDelayMs: 60_000 };
 
+/** Why the client waits: before a query's own retry, or because the service asked every caller to pause. */
+export type WaitReason = "retry" | "paused";
+
 /** Counters of a client's traffic, for the run's summary. */
 export interface TrafficCounters {
     /** HTTP requests sent (attempts, retries included). */
@@ -105,8 +108,8 @@ export interface WorkspaceClientOptions {
     readonly retry?: RetryPolicy;
     /** TLS settings for the SDK's HTTPS client (e.g. `ca` for a private certificate authority); the SDK's pipeline option. Default: Node's trust store. */
     readonly tls?: TlsSettings;
-    /** How the client sleeps (ms); tests pass one that records the waits. Default: a timer. */
-    readonly sleep?: (ms: number) => Promise<void>;
+    /** How the client sleeps (ms): `retry` before a query's own next attempt, `paused` while another query's throttling pause lasts; tests pass one that records the waits. Default: a timer. */
+    readonly sleep?: (ms: number, reason: WaitReason) => Promise<void>;
 }
 
 const defaultSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
@@ -180,7 +183,7 @@ export class WorkspaceClient {
     readonly counters: TrafficCounters = { requests: 0, throttled: 0, waitedMs: 0 };
     private readonly client: LogsQueryClient;
     private readonly retry: RetryPolicy;
-    private readonly sleep: (ms: number) => Promise<void>;
+    private readonly sleep: (ms: number, reason: WaitReason) => Promise<void>;
     private readonly serverTimeout: number;
     /** No query starts before this instant (epoch ms): the service asked every caller to wait. */
     private pausedUntil = 0;
@@ -227,7 +230,9 @@ export class WorkspaceClient {
     private send(q: WorkspaceQuery): Promise<LogsQueryResult> {
         const timespan = { startTime: new Date(q.from), endTime: new Date(q.to) };
         const options = { serverTimeoutInSeconds: this.serverTimeout };
-        return this.target.kind === "workspace-id" ? this.client.queryWorkspace(this.target.id, q.query, timespan, options) : this.client.queryResource(this.target.id, q.query, timespan, options);
+        if (this.target.kind === "workspace-id") return this.client.queryWorkspace(this.target.id, q.query, timespan, options);
+        // The SDK expands /{+resourceId}/query: without its leading slash the id gives /v1/subscriptions/..., the API's documented path.
+        return this.client.queryResource(this.target.id.replace(/^\/+/, ""), q.query, timespan, options);
     }
 
     /** What to do after a failed request: wait and retry (throttled or transient), give the evaluation an outcome, or stop the run (thrown). */
@@ -263,14 +268,14 @@ export class WorkspaceClient {
     private async pause(ms: number, throttled: boolean): Promise<void> {
         if (throttled) this.pausedUntil = Math.max(this.pausedUntil, Date.now() + ms);
         this.counters.waitedMs += ms;
-        await this.sleep(ms);
+        await this.sleep(ms, "retry");
     }
 
     private async waitForPause(): Promise<void> {
         const left = this.pausedUntil - Date.now();
         if (left > 0) {
             this.counters.waitedMs += left;
-            await this.sleep(left);
+            await this.sleep(left, "paused");
         }
     }
 }
