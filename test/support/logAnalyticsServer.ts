@@ -24,6 +24,11 @@
  *   failure whose text is Kusto's documented one). The error codes of these answers are the
  *   server's own; the client recognizes limits by status and by Kusto's text, not by codes.
  *
+ * - A token for child processes: `GET /msi/token` answers as App Service's managed identity endpoint
+ *   does for `@azure/identity` (the `IDENTITY_ENDPOINT` and `IDENTITY_HEADER` variables, which
+ *   `DefaultAzureCredential` reads), so a backtest run as a command signs in with its real credential
+ *   chain and gets the token the server accepts. This is test plumbing, not a rule of the query API.
+ *
  * Speed: Microsoft's parser takes tens of milliseconds to analyze a detection's query, and a
  * backtest sends one query per evaluation, each the same but for its datetime literals. Like a
  * database's plan cache with auto-parameterization, the server compiles each query once with its
@@ -72,12 +77,16 @@ export interface LogAnalyticsServerOptions {
     readonly rows: readonly InputRow[];
     /** A fault for a request, or undefined to answer it; called once per request, in order. */
     readonly fault?: (request: ReceivedQuery) => Fault | undefined;
+    /** The `X-IDENTITY-HEADER` secret `GET /msi/token` requires; without it the route does not exist. */
+    readonly managedIdentityHeader?: string;
     /** Called after each request is answered (e.g. to stop a client after so many). */
     readonly onAnswered?: (request: ReceivedQuery) => void;
 }
 
 /** A running server. */
 export interface LogAnalyticsServer {
+    /** The managed identity token endpoint (`IDENTITY_ENDPOINT`), when `managedIdentityHeader` is set. */
+    readonly identityEndpoint: string;
     /** The query endpoint, `https://127.0.0.1:<port>/v1`. */
     readonly endpoint: string;
     /** The certificate (PEM) to trust, and its file. */
@@ -160,6 +169,15 @@ export async function startLogAnalyticsServer(options: LogAnalyticsServerOptions
 
     const handle = (req: import("http").IncomingMessage, body: string, res: import("http").ServerResponse): void => {
         const url = new URL(req.url ?? "/", "https://127.0.0.1");
+        if (req.method === "GET" && url.pathname === "/msi/token" && options.managedIdentityHeader !== undefined) {
+            if (req.headers["x-identity-header"] !== options.managedIdentityHeader) {
+                res.writeHead(401).end();
+                return;
+            }
+            res.writeHead(200, { "content-type": "application/json" });
+            res.end(JSON.stringify({ access_token: options.token, expires_on: String(Math.floor(Date.now() / 1000) + 3600), resource: url.searchParams.get("resource"), token_type: "Bearer" }));
+            return;
+        }
         const route = /^\/v1\/workspaces\/([^/]+)\/query$/.exec(url.pathname) ?? /^\/v1(\/subscriptions\/.+)\/query$/.exec(url.pathname);
         if (req.method !== "POST" || !route) return answer(res, 404, errorBody("PathNotFoundError", "The requested path does not exist"));
         const kind = url.pathname.startsWith("/v1/workspaces/") ? "workspace-id" : "resource-id";
@@ -237,6 +255,7 @@ export async function startLogAnalyticsServer(options: LogAnalyticsServerOptions
     const port = (server.address() as AddressInfo).port;
     return {
         endpoint: `https://127.0.0.1:${port}/v1`,
+        identityEndpoint: `https://127.0.0.1:${port}/msi/token`,
         ca: cert,
         caFile: certFile,
         received,
