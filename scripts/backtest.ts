@@ -167,6 +167,8 @@ runCli(USAGE, async () => {
             `${result.failures.length} of ${evaluations.length} evaluations hit a limit of the query API (listed above); no output written; ${writer ? keptNote("the answered ones; mend the cause (a limit named above: --server-timeout, --rules, a shorter span)") : "run with --out to keep the answered evaluations for a resume"}`,
         );
     }
+    // The chart's rows come first: a chart that cannot be drawn fails the command before any output is written.
+    const timeline = chart === undefined ? undefined : await fetchTimelineRows(plan.hubs, from, to, (q) => client.query(q));
     if (out !== undefined) {
         writeFileAtomically(out, (temp) => fs.writeFileSync(temp, firingsJsonl(result.firings)), "out");
         if (checkpoint !== undefined) fs.rmSync(checkpoint, { force: true });
@@ -174,10 +176,7 @@ runCli(USAGE, async () => {
     } else {
         process.stdout.write(firingsJsonl(result.firings));
     }
-    if (chart !== undefined) {
-        const rows = await fetchTimelineRows(plan.hubs, from, to, (q) => client.query(q));
-        summary.push(writeChartFile(chart, { rows, firings: result.firings, title: `404104 backtest of stack ${stack}` }));
-    }
+    if (chart !== undefined && timeline !== undefined) summary.push(writeChartFile(chart, { rows: timeline, firings: result.firings, title: `404104 backtest of stack ${stack}` }));
     if (truth !== undefined) {
         const cells = matrixCells(`backtest of ${stack}`, truth.hubs, truth.incidents, result.firings);
         summary.push("confusion matrix against the truth file:", formatMatrixCells(cells));
