@@ -10,7 +10,6 @@
 import * as fs from "fs";
 import { DefaultAzureCredential } from "@azure/identity";
 import { QUERY_API } from "../azure/queryApi";
-import { requireHttpsUrl } from "../azure/validation";
 import { CheckpointWriter, checkpointPath, readCheckpoint, runFingerprint, type EvaluationRecord } from "../backtest/checkpoint";
 import { planEvaluationList, runBacktest, type BacktestResult } from "../backtest/run";
 import { fetchTimelineRows } from "../backtest/timeline";
@@ -43,6 +42,18 @@ class BacktestIncompleteError extends Error {
 function time(name: string, text: string | undefined): number {
     if (text === undefined) throw new UsageError(`--${name} is required: the ${name === "from" ? "start" : "end"} of the past span to evaluate, an ISO 8601 time with an offset; ${USAGE}`);
     return parseExportTime(isoTimeFlag(name, text, text)) ?? NaN;
+}
+
+/** `--endpoint`: an https URL (the SDK sends its bearer token over https only). */
+function httpsEndpoint(text: string): string {
+    let url: URL | undefined;
+    try {
+        url = new URL(text);
+    } catch {
+        url = undefined;
+    }
+    if (url?.protocol !== "https:") throw new UsageError(`--endpoint: "${text}" is not valid; allowed: an https:// URL of the query API, such as ${DEFAULT_QUERY_ENDPOINT}`);
+    return text;
 }
 
 /** The rules `--rules` names (detection ids, which select every hub's rule of that detection, or rule names); all without it. */
@@ -88,7 +99,7 @@ runCli(USAGE, async () => {
     if ((to - from) / 86_400_000 > MAX_SPAN_DAYS) throw new UsageError(`--from .. --to spans ${Math.round((to - from) / 86_400_000)} days; allowed: at most ${MAX_SPAN_DAYS} days in one backtest (run several spans, each with its own --out)`);
     const concurrency = numberFlag("concurrency", a.concurrency, QUERY_API.concurrentQueries.value, { min: 1, max: 32, integer: true });
     const serverTimeout = numberFlag("server-timeout", a["server-timeout"], QUERY_API.maxTimeout.value, { min: 1, max: QUERY_API.maxTimeout.value, integer: true });
-    const endpoint = a.endpoint === undefined ? DEFAULT_QUERY_ENDPOINT : requireHttpsUrl("--endpoint", a.endpoint);
+    const endpoint = a.endpoint === undefined ? DEFAULT_QUERY_ENDPOINT : httpsEndpoint(a.endpoint);
     const out = a.out === undefined ? undefined : outputFileFlag("out", a.out, [".jsonl", ".json", ".ndjson"]);
     const chart = a.chart === undefined ? undefined : outputFileFlag("chart", a.chart, [".svg", ".html"]);
     if (out !== undefined && chart === out) throw new UsageError(`--chart: "${a.chart}" is not valid; it is the --out file`);
