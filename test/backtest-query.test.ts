@@ -11,11 +11,10 @@ import { describe, expect, it } from "vitest";
 import { compileKql, INGESTION_TIME_KEY, KqlUnsupportedError } from "../kql/eval";
 import { bindQueryToEvaluation } from "../kql/evaluationTime";
 import { kqlDateTime } from "../kql/literals";
-import { lowerBound, rowsByHub, ruleEvaluationTimes, ruleLookbackMs } from "../replay/engine";
-import type { ReplayRow } from "../replay/logs";
+import { rowsByHub, ruleEvaluationTimes, ruleLookbackMs } from "../replay/engine";
 import { MIXED_PARTS_BY_PRIORITY, SCENARIOS } from "../replay/synthetic";
 import { ValidationError } from "../azure/validation";
-import { devPlan, syntheticWorkspace } from "./support/syntheticWorkspace";
+import { devPlan, syntheticWorkspace, visibleRows } from "./support/syntheticWorkspace";
 
 const T = Date.parse("2026-11-20T05:00:00Z");
 
@@ -81,12 +80,6 @@ describe("binding a query to an evaluation", () => {
     });
 });
 
-/** The rows visible at `t` in `[t - lookback, t)`, as the replay's full evaluation gives them. */
-function visibleRows(rows: readonly ReplayRow[], t: number, lookback: number): ReplayRow["row"][] {
-    const out: ReplayRow["row"][] = [];
-    for (let i = lowerBound(rows, t - lookback); i < lowerBound(rows, t); i++) if (rows[i].visibleAt <= t) out.push(rows[i].row);
-    return out;
-}
 
 describe("a bound query answers as the rule at its evaluation time", () => {
     const OPTIONS = { seed: 5, start: "2026-11-20T00:00:00Z", durationMinutes: 6 * 60, devicesPerHub: 30 };

@@ -38,7 +38,9 @@
  */
 import * as https from "https";
 import type { AddressInfo } from "net";
-import { compileKql, formatTimespan, type CompiledKql, type EvalColumn, type EvalRow, type InputRow } from "../../kql/eval";
+import { compileKql, formatTimespan, INGESTION_TIME_KEY, type CompiledKql, type EvalColumn, type EvalRow, type InputRow } from "../../kql/eval";
+import { lowerBound } from "../../replay/engine";
+import type { ReplayRow } from "../../replay/logs";
 import { specValueViolations } from "./azureSpecs";
 import { localhostCertificate } from "./tlsCertificate";
 
@@ -135,23 +137,13 @@ function errorBody(code: string, message: string): unknown {
     return { error: { code, message } };
 }
 
-/** Index of the first row (sorted by TimeGenerated) at or after `time`. */
-function firstAtOrAfter(times: readonly number[], time: number): number {
-    let lo = 0;
-    let hi = times.length;
-    while (lo < hi) {
-        const mid = (lo + hi) >>> 1;
-        if (times[mid] < time) lo = mid + 1;
-        else hi = mid;
-    }
-    return lo;
-}
-
 /** Starts the server on 127.0.0.1 (a free port). */
 export async function startLogAnalyticsServer(options: LogAnalyticsServerOptions): Promise<LogAnalyticsServer> {
     const { cert, key, certFile } = localhostCertificate();
-    const rows = [...options.rows].sort((a, b) => Number(a.TimeGenerated) - Number(b.TimeGenerated));
-    const times = rows.map((r) => Number(r.TimeGenerated));
+    // The rows by TimeGenerated (a stable sort), in the replay's row shape, to cut a timespan with its binary search.
+    const rows: ReplayRow[] = options.rows
+        .map((row) => ({ row: row as ReplayRow["row"], time: Number(row.TimeGenerated), visibleAt: Number(row[INGESTION_TIME_KEY]) }))
+        .sort((a, b) => a.time - b.time);
     const received: ReceivedQuery[] = [];
     const violations: string[] = [];
     const statuses = new Map<number, number>();
@@ -224,7 +216,7 @@ export async function startLogAnalyticsServer(options: LogAnalyticsServerOptions
             let result: { columns: readonly EvalColumn[]; rows: readonly EvalRow[] };
             try {
                 const { compiled, now } = plan(cache, q.query);
-                result = compiled.run({ AzureDiagnostics: rows.slice(firstAtOrAfter(times, from), firstAtOrAfter(times, to + 1)) }, { now });
+                result = compiled.run({ AzureDiagnostics: rows.slice(lowerBound(rows, from), lowerBound(rows, to + 1)).map((r) => r.row) }, { now });
             } catch (e) {
                 violations.push(`query ${q.sequence}: the evaluator refused it: ${(e as Error).message.split("\n")[0]}`);
                 return answer(res, 400, errorBody("BadArgumentError", (e as Error).message.split("\n")[0]));

@@ -6,7 +6,7 @@
  */
 import { INGESTION_TIME_KEY, type InputRow } from "../../kql/eval";
 import { parseStackConfig } from "../../program/config";
-import { planReplay, type ReplayPlan } from "../../replay/engine";
+import { lowerBound, planReplay, type ReplayPlan } from "../../replay/engine";
 import type { ReplayRow } from "../../replay/logs";
 import { generateFleet, shuffled, withDuplicates } from "../../synthetic";
 import type { FleetSpec } from "../../synthetic/fleet";
@@ -52,4 +52,11 @@ export function devPlan(hubs: readonly string[], detections: Readonly<Record<str
             "dev",
         ),
     );
+}
+
+/** The rows visible at `t` in `[t - lookback, t)` of `rows` (sorted by time), as the replay's full evaluation gives them to a query. */
+export function visibleRows(rows: readonly ReplayRow[], t: number, lookback: number): ReplayRow["row"][] {
+    const out: ReplayRow["row"][] = [];
+    for (let i = lowerBound(rows, t - lookback); i < lowerBound(rows, t); i++) if (rows[i].visibleAt <= t) out.push(rows[i].row);
+    return out;
 }
