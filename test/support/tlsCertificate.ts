@@ -25,11 +25,15 @@ export function localhostCertificate(): TestCertificate {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "backtest-tls-"));
     const keyFile = path.join(dir, "key.pem");
     const certFile = path.join(dir, "cert.pem");
-    execFileSync(
-        "openssl",
-        ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", keyFile, "-out", certFile, "-days", "1", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"],
-        { stdio: "ignore" },
-    );
+    const openssl = (args: readonly string[]): void => {
+        try {
+            execFileSync("openssl", args, { stdio: "ignore" });
+        } catch (e) {
+            const why = (e as NodeJS.ErrnoException).code === "ENOENT" ? "the openssl command is not installed (Debian package openssl)" : (e as Error).message.split("\n")[0];
+            throw new Error(`cannot make the test TLS certificate: ${why}`);
+        }
+    };
+    openssl(["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", keyFile, "-out", certFile, "-days", "1", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"]);
     made = { cert: fs.readFileSync(certFile, "utf8"), key: fs.readFileSync(keyFile, "utf8"), certFile };
     return made;
 }
