@@ -69,6 +69,8 @@ export interface BacktestResult extends ReplayResult {
     readonly resumed: number;
     /** Evaluations queried in this run. */
     readonly queried: number;
+    /** Evaluations left without an answer because the run was stopped (`signal`); 0 for a run that went through. */
+    readonly unanswered: number;
 }
 
 /** Runs `tasks` with at most `limit` in flight, in order of start; stops starting new ones once `stop()` says so or a task throws (then rethrows the first error). */
@@ -97,6 +99,7 @@ async function pool<T>(items: readonly T[], limit: number, task: (item: T) => Pr
  * query's rows), per-rule counts, and the evaluations that hit a limit.
  */
 export async function runBacktest(options: BacktestOptions): Promise<BacktestResult> {
+    // Evaluations the checkpoint answered with firings are taken as they are; those it holds as failures are asked again.
     const done = options.done ?? new Map<string, EvaluationRecord>();
     const answered = new Map<string, EvaluationRecord>();
     const todo: Evaluation[] = [];
@@ -130,5 +133,5 @@ export async function runBacktest(options: BacktestOptions): Promise<BacktestRes
         if ("firings" in record) list.push(...record.firings);
         else failures.push({ rule: record.rule, evaluatedAt: new Date(record.t).toISOString(), ...record.failed });
     }
-    return { ...mergeFirings(perRule), failures, resumed, queried: answered.size - resumed };
+    return { ...mergeFirings(perRule), failures, resumed, queried: answered.size - resumed, unanswered: options.evaluations.length - answered.size };
 }

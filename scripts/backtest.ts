@@ -10,7 +10,7 @@
 import * as fs from "fs";
 import { DefaultAzureCredential } from "@azure/identity";
 import { QUERY_API } from "../azure/queryApi";
-import { CheckpointWriter, checkpointPath, readCheckpoint, runFingerprint, type EvaluationRecord } from "../backtest/checkpoint";
+import { CheckpointWriter, checkpointPath, evaluationKey, readCheckpoint, runFingerprint, type EvaluationRecord } from "../backtest/checkpoint";
 import { planEvaluationList, runBacktest, type BacktestResult } from "../backtest/run";
 import { fetchTimelineRows } from "../backtest/timeline";
 import { credentialMessage, DEFAULT_QUERY_ENDPOINT, parseWorkspaceTarget, queryScope, WorkspaceAccessError, WorkspaceClient } from "../backtest/workspace";
@@ -76,7 +76,11 @@ function identity(target: unknown, endpoint: string, from: number, to: number, p
         endpoint,
         from,
         to,
-        rules: plan.rules.map((r) => ({ name: r.name, query: r.resolved.query, every: r.resolved.evaluationFrequency, window: r.resolved.windowSize, periods: r.resolved.failingPeriods, threshold: r.resolved.threshold, condition: r.resolved.detection })),
+        rules: plan.rules.map((r) => {
+            const d = r.resolved.detection;
+            const condition = { operator: d.operator, timeAggregation: d.timeAggregation, measure: d.measureColumn, dimensions: d.dimensions, resource: d.resourceIdColumn, time: d.timeColumn };
+            return { name: r.name, query: r.resolved.query, every: r.resolved.evaluationFrequency, window: r.resolved.windowSize, periods: r.resolved.failingPeriods, threshold: r.resolved.threshold, condition };
+        }),
     };
 }
 
@@ -120,6 +124,7 @@ runCli(USAGE, async () => {
     if (resume && !exists) throw new UsageError(`--resume: there is no checkpoint ${checkpoint}; nothing to resume (run without --resume to start)`);
     if (!resume && exists) throw new UsageError(`--out: an unfinished run left its checkpoint ${checkpoint}; run again with --resume to continue it, or delete it to start over`);
     const done: ReadonlyMap<string, EvaluationRecord> = resume && checkpoint !== undefined ? readCheckpoint(checkpoint, fingerprint).records : new Map();
+    const toQuery = evaluations.filter((e) => !("firings" in (done.get(evaluationKey(e.rule.name, e.t)) ?? {}))).length;
 
     // One clear line without a credential, before anything is written.
     const credential = new DefaultAzureCredential();
@@ -152,8 +157,8 @@ runCli(USAGE, async () => {
             onEvaluated: () => {
                 answered++;
                 progress.update(() => {
-                    const left = eta(answered, evaluations.length - done.size, progress.elapsedMs);
-                    return `backtest: ${answered + done.size} of ${evaluations.length} evaluations, ${client.counters.throttled} throttled${left === undefined ? "" : `, about ${roughDuration(left)} left`}`;
+                    const left = eta(answered, toQuery, progress.elapsedMs);
+                    return `backtest: ${answered + evaluations.length - toQuery} of ${evaluations.length} evaluations, ${client.counters.throttled} throttled${left === undefined ? "" : `, about ${roughDuration(left)} left`}`;
                 });
             },
         });
@@ -172,6 +177,8 @@ runCli(USAGE, async () => {
         `firings per rule (${result.firings.length} in all):`,
         ...[...result.perRule].map(([rule, n]) => `  ${rule}: ${n}`),
     ];
+    // Only a signal stops a run early, and it ends the process before this point; a result with gaps is never written.
+    if (result.unanswered > 0) throw new BacktestIncompleteError(`${result.unanswered} of ${evaluations.length} evaluations were not answered; no output written; ${writer ? keptNote() : "run again"}`);
     if (result.failures.length > 0) {
         process.stderr.write([...summary, `evaluations that hit a limit (${result.failures.length}):`, ...describeFailures(result)].join("\n") + "\n");
         throw new BacktestIncompleteError(

@@ -197,6 +197,7 @@ describe("the checkpoint", () => {
         // Stopped after 20 answers (and the queries then in flight): the rest is not answered.
         expect(partial.queried).toBeGreaterThanOrEqual(20);
         expect(partial.queried).toBeLessThan(evaluations.length);
+        expect(partial.unanswered).toBe(evaluations.length - partial.queried);
         const firstRun = server.received.length;
         // A kill can cut the last line short: it is ignored, and that evaluation is queried again.
         fs.appendFileSync(file, '{"rule":"cut sh');
