@@ -3,7 +3,8 @@
  * client and a credential of `@azure/identity`: which workspace (its id or its resource id), one
  * query with its span, and what came back, sorted into the outcomes the backtest acts on:
  *
- * - rows (the query's primary table, datetimes as epoch milliseconds, as the evaluator gives them);
+ * - rows (the query's primary table, datetimes as epoch milliseconds, as the evaluator gives them;
+ *   none for a workspace without data, which the API answers with 204 No Content);
  * - a limit hit by this one query, named: the result's rows or size, an operator's memory (a
  *   "partial query failure", recognized by the engine's text), or the query time-out (504);
  * - throttling (429, or 503 with a retry hint) is ridden out here: the wait the service asks for
@@ -17,7 +18,7 @@
  * (each up to ten minutes) and give up on a long 429 storm, and the backtest must name both.
  */
 import { LogsQueryClient, LogsQueryResultStatus, type LogsQueryResult, type LogsTable } from "@azure/monitor-query-logs";
-import { isRestError, type RestError, type TlsSettings } from "@azure/core-rest-pipeline";
+import { isRestError, type PipelinePolicy, type PipelineRequest, type PipelineResponse, type RestError, type SendRequest, type TlsSettings } from "@azure/core-rest-pipeline";
 import type { TokenCredential } from "@azure/identity";
 import { PARTIAL_FAILURE_TEXTS, QUERY_API, QUERY_ROLE } from "../azure/queryApi";
 import { requireWorkspaceId, ValidationError } from "../azure/validation";
@@ -203,6 +204,7 @@ export class WorkspaceClient {
             retryOptions: { maxRetries: 0 },
             ...(options.tls ? { tlsOptions: options.tls } : {}),
         });
+        this.client.pipeline.addPolicy(noDataPolicy);
     }
 
     /** Runs one query, with the retries above; resolves to its rows or the limit it hit, rejects with a {@link WorkspaceAccessError} when no retry can help. */
@@ -279,6 +281,20 @@ export class WorkspaceClient {
         }
     }
 }
+
+/**
+ * "If a workspace has no data in it, the API returns 204 No Content" (the Learn page on the query
+ * API's time-outs and errors). `@azure/monitor-query-logs` 1.0.0 expects 200 and fails on the empty
+ * body with a TypeError; this pipeline policy (the SDK's own extension point) hands such an answer on
+ * as what it means, a result without tables, so every evaluation over it has no rows.
+ */
+const noDataPolicy: PipelinePolicy = {
+    name: "logAnalyticsNoContentPolicy",
+    async sendRequest(request: PipelineRequest, next: SendRequest): Promise<PipelineResponse> {
+        const response = await next(request);
+        return response.status === 204 ? { ...response, status: 200, bodyAsText: JSON.stringify({ tables: [] }) } : response;
+    },
+};
 
 /** A value of a result cell as the evaluator holds it: datetimes (which the SDK makes `Date`s) as epoch milliseconds. */
 function cellValue(v: unknown): EvalValue {

@@ -161,6 +161,14 @@ describe("limits and faults", () => {
         expect(server.violations).toEqual([]);
     }, 60_000);
 
+    it("reads 204 No Content, the answer of a workspace without data, as no rows", async () => {
+        const server = await serve(fleet, () => ({ kind: "no-data" }));
+        const result = await runBacktest({ evaluations, query: (q) => client(server).query(q), concurrency: 4 });
+        expect(result.failures).toEqual([]);
+        expect(result.firings).toEqual([]);
+        expect(server.statuses.get(204)).toBe(evaluations.length);
+    }, 60_000);
+
     it("stops with one message when the token is refused or the workspace is unknown", async () => {
         const server = await serve(fleet);
         const q = evaluationQuery(evaluations[0]);

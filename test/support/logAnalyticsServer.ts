@@ -20,7 +20,8 @@
  *   them, and the primary table is written as the service writes it: datetimes as ISO text,
  *   timespans as `[d.]hh:mm:ss[.fffffff]`, dynamic values as JSON text.
  * - Faults on demand: throttling (429 with `Retry-After` or `retry-after-ms`), the time-out (504, the
- *   status the Learn page on time-outs states) and a result past a record limit (a partial query
+ *   status the Learn page on time-outs states), a workspace without data (204, the same page) and a
+ *   result past a record limit (a partial query
  *   failure whose text is Kusto's documented one). The error codes of these answers are the
  *   server's own; the client recognizes limits by status and by Kusto's text, not by codes.
  *
@@ -65,6 +66,7 @@ export interface ReceivedQuery {
 export type Fault =
     | { readonly kind: "throttle"; readonly retryAfterMs?: number; readonly retryAfterSeconds?: number }
     | { readonly kind: "time-out" }
+    | { readonly kind: "no-data" }
     | { readonly kind: "row-limit"; readonly limit: number };
 
 /** Options of {@link startLogAnalyticsServer}. */
@@ -210,6 +212,10 @@ export async function startLogAnalyticsServer(options: LogAnalyticsServerOptions
             if (fault.retryAfterMs !== undefined) headers["retry-after-ms"] = String(fault.retryAfterMs);
             if (fault.retryAfterSeconds !== undefined) headers["retry-after"] = String(fault.retryAfterSeconds);
             answer(res, 429, errorBody("ThrottledError", "Your request was throttled; retry after the time in the Retry-After header."), headers);
+        } else if (fault?.kind === "no-data") {
+            // "If a workspace has no data in it, the API returns 204 No Content": no body to validate.
+            statuses.set(204, (statuses.get(204) ?? 0) + 1);
+            res.writeHead(204).end();
         } else if (fault?.kind === "time-out") {
             answer(res, 504, errorBody("GatewayTimeout", `The query ran longer than its time-out of ${wait ?? 180} seconds.`));
         } else {
