@@ -99,7 +99,7 @@ const BAD: readonly (readonly [string, readonly string[], RegExp, string?])[] = 
     ["synth.ts", ["--scenario", "symptom1", "--out", out("empty-folder")], /^error: --out: ".*empty-folder" is not valid; allowed: a file ending/],
     ["synth.ts", ["--scenario", "symptom1", "--out", out("o.jsonl"), "--seed=-3"], /^error: --seed: "-3" is not valid/, out("o.jsonl")],
     ["synth.ts", ["--scenario", "symptom1", "--out", out("p.jsonl"), "--hours", "1", "--hours", "2"], /^error: --hours is given twice; give it once/, out("p.jsonl")],
-    ["synth.ts", ["--scenario", "symptom1", "--out", out("q.jsonl"), "--minutes", "5"], /^error: --minutes is not a flag of this command; allowed: --scenario, --out, --stack, --hours, --devices, --seed, --start, --format, --dir, --verbose; usage: npm run synth/, out("q.jsonl")],
+    ["synth.ts", ["--scenario", "symptom1", "--out", out("q.jsonl"), "--minutes", "5"], /^error: --minutes is not a flag of this command; allowed: --scenario, --out, --stack, --hours, --devices, --seed, --start, --format, --dir, --truth, --verbose; usage: npm run synth/, out("q.jsonl")],
     ["synth.ts", ["--scenario", "symptom1", "--out", out("r.jsonl"), "--stack", "no-such"], /^error: Pulumi\.no-such\.yaml: no such stack file/, out("r.jsonl")],
     ["preview.ts", ["--stack"], /^error: Option '--stack <value>' argument missing/],
     ["preview.ts", ["--stack", "dev", "--stack", "prod"], /^error: --stack is given twice/],
