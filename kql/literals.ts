@@ -158,6 +158,22 @@ export function kqlReal(value: number): string {
     return Number.isInteger(value) ? `${text}.0` : text;
 }
 
+/** Earliest and latest instants a KQL `datetime` holds (years 0001 to 9999), in epoch milliseconds. */
+const KQL_DATETIME_RANGE = { min: Date.parse("0001-01-01T00:00:00.000Z"), max: Date.parse("9999-12-31T23:59:59.999Z") } as const;
+
+/**
+ * Encodes an instant (epoch milliseconds, whole) as a KQL datetime literal in UTC with millisecond
+ * precision, `datetime(2026-11-20T05:00:00.000Z)`: the one form the backtest binds `now()` and the
+ * query range with. A time that is not a whole number of milliseconds or lies outside years 1 to
+ * 9999 is refused with a {@link ValidationError}, never rounded into another instant.
+ */
+export function kqlDateTime(epochMs: number): string {
+    if (!Number.isInteger(epochMs) || epochMs < KQL_DATETIME_RANGE.min || epochMs > KQL_DATETIME_RANGE.max) {
+        throw new ValidationError("datetime value", epochMs, "allowed: a whole number of milliseconds from year 1 to 9999");
+    }
+    return `datetime(${new Date(epochMs).toISOString()})`;
+}
+
 /** Renders a validated value as the KQL literal for its parameter type. */
 export function renderKqlLiteral(param: KqlParameter, value: KqlValue): string {
     switch (param.type) {

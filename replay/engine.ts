@@ -324,7 +324,7 @@ export class SlidingWindow {
  * time series by the resource-id column and the dimensions (binned by period when there are
  * several), aggregated, compared with the threshold and counted over the failing periods.
  */
-function firingsOf(rule: ReplayRule, rows: readonly EvalRow[], t: number): Firing[] {
+export function firingsOf(rule: ReplayRule, rows: readonly EvalRow[], t: number): Firing[] {
     const r = rule.resolved;
     const d = r.detection;
     const window = ms(r.windowSize);

@@ -21,8 +21,9 @@ import {
     type NoisyPresetOptions,
     type PresetOptions,
 } from "../synthetic";
-import type { FleetSpec, SyntheticRecord } from "../synthetic/fleet";
-import { replay } from "./engine";
+import type { FleetSpec, Incident, SyntheticRecord } from "../synthetic/fleet";
+import { formatTable } from "../program/format";
+import { replay, type Firing } from "./engine";
 import { planReplay } from "./plan";
 import { settingsForHubs } from "./hubsStack";
 import type { ReplayRow } from "./logs";
@@ -128,25 +129,55 @@ export function runMatrixScenario(scenario: MatrixScenario): MatrixCell[] {
     const records = scenario.arrival ? scenario.arrival(fleet.records) : fleet.records;
     const rows: ReplayRow[] = records.map((r) => ({ row: r.row as unknown as ReplayRow["row"], time: r.row.TimeGenerated, visibleAt: r.ingestedAt }));
     const { firings } = replay(plan, rows, fleet.start, fleet.end + 15 * 60_000);
-    return fleet.hubs.map((hub) => {
-        const incidents = fleet.incidents.filter((i) => i.resourceId === hub.resourceId);
+    return matrixCells(scenario.name, fleet.hubs, fleet.incidents, firings, scenario);
+}
+
+/**
+ * The cells of one scenario, a hub each: the detections its incidents (the ground truth) call for,
+ * the evaluations of each detection that fired on the hub among `firings` (a replay's or a
+ * backtest's), the minutes from the symptom's first row (or the scenario's `onset`) to its first
+ * firing, whether exactly the expected detections fired, and the false alarms.
+ */
+export function matrixCells(
+    scenario: string,
+    hubs: readonly { readonly resourceId: string; readonly name: string }[],
+    allIncidents: readonly Incident[],
+    firings: readonly Firing[],
+    extra: Pick<MatrixScenario, "onset" | "noise"> = {},
+): MatrixCell[] {
+    return hubs.map((hub) => {
+        const incidents = allIncidents.filter((i) => i.resourceId.toLowerCase() === hub.resourceId.toLowerCase());
         const expected = [...new Set(incidents.map((i) => DETECTION_FOR_SYMPTOM[i.symptom]))];
         const fired: Record<string, number> = Object.fromEntries(DETECTIONS.map((d) => [d.id, 0]));
         const first: Record<string, number> = {};
         for (const f of firings) {
-            if (f.resourceId.toLowerCase() !== hub.resourceId) continue;
+            if (f.resourceId.toLowerCase() !== hub.resourceId.toLowerCase()) continue;
             const id = DETECTIONS.find((d) => f.rule.endsWith(`-${d.id}`))?.id ?? f.rule;
             fired[id] = (fired[id] ?? 0) + 1;
             first[id] = Math.min(first[id] ?? Infinity, Date.parse(f.evaluatedAt));
         }
         const minutesToDetect: Record<string, number | undefined> = {};
         for (const id of expected) {
-            const start = scenario.onset ?? Math.min(...incidents.filter((i) => DETECTION_FOR_SYMPTOM[i.symptom] === id).map((i) => i.start));
+            const start = extra.onset ?? Math.min(...incidents.filter((i) => DETECTION_FOR_SYMPTOM[i.symptom] === id).map((i) => i.start));
             minutesToDetect[id] = first[id] === undefined ? undefined : Math.round((first[id] - start) / 60_000);
         }
         const correct = Object.entries(fired).every(([id, n]) => (expected.includes(id) ? n > 0 : n === 0));
         const falseAlarms = Object.entries(fired).reduce((sum, [id, n]) => sum + (expected.includes(id) ? 0 : n), 0);
         const affectedDevices = new Set(incidents.flatMap((i) => i.devices)).size;
-        return { scenario: scenario.name, hub: hub.name, expected, fired, minutesToDetect, correct, falseAlarms, affectedDevices, ...(scenario.noise ? { noise: scenario.noise } : {}) };
+        return { scenario, hub: hub.name, expected, fired, minutesToDetect, correct, falseAlarms, affectedDevices, ...(extra.noise ? { noise: extra.noise } : {}) };
     });
+}
+
+/** "periodic-disconnect: 35 min; ..." for a cell's time to detect, "-" when nothing was expected. */
+export function describeTimeToDetect(c: MatrixCell): string {
+    return Object.entries(c.minutesToDetect).map(([id, m]) => `${id}: ${m === undefined ? "never" : `${m} min`}`).join("; ") || "-";
+}
+
+/** The confusion matrix of cells as a text table: scenario, hub, expected detections, firings per detection, time to detect, ok. */
+export function formatMatrixCells(cells: readonly MatrixCell[]): string {
+    const ids = DETECTIONS.map((d) => d.id);
+    return formatTable(
+        ["scenario", "hub", "expected", ...ids, "time to detect", "ok"],
+        cells.map((c) => [c.scenario, c.hub, c.expected.join(", ") || "(nothing)", ...ids.map((id) => String(c.fired[id] ?? 0)), describeTimeToDetect(c), c.correct ? "yes" : "NO"]),
+    );
 }

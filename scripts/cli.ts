@@ -93,31 +93,34 @@ export function parseCliArgs(argv: readonly string[], known: readonly string[], 
     return { ...parseCliCommand(argv, { strings: known }, usage).values };
 }
 
-/** Work to undo when the process is stopped by a signal: workers to stop, temporary files to remove. */
-const cleanups = new Set<() => void>();
+/** Work to undo when the process is stopped by a signal: workers to stop, temporary files to remove; a cleanup may return a note for the stop line (what was kept). */
+const cleanups = new Set<() => void | string>();
 
 const SIGNALS = { SIGINT: 2, SIGTERM: 15, SIGHUP: 1 } as const;
 
 function stopOnSignal(signal: NodeJS.Signals): void {
+    const notes: string[] = [];
     for (const cleanup of cleanups) {
         try {
-            cleanup();
+            const note = cleanup();
+            if (typeof note === "string") notes.push(note);
         } catch {
             // A cleanup that fails must not keep the process from ending.
         }
     }
-    console.error(`error: stopped by ${signal}; no output written`);
+    console.error(`error: stopped by ${signal}; no output written${notes.map((n) => `; ${n}`).join("")}`);
     process.exit(128 + SIGNALS[signal as keyof typeof SIGNALS]);
 }
 
 /**
  * Registers work to undo if SIGINT, SIGTERM or SIGHUP stops the process during asynchronous work
  * (e.g. the replay's worker threads); returns a function that unregisters it. While anything is
- * registered, those signals run the cleanups, print one line and exit 128 + the signal's number;
+ * registered, those signals run the cleanups, print one line (with the notes cleanups return, e.g. a
+ * checkpoint kept for a resume) and exit 128 + the signal's number;
  * otherwise they keep Node's default (the process ends at once), since a handler cannot interrupt
  * synchronous work and would only delay the stop until that work is done.
  */
-export function onInterrupt(cleanup: () => void): () => void {
+export function onInterrupt(cleanup: () => void | string): () => void {
     if (cleanups.size === 0) for (const signal of Object.keys(SIGNALS)) process.on(signal, stopOnSignal);
     cleanups.add(cleanup);
     return () => {

@@ -2,14 +2,18 @@
  * Prints the confusion matrix of the detections over the synthetic fleets, with the time to
  * detect per scenario, and the noise budget: noisy but healthy hubs and outbreaks on them, with
  * false alarms per hub-day. `npm run matrix [-- --seed 1] [--sizes 100,1000,10000]`. Exits 1 when
- * a cell is wrong.
+ * a cell is wrong. `npm run matrix -- --firings <firings.jsonl> --truth <truth.json>` prints the
+ * matrix of a replay's or backtest's firings against a synthetic fleet's ground truth
+ * (`npm run synth -- --truth`) instead.
  */
 import { DETECTIONS } from "../queries/catalog";
 import { formatTable } from "../program/format";
-import { matrixScenarios, noiseScenarios, runMatrixScenario, type MatrixCell } from "../replay/matrix";
+import * as path from "path";
+import { describeTimeToDetect, formatMatrixCells, matrixCells, matrixScenarios, noiseScenarios, runMatrixScenario, type MatrixCell } from "../replay/matrix";
+import { readFiringsFile, readTruthFile } from "../replay/truth";
 import { numberFlag, parseCliArgs, runCli, UsageError } from "./cli";
 
-const USAGE = "usage: npm run matrix [-- --seed <n>] [--sizes <devices,devices,...>] (default sizes 100,1000; 10000 takes about a minute a cell)";
+const USAGE = "usage: npm run matrix [-- --seed <n>] [--sizes <devices,devices,...>] (default sizes 100,1000; 10000 takes about a minute a cell) | npm run matrix -- --firings <firings.jsonl> --truth <truth.json>";
 
 function positiveIntegers(flag: string, text: string): number[] {
     const values = text.split(",").map((x) => x.trim());
@@ -17,20 +21,25 @@ function positiveIntegers(flag: string, text: string): number[] {
     return values.map(Number);
 }
 
-const detect = (c: MatrixCell): string => Object.entries(c.minutesToDetect).map(([id, m]) => `${id}: ${m === undefined ? "never" : `${m} min`}`).join("; ") || "-";
 
 runCli(USAGE, () => {
-    const a = parseCliArgs(process.argv.slice(2), ["seed", "sizes"], USAGE);
+    const a = parseCliArgs(process.argv.slice(2), ["seed", "sizes", "firings", "truth"], USAGE);
+    if (a.firings !== undefined || a.truth !== undefined) {
+        if (a.firings === undefined || a.truth === undefined) throw new UsageError(`--firings and --truth go together: the firings of a replay or backtest and the ground truth of the fleet (npm run synth -- --truth); ${USAGE}`);
+        if (a.seed !== undefined || a.sizes !== undefined) throw new UsageError(`--seed and --sizes choose the matrix's own scenarios; give them without --firings and --truth`);
+        const truth = readTruthFile(a.truth);
+        const cells = matrixCells(path.basename(a.firings), truth.hubs, truth.incidents, readFiringsFile(a.firings));
+        console.log(formatMatrixCells(cells));
+        const wrong = cells.filter((c) => !c.correct).length;
+        console.log(wrong === 0 ? `All ${cells.length} hubs correct.` : `${wrong} of ${cells.length} hubs wrong.`);
+        if (wrong > 0) process.exitCode = 1;
+        return;
+    }
     const seed = numberFlag("seed", a.seed, 1, { min: 1, max: 2 ** 32 - 1, integer: true });
     const sizes = positiveIntegers("sizes", a.sizes ?? "100,1000");
     const ids = DETECTIONS.map((d) => d.id);
     const cells: MatrixCell[] = matrixScenarios(seed).flatMap(runMatrixScenario);
-    console.log(
-        formatTable(
-            ["scenario", "hub", "expected", ...ids, "time to detect", "ok"],
-            cells.map((c) => [c.scenario, c.hub, c.expected.join(", ") || "(nothing)", ...ids.map((id) => String(c.fired[id] ?? 0)), detect(c), c.correct ? "yes" : "NO"]),
-        ),
-    );
+    console.log(formatMatrixCells(cells));
     console.log("\nColumns per detection: evaluations that fired over 24 hours. Time to detect: first row of the symptom to the first firing.\n");
     const noise: MatrixCell[] = [];
     for (const s of noiseScenarios(sizes, seed)) noise.push(...runMatrixScenario(s));
@@ -44,7 +53,7 @@ runCli(USAGE, () => {
                 String(c.affectedDevices),
                 ...ids.map((id) => String(c.fired[id] ?? 0)),
                 String(c.falseAlarms),
-                detect(c),
+                describeTimeToDetect(c),
                 c.correct ? "yes" : "NO",
             ]),
         ),

@@ -117,6 +117,7 @@ export const CONSTRUCT_PAGES: Readonly<Record<string, readonly string[]>> = {
     "function:min_of": ["min-of-function.md"],
     "function:now": ["now-function.md"],
     "function:ago": ["ago-function.md"],
+    "function:ingestion_time": ["ingestion-time-function.md"],
     "function:datetime_diff": ["datetime-diff-function.md"],
     "function:datetime_add": ["datetime-add-function.md"],
     "function:startofday": ["startofday-function.md"],

@@ -6,9 +6,6 @@
  */
 import * as fs from "fs";
 import * as os from "os";
-import * as path from "path";
-import { parseStackConfig } from "../program/config";
-import { readStackFile } from "../program/stackFile";
 import { parseIsoDuration } from "../azure/durations";
 import { maxOf, planEvaluations, replay, replaySpan, ruleLookbackMs, type EvaluationMode, type ReplayResult } from "../replay/engine";
 import { planReplay } from "../replay/plan";
@@ -18,8 +15,9 @@ import { settingsForHubs } from "../replay/hubsStack";
 import { ENVIRONMENT_PROFILES } from "../queries/detection";
 import { parseExportTime, readLogRows, readMetricSamples, type ReadReport } from "../replay/logs";
 import { columnsRead } from "../replay/rowStore";
-import { TIMELINE_COLUMNS, writeTimeline } from "../charts/timeline";
-import { choiceFlag, isoTimeFlag, numberFlag, onInterrupt, outputFileFlag, parseCliArgs, runCli, UsageError, writeFileAtomically } from "./cli";
+import { TIMELINE_COLUMNS } from "../charts/timeline";
+import { choiceFlag, isoTimeFlag, numberFlag, onInterrupt, outputFileFlag, parseCliArgs, runCli, UsageError } from "./cli";
+import { readStackSettings, writeChartFile } from "./stackOutputs";
 import { eta, ProgressLine, roughDuration } from "./progress";
 
 const USAGE =
@@ -94,12 +92,8 @@ runCli(USAGE, async () => {
         if (chart !== undefined && input !== undefined && sameFile(chart, input)) throw new UsageError(`--chart: "${a.chart}" is not valid; it is the export being replayed, which the chart would overwrite`);
     }
     const stack = allHubs ? `all-hubs-${allHubs}` : (a.stack ?? "dev");
-    const stackSettings = (): ReturnType<typeof parseStackConfig> => {
-        const file = readStackFile(path.resolve(a.dir ?? path.join(__dirname, "..")), stack);
-        return parseStackConfig(file.config, file.project, stack);
-    };
     // With --all-hubs the hubs are known only once the file is read; the profile's rules (and so their lookback) are the same for any hub.
-    let settings = allHubs ? settingsForHubs([ANY_HUB], allHubs) : stackSettings();
+    let settings = allHubs ? settingsForHubs([ANY_HUB], allHubs) : readStackSettings(a.dir, stack);
     let plan = planReplay(settings);
     const delaySeconds = parseIsoDuration(a["ingestion-delay"] ?? "PT0M");
     if (delaySeconds === undefined || delaySeconds > 86400) {
@@ -214,12 +208,6 @@ runCli(USAGE, async () => {
         `firings per rule (${result.firings.length} in all):`,
         ...[...result.perRule].map(([rule, n]) => `  ${rule}: ${n}`),
     ];
-    if (chart) {
-        let written: ReturnType<typeof writeTimeline> | undefined;
-        writeFileAtomically(chart, (temp) => {
-            written = writeTimeline(temp, { rows: rows.map((r) => r.row as never), firings: result.firings, title: `404104 replay of stack ${stack}` });
-        }, "chart");
-        if (written) summary.push(`chart: ${chart} (${written.format}, ${written.firingMarks} firing marks)`);
-    }
+    if (chart) summary.push(writeChartFile(chart, { rows: rows.map((r) => r.row as never), firings: result.firings, title: `404104 replay of stack ${stack}` }));
     process.stderr.write(summary.join("\n") + "\n");
 });

@@ -3,7 +3,7 @@
  * must end within a bound with a non-zero exit, print one line (no stack frame) and leave no output
  * file; and a few good but unusual invocations (`--flag=value`, offsets) that must keep working.
  * Covers every script on the shared argument layer (scripts/cli.ts): synth, preview, build, matrix,
- * review, replay, bench, kql:check and chart-check, each flag's edge values, the runner's one-line
+ * review, replay, backtest, bench, kql:check and chart-check, each flag's edge values, the runner's one-line
  * errors (the stack only with --verbose), and a signal during a replay.
  */
 import { execFileSync, spawn, spawnSync } from "child_process";
@@ -76,6 +76,7 @@ function run(script: string, args: readonly string[], timeoutMs = 60_000): Run {
 }
 
 const out = (name: string): string => path.join(tmp, name);
+const WORKSPACE_GUID = "7f1c2d3e-4a5b-4c6d-8e9f-0a1b2c3d4e5f";
 
 /** [script, args, what the one error line must say, the output file that must not exist]. */
 const BAD: readonly (readonly [string, readonly string[], RegExp, string?])[] = [
@@ -98,7 +99,7 @@ const BAD: readonly (readonly [string, readonly string[], RegExp, string?])[] = 
     ["synth.ts", ["--scenario", "symptom1", "--out", out("empty-folder")], /^error: --out: ".*empty-folder" is not valid; allowed: a file ending/],
     ["synth.ts", ["--scenario", "symptom1", "--out", out("o.jsonl"), "--seed=-3"], /^error: --seed: "-3" is not valid/, out("o.jsonl")],
     ["synth.ts", ["--scenario", "symptom1", "--out", out("p.jsonl"), "--hours", "1", "--hours", "2"], /^error: --hours is given twice; give it once/, out("p.jsonl")],
-    ["synth.ts", ["--scenario", "symptom1", "--out", out("q.jsonl"), "--minutes", "5"], /^error: --minutes is not a flag of this command; allowed: --scenario, --out, --stack, --hours, --devices, --seed, --start, --format, --dir, --verbose; usage: npm run synth/, out("q.jsonl")],
+    ["synth.ts", ["--scenario", "symptom1", "--out", out("q.jsonl"), "--minutes", "5"], /^error: --minutes is not a flag of this command; allowed: --scenario, --out, --stack, --hours, --devices, --seed, --start, --format, --dir, --truth, --verbose; usage: npm run synth/, out("q.jsonl")],
     ["synth.ts", ["--scenario", "symptom1", "--out", out("r.jsonl"), "--stack", "no-such"], /^error: Pulumi\.no-such\.yaml: no such stack file/, out("r.jsonl")],
     ["preview.ts", ["--stack"], /^error: Option '--stack <value>' argument missing/],
     ["preview.ts", ["--stack", "dev", "--stack", "prod"], /^error: --stack is given twice/],
@@ -191,6 +192,14 @@ const BAD: readonly (readonly [string, readonly string[], RegExp, string?])[] = 
     ["chart-check.ts", ["--png", "x"], /^error: --png is not a flag of this command; allowed: --out, --chromium, --verbose; usage: /],
     ["kql-check.ts", ["--fix"], /^error: --fix is not a flag of this command; allowed: --verbose; usage: npm run kql:check/],
     ["../test/fixtures/cli/unexpected-error.ts", [], /^error: Cannot read properties of undefined \(reading 'rows'\) \(an unexpected error; run again with --verbose for its stack\)$/],
+    // The backtest refuses every bad flag before signing in (a run without a credential is tested in backtest-cli.test.ts).
+    ["backtest.ts", ["--workspace", "law-prod", "--from", "2026-11-20T00:00:00Z", "--to", "2026-11-21T00:00:00Z"], /^error: --workspace: "law-prod" is not valid; allowed: the workspace id \(a GUID/],
+    ["backtest.ts", ["--workspace", WORKSPACE_GUID, "--from", "2026-11-20T00:00:00Z", "--to", "2999-01-01T00:00:00Z"], /^error: --to: "2999-01-01T00:00:00Z" is not valid; allowed: a time in the past/],
+    ["backtest.ts", ["--workspace", WORKSPACE_GUID, "--from", "2026-11-20T00:00:00Z", "--to", "2026-11-21T00:00:00Z", "--resume"], /^error: --resume needs --out/],
+    ["backtest.ts", ["--workspace", WORKSPACE_GUID, "--from", "2026-11-20T00:00:00Z", "--to", "2026-11-21T00:00:00Z", "--rules", "slow-disconnect"], /^error: --rules: "slow-disconnect" is not valid; allowed: detection ids of the stack \(periodic-disconnect, random-disconnect, mass-disconnect, link-conflict\)/],
+    ["backtest.ts", ["--workspace", WORKSPACE_GUID, "--from", "2026-11-20T00:00:00Z", "--to", "2026-11-21T00:00:00Z", "--endpoint", "http://127.0.0.1/v1"], /^error: --endpoint: "http:\/\/127\.0\.0\.1\/v1" is not valid; allowed: an https:\/\/ URL of the query API/],
+    ["backtest.ts", ["--workspace", WORKSPACE_GUID, "--from", "2026-11-20T00:00:00Z", "--to", "2026-11-21T00:00:00Z", "--truth", out("no-truth.json")], /^error: .*no-truth\.json: cannot be read as JSON \(ENOENT\)/],
+    ["confusion-matrix.ts", ["--firings", out("f.jsonl")], /^error: --firings and --truth go together/],
     ["kql-check.ts", [path.join(tmp, "empty.kql")], /the file is empty; a \.kql file holds one query \[empty\]$/],
     ["kql-check.ts", [path.join(tmp, "empty-folder")], /the folder holds no \.kql files; nothing to check \[empty\]$/],
 ];

@@ -10,55 +10,28 @@ import { compileKql, SlidingTable, type InputRow } from "../kql/eval";
 import { SummarizeDelta, TableDelta } from "../kql/eval/incremental";
 import { Extreme, KeyedRows, MinHeap } from "../kql/eval/incrementalState";
 import { KeyIndex } from "../kql/eval/keys";
-import { parseStackConfig } from "../program/config";
-import { lowerBound, replay, rowsByHub, ruleEvaluationTimes, ruleLookbackMs, SlidingWindow, type ReplayPlan } from "../replay/engine";
-import { planReplay } from "../replay/plan";
+import { replay, rowsByHub, ruleEvaluationTimes, ruleLookbackMs, SlidingWindow } from "../replay/engine";
 import type { ReplayRow } from "../replay/logs";
 import { replayParallel } from "../replay/parallel";
 import { SCENARIOS } from "../replay/synthetic";
-import { generateFleet, noisyHealthyFleet, periodicOutbreakFleet, randomOutbreakFleet, shuffled, withDuplicates, type PresetOptions } from "../synthetic";
+import { noisyHealthyFleet, periodicOutbreakFleet, randomOutbreakFleet, type PresetOptions } from "../synthetic";
+import { devPlan, syntheticWorkspace, visibleRows } from "./support/syntheticWorkspace";
 import type { FleetSpec } from "../synthetic/fleet";
 
-const P = "iothub-404104";
 const START = "2026-11-20T00:00:00Z";
 
 /** The rows of a fleet as the replay takes them, with duplicates and in shuffled order (as exports come). */
 function rowsOf(spec: FleetSpec, seed: number): { rows: ReplayRow[]; hubs: string[]; from: number; to: number } {
-    const fleet = generateFleet(spec);
-    const records = shuffled(withDuplicates(fleet.records, { seed, share: 0.03 }), seed);
-    const rows = records.map((r) => ({ row: r.row as unknown as ReplayRow["row"], time: r.row.TimeGenerated, visibleAt: r.ingestedAt }));
-    return { rows, hubs: fleet.hubs.map((h) => h.resourceId), from: fleet.start, to: fleet.end + 15 * 60_000 };
+    const { replayRows, hubs, from, to } = syntheticWorkspace(spec, seed);
+    return { rows: replayRows, hubs, from, to };
 }
 
-/** A dev-profile plan over the hubs; `detections` overrides rule settings (e.g. several evaluation periods). */
-function planFor(hubs: readonly string[], detections: InputRow = {}): ReplayPlan {
-    return planReplay(
-        parseStackConfig(
-            {
-                [`${P}:hubs`]: JSON.stringify(hubs),
-                [`${P}:resourceGroupName`]: "rg-incremental",
-                [`${P}:location`]: "westeurope",
-                [`${P}:connectedDevicesAlert`]: JSON.stringify({ expectedConnectedDevices: 30 }),
-                [`${P}:detections`]: JSON.stringify(detections),
-            },
-            P,
-            "dev",
-        ),
-    );
-}
-
-/** The rows visible at `t` in `[t - lookback, t)`, as the full evaluation gives them. */
-function visibleRows(rows: readonly ReplayRow[], t: number, lookback: number): ReplayRow["row"][] {
-    const out: ReplayRow["row"][] = [];
-    for (let i = lowerBound(rows, t - lookback); i < lowerBound(rows, t); i++) if (rows[i].visibleAt <= t) out.push(rows[i].row);
-    return out;
-}
 
 const OPTIONS: PresetOptions = { seed: 7, start: START, durationMinutes: 7 * 60, devicesPerHub: 30 };
 
 describe("incremental evaluation of the detections", () => {
     const { rows, hubs } = rowsOf(SCENARIOS.mixed(OPTIONS), 7);
-    const plan = planFor(hubs);
+    const plan = devPlan(hubs);
     const byHub = rowsByHub(rows);
 
     it("gives every detection's query the same rows in the same order at every evaluation time", () => {
@@ -101,7 +74,7 @@ describe("the sequential, parallel and incremental paths", () => {
     it.each(all)("give identical firings on the %s scenario", async (name, spec) => {
         const { rows, hubs, from, to } = rowsOf(spec, 3);
         // One rule over several evaluation periods, so the split into periods is compared too.
-        const plan = planFor(hubs, { "mass-disconnect": { windowSize: "PT1H", failingPeriods: { numberOfEvaluationPeriods: 3, minFailingPeriodsToAlert: 1 } } });
+        const plan = devPlan(hubs, { "mass-disconnect": { windowSize: "PT1H", failingPeriods: { numberOfEvaluationPeriods: 3, minFailingPeriodsToAlert: 1 } } });
         const sequential = replay(plan, rows, from, to, undefined, "full");
         const incremental = replay(plan, rows, from, to, undefined, "incremental");
         const parallel = await replayParallel(plan, rows, from, to, undefined, { workers: 2, minRows: 0, partsPerWorker: 2, mode: "incremental" });

@@ -6,6 +6,7 @@
  */
 import { allPure, map1, map2, mapN, perRunValue, strict1, strict2 } from "./compose";
 import { constant, type Compiled, type ScalarScope } from "./context";
+import { SourceLayout } from "./layout";
 import { datetimeAdd, datetimeDiff, datetimePeriod, dayOfWeek, startOf } from "./datetime";
 import type { KqlUnsupportedError } from "./errors";
 import { parseJsonCached } from "./json";
@@ -16,6 +17,7 @@ import {
     formatTimespan,
     hashKey,
     inDateTimeRange,
+    normalizeInput,
     nullOf,
     utcDateTime,
     stringifier,
@@ -27,6 +29,7 @@ import {
     valuesEqual,
     type DynamicValue,
     type EvalValue,
+    type InputValue,
     type KustoType,
 } from "./values";
 
@@ -450,6 +453,18 @@ function ago(c: CallSite): Compiled {
     };
 }
 
+/**
+ * The key under which an input row carries the time it was ingested, which `ingestion_time()` returns:
+ * Kusto's name of the hidden column. Rows without it have a null ingestion time.
+ */
+export const INGESTION_TIME_KEY = "$IngestionTime";
+
+/** `ingestion_time()`: the ingestion time of a table's own row; refused once operators have reshaped the rows (Kusto has the hidden column only there). */
+function ingestionTime(c: CallSite): Compiled {
+    if (!(c.scope.layout instanceof SourceLayout)) throw c.fail("ingestion_time() is evaluated only on a table's own rows, before any extend, project, summarize or join");
+    return { fn: (r) => normalizeInput((r as Readonly<Record<string, InputValue>>)[INGESTION_TIME_KEY], "datetime"), type: "datetime", constant: false, pure: true };
+}
+
 function isEmpty(negate: boolean): ScalarFunction {
     return (c) => map1(c.arg(0), "bool", (v) => (v === null || v === "") !== negate);
 }
@@ -518,6 +533,7 @@ export const SCALAR_FUNCTIONS: Readonly<Record<string, ScalarFunction>> = {
     min_of: extremeOf(-1),
     // datetimes
     now: nowFn,
+    ingestion_time: ingestionTime,
     ago,
     datetime_diff: datetimeDiffFn,
     datetime_add: datetimeAddFn,

@@ -18,7 +18,7 @@ export { KqlEvalError, KqlQueryError, KqlRuntimeError, KqlUnsupportedError, type
 export { clearParseJsonCache } from "./json";
 export { SlidingTable } from "./incremental";
 export { aggregateNames } from "./aggregates";
-export { SCALAR_FUNCTIONS } from "./functions";
+export { INGESTION_TIME_KEY, SCALAR_FUNCTIONS } from "./functions";
 export {
     formatDateTime,
     formatKqlValue,

@@ -995,3 +995,34 @@ export function workbookSchemaViolations(serializedData: string): string[] {
     }
     return [...out];
 }
+
+// ---------------------------------------------------------------------------------------------
+// Any schema of a vendored spec (the data plane's request and response shapes)
+
+const pointerValidators = new Map<string, ValidateFunction>();
+
+/**
+ * Violations of `value` against the schema at `pointer` of a vendored spec file (a definition, a
+ * parameter, an operation's body or response schema), built as for the resources above: `$ref`s
+ * resolved, `allOf` flattened, strict where the spec declares properties, formats and enums checked.
+ * Each violation is `<instance path> = <value>: <rule> (<spec source>)`; `ignore` drops violations
+ * the caller states a reason for (matched on the instance path and the keyword).
+ */
+export function specValueViolations(specPath: string, pointer: string, value: unknown, ignore?: (instancePath: string, keyword: string) => boolean): string[] {
+    const file = path.join(SPECS_ROOT, specPath);
+    const key = `${file}#${pointer}`;
+    let validate = pointerValidators.get(key);
+    if (!validate) {
+        const node = asObject(pointerGet(loadDoc(file), pointer));
+        if (!node) throw new Error(`no schema at ${pointer} in ${specPath}`);
+        const builder = new SchemaBuilder();
+        const root = builder.schema({ file, node, pointer }, `${path.basename(file)}#${pointer}`);
+        sharedAjv ??= newAjv();
+        validate = sharedAjv.compile({ $id: `urn:azure-spec:${key}`, definitions: builder.definitions, ...root });
+        pointerValidators.set(key, validate);
+    }
+    if (validate(value)) return [];
+    return (validate.errors ?? [])
+        .filter((e) => !["if", "allOf", "anyOf"].includes(e.keyword) && !(ignore?.(e.instancePath, e.keyword) ?? false))
+        .map((e) => `${e.instancePath || "/"} = ${show(e.keyword === "required" ? undefined : e.data)}: ${describe(e)} (${String((e.parentSchema as { "x-source"?: string } | undefined)?.["x-source"] ?? specPath)})`);
+}
