@@ -109,10 +109,22 @@ export class EvaluationTemplate {
         const declared = new Set<string>();
         const edits: Edit[] = [];
         const tableReferences: Kusto.Language.Syntax.NameReference[] = [];
+        const F = kusto().Language.Functions;
+        // Functions that read a table by a name given as a value: the binding could not narrow their rows.
+        const tableFunctions = new Set<unknown>([F.Table, F.Database, F.Cluster, F.ExternalTable, F.MaterializedView]);
+        const refuse = (what: string, at: number): never => {
+            throw new Error(`the query reads rows through ${what} (offset ${at}); a backtest binds only references to ${AZURE_DIAGNOSTICS_TABLE} by name to the rows an alert at the evaluation time could see, so it cannot run this query faithfully`);
+        };
         analyzed.code.Syntax?.WalkElements((element) => {
-            if (element instanceof S.FunctionCallExpression) edits.push(...callEdits(element));
+            if (element instanceof S.FunctionCallExpression) {
+                if (tableFunctions.has(element.ReferencedSymbol)) refuse(`${element.Name?.SimpleName}()`, element.TextStart);
+                edits.push(...callEdits(element));
+            } else if (element instanceof S.SearchOperator || element instanceof S.FindOperator) refuse(element instanceof S.SearchOperator ? "search" : "find", element.TextStart);
             else if (element instanceof S.NameDeclaration) declared.add(element.SimpleName ?? "");
-            else if (element instanceof S.NameReference && element.ReferencedSymbol instanceof table && element.ReferencedSymbol.Name === AZURE_DIAGNOSTICS_TABLE) tableReferences.push(element);
+            else if (element instanceof S.NameReference && element.ReferencedSymbol instanceof table) {
+                if (element.ReferencedSymbol.Name !== AZURE_DIAGNOSTICS_TABLE) refuse(`the table ${element.ReferencedSymbol.Name}`, element.TextStart);
+                tableReferences.push(element);
+            }
         });
         const rows = freeRowsName(declared);
         edits.push(...tableReferences.map((r) => ({ start: r.TextStart, end: r.End, parts: [rows] })));

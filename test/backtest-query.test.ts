@@ -74,6 +74,18 @@ describe("binding a query to an evaluation", () => {
         expect(bound).toContain('extend now_s = "now()"');
         expect(bound).toContain("+ nowish");
     });
+    it("refuses a query that reads rows other than through AzureDiagnostics by name (table(), search, find, another table): they would escape the range and ingestion filter", () => {
+        for (const [query, what] of [
+            ['table("AzureDiagnostics") | where TimeGenerated > ago(1h)', "table()"],
+            ['search "404104" | count', "search"],
+            ['find where ResultType == "404104"', "find"],
+        ]) {
+            expect(() => bindQueryToEvaluation(query, instant), query).toThrow(`the query reads rows through ${what}`);
+        }
+        // Another table is unknown to the schema the queries are analyzed with: refused before binding.
+        expect(() => bindQueryToEvaluation("AzureActivity | count", instant)).toThrow(/does not parse/);
+    });
+
     it("refuses an empty range and a query that does not parse", () => {
         expect(() => bindQueryToEvaluation("AzureDiagnostics", { evaluatedAt: T, rangeStart: T })).toThrow(RangeError);
         expect(() => bindQueryToEvaluation("AzureDiagnostics | where", instant)).toThrow(/does not parse/);
