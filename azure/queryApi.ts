@@ -104,7 +104,7 @@ export const QUERY_API = {
     }),
     queryRate: fact({
         id: "log-query-rate",
-        subject: "queries one user submits per 30 seconds (429 past it)",
+        subject: "queries one user submits per 30 seconds; past 200 waiting in the queue, a query is refused with 429",
         value: 200,
         unit: "queries per 30 seconds",
         source: {

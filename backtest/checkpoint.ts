@@ -103,9 +103,10 @@ export class CheckpointWriter {
         if (fresh) {
             fs.writeFileSync(file, JSON.stringify({ backtestCheckpoint: FORMAT, fingerprint }) + "\n", { flag: "wx" });
         } else {
-            const text = fs.readFileSync(file, "utf8");
-            const end = text.lastIndexOf("\n") + 1;
-            if (end < text.length) fs.truncateSync(file, end);
+            // A line cut short by a kill is cut off, at a byte offset (the text may hold characters of several bytes).
+            const bytes = fs.readFileSync(file);
+            const end = bytes.lastIndexOf(0x0a) + 1;
+            if (end < bytes.length) fs.truncateSync(file, end);
         }
         this.fd = fs.openSync(file, "a");
     }

@@ -14,7 +14,7 @@
 import { bindQueryToEvaluation } from "../kql/evaluationTime";
 import { firingsOf, mergeFirings, ruleEvaluationTimes, ruleLookbackMs, type Firing, type ReplayPlan, type ReplayResult, type ReplayRule } from "../replay/engine";
 import { evaluationKey, type CheckpointWriter, type EvaluationRecord } from "./checkpoint";
-import type { QueryLimit, QueryOutcome, WorkspaceQuery } from "./workspace";
+import { QueryRefusedError, type QueryLimit, type QueryOutcome, type WorkspaceQuery } from "./workspace";
 
 /** One evaluation of one rule. */
 export interface Evaluation {
@@ -114,7 +114,14 @@ export async function runBacktest(options: BacktestOptions): Promise<BacktestRes
         todo,
         options.concurrency,
         async (e) => {
-            const outcome = await options.query(evaluationQuery(e));
+            let outcome: Awaited<ReturnType<BacktestOptions["query"]>>;
+            try {
+                outcome = await options.query(evaluationQuery(e));
+            } catch (error) {
+                // A refused query stops the run naming the evaluation it came from.
+                if (error instanceof QueryRefusedError) error.message = `${e.rule.name} at ${new Date(e.t).toISOString()}: ${error.message}`;
+                throw error;
+            }
             const record: EvaluationRecord =
                 outcome.kind === "rows" ? { rule: e.rule.name, t: e.t, firings: firingsOf(e.rule, outcome.rows, e.t) } : { rule: e.rule.name, t: e.t, failed: { limit: outcome.limit, message: outcome.message } };
             answered.set(evaluationKey(e.rule.name, e.t), record);

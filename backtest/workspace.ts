@@ -71,6 +71,14 @@ export class WorkspaceAccessError extends Error {
     }
 }
 
+/** A {@link WorkspaceAccessError} that concerns one query (the service refused it, or answered a status no retry helps): the run names the rule and time. */
+export class QueryRefusedError extends WorkspaceAccessError {
+    constructor(message: string) {
+        super(message);
+        this.name = "QueryRefusedError";
+    }
+}
+
 /** How the client waits and how long it keeps trying. */
 export interface RetryPolicy {
     /** Most attempts of one query while the service throttles it (429, or 503 with a retry hint); past them the evaluation is reported as throttled. */
@@ -153,8 +161,14 @@ export const LIMIT_DESCRIPTIONS: Readonly<Record<QueryLimit, string>> = {
     memory: "an operator passed its memory budget (E_RUNAWAY_QUERY)",
     "partial-failure": "the service answered with a partial query failure",
     "time-out": `the query ran out of time (${QUERY_API.timeoutStatus.value} Gateway Timeout; the service runs a query at most ${QUERY_API.maxTimeout.value} s, ${QUERY_API.maxTimeout.id})`,
-    throttled: `the service kept throttling the query (429; ${QUERY_API.queryRate.value} ${QUERY_API.queryRate.unit} per user, ${QUERY_API.queryRate.id})`,
+    throttled: `the service kept throttling the query (429: a user's queries past ${QUERY_API.concurrentQueries.value} at once wait in a queue, and one is refused when the queue is full; ${QUERY_API.queryRate.id})`,
 };
+
+/** The longest wait a throttled query honours; a longer hint ends the evaluation as throttled (named, never dropped). */
+export const MAX_RETRY_AFTER_MS = 10 * 60_000;
+
+/** The wait before retrying a throttled query whose hint is 0 or a date in the past. */
+export const MIN_RETRY_WAIT_MS = 1_000;
 
 /** The first line of an error's message, without control characters. */
 function oneLine(text: string): string {
@@ -163,8 +177,20 @@ function oneLine(text: string): string {
 
 /** The service's error code and message of a failed request, from its body when it has one. */
 function serviceError(e: RestError): string {
-    const details = (e as RestError & { details?: { error?: { code?: string; message?: string } } }).details?.error;
-    return details?.code ? `${details.code}: ${oneLine(details.message ?? "")}` : oneLine(e.message);
+    const details = (e as RestError & { details?: { error?: ServiceErrorBody } }).details?.error;
+    if (!details?.code) return oneLine(e.message);
+    // The innermost inner error says what went wrong (a SyntaxError, a SemanticError with the name at fault).
+    let inner = details.innererror;
+    for (let depth = 0; inner?.innererror && depth < 8; depth++) inner = inner.innererror;
+    const cause = inner?.message ? `; ${inner.code ? `${inner.code}: ` : ""}${oneLine(inner.message)}` : "";
+    return `${details.code}: ${oneLine(details.message ?? "")}${cause}`;
+}
+
+/** The error body of the query API (its ErrorInfo): a code, a message and nested inner errors. */
+interface ServiceErrorBody {
+    readonly code?: string;
+    readonly message?: string;
+    readonly innererror?: ServiceErrorBody;
 }
 
 /** A credential failure of `@azure/identity` (no credential in the chain, or one that could not sign in): its name ends in one of these. */
@@ -248,14 +274,18 @@ export class WorkspaceClient {
             if (throttledAttempts >= this.retry.maxThrottledAttempts) {
                 return { kind: "outcome", outcome: { kind: "limit", limit: "throttled", message: `${LIMIT_DESCRIPTIONS.throttled}: gave up after ${throttledAttempts} attempts (${serviceError(e)})` } };
             }
-            return { kind: "retry", waitMs: hint ?? this.backoff(throttledAttempts), throttled: true };
+            if (hint !== undefined && hint > MAX_RETRY_AFTER_MS) {
+                return { kind: "outcome", outcome: { kind: "limit", limit: "throttled", message: `${LIMIT_DESCRIPTIONS.throttled}: the service asked to wait ${Math.round(hint / 1000)} s, more than the ${MAX_RETRY_AFTER_MS / 60_000} minutes a backtest waits (${serviceError(e)})` } };
+            }
+            // A hint of zero or a date in the past would send the attempts back to back: wait a second then.
+            return { kind: "retry", waitMs: hint === undefined ? this.backoff(throttledAttempts) : hint > 0 ? hint : MIN_RETRY_WAIT_MS, throttled: true };
         }
         if (status === QUERY_API.timeoutStatus.value) return { kind: "outcome", outcome: { kind: "limit", limit: "time-out", message: `${LIMIT_DESCRIPTIONS["time-out"]}; it was given ${this.serverTimeout} s (--server-timeout)` } };
         if (status === 401 || status === 403) throw new WorkspaceAccessError(`the query API refused the credential (${status} ${serviceError(e)}); the principal needs the ${QUERY_ROLE.name} role (${QUERY_ROLE.permission}) on the workspace`);
         if (status === 404) throw new WorkspaceAccessError(`the query API knows no workspace ${this.target.id} (404 ${serviceError(e)}); give its workspace id or resource id (--workspace)`);
-        if (status === 400) throw new WorkspaceAccessError(`the query API refused the query (400 ${serviceError(e)})`);
+        if (status === 400) throw new QueryRefusedError(`the query API refused the query (400 ${serviceError(e)})`);
         const transient = status === undefined || status >= 500;
-        if (!transient) throw new WorkspaceAccessError(`the query API answered ${status} (${serviceError(e)})`);
+        if (!transient) throw new QueryRefusedError(`the query API answered ${status} (${serviceError(e)})`);
         if (transientAttempts >= this.retry.maxTransientAttempts) {
             throw new WorkspaceAccessError(`the query API could not be reached after ${transientAttempts} attempts (${status === undefined ? oneLine(e.message) : `${status} ${serviceError(e)}`})`);
         }

@@ -183,7 +183,7 @@ runCli(USAGE, async () => {
     if (result.failures.length > 0) {
         process.stderr.write([...summary, `evaluations that hit a limit (${result.failures.length}):`, ...describeFailures(result)].join("\n") + "\n");
         throw new BacktestIncompleteError(
-            `${result.failures.length} of ${evaluations.length} evaluations hit a limit of the query API (listed above); no output written; ${writer ? keptNote("the answered ones; mend the cause (a limit named above: --server-timeout, --rules, a shorter span)") : "run with --out to keep the answered evaluations for a resume"}`,
+            `${result.failures.length} of ${evaluations.length} evaluations hit a limit of the query API (listed above); no output written; ${writer ? keptNote("the answered ones; a longer --server-timeout keeps the run's identity (a time-out); --rules or another span make another run, which needs another --out") : "run with --out to keep the answered evaluations for a resume"}`,
         );
     }
     // The chart's rows come first: a chart that cannot be drawn fails the command before any output is written.

@@ -51,7 +51,11 @@ describe("npm run backtest without what it needs", () => {
         expect(r.out).toBe("");
     });
     it("ends with one line when no credential can sign in", () => {
-        const r = npm(["backtest", "--", "--workspace", WORKSPACE, "--from", "2026-11-20T00:00:00Z", "--to", "2026-11-20T06:00:00Z"]);
+        // No sign-in of this machine reaches the child: empty Azure CLI and azd folders, and the managed identity endpoint on a closed local port.
+        const empty = fs.mkdtempSync(path.join(os.tmpdir(), "backtest-no-credential-"));
+        const isolated = cleanEnv({ HOME: empty, AZURE_CONFIG_DIR: empty, AZD_CONFIG_DIR: empty, AZURE_POD_IDENTITY_AUTHORITY_HOST: "http://127.0.0.1:9" });
+        const r = npm(["backtest", "--", "--workspace", WORKSPACE, "--from", "2026-11-20T00:00:00Z", "--to", "2026-11-20T06:00:00Z"], isolated);
+        fs.rmSync(empty, { recursive: true, force: true });
         expect(r.code).toBe(1);
         expect(r.err.trim().split("\n")).toHaveLength(1);
         expect(r.err).toMatch(/^error: no Azure credential could sign in .*az login.*managed identity.*Log Analytics Reader role/);

@@ -169,12 +169,37 @@ describe("limits and faults", () => {
         expect(server.statuses.get(204)).toBe(evaluations.length);
     }, 60_000);
 
+    it("stops a run whose query the service refuses, naming the rule, the time and the service's innermost cause", async () => {
+        const target = evaluations[5];
+        const server = await serve(fleet, (q) => (evaluationOf(evaluations, q) === target ? { kind: "refuse" } : undefined));
+        await expect(runBacktest({ evaluations, query: (q) => client(server).query(q), concurrency: 1 })).rejects.toThrow(
+            `${target.rule.name} at ${new Date(target.t).toISOString()}: the query API refused the query (400 BadArgumentError: The request had some invalid properties; SemanticError: 'where' operator: Failed to resolve column`,
+        );
+    }, 60_000);
+
+    it("caps the wait a throttled query honours: a hint past 10 minutes ends the evaluation as throttled, a hint of 0 still waits a second", async () => {
+        const [long, zero] = [evaluations[3], evaluations[7]];
+        let zeroes = 0;
+        const server = await serve(fleet, (q) => {
+            const e = evaluationOf(evaluations, q);
+            if (e === long) return { kind: "throttle", retryAfterSeconds: 3600 };
+            if (e === zero && zeroes++ < 2) return { kind: "throttle", retryAfterMs: 0 };
+            return undefined;
+        });
+        const { sleep, waits } = recordedSleep();
+        const c = client(server, { sleep });
+        const result = await runBacktest({ evaluations, query: (q) => c.query(q), concurrency: 2 });
+        expect(result.failures).toEqual([{ rule: long.rule.name, evaluatedAt: new Date(long.t).toISOString(), limit: "throttled", message: expect.stringMatching(/asked to wait 3600 s, more than the 10 minutes/) }]);
+        expect(server.received.filter((q) => evaluationOf(evaluations, q) === long)).toHaveLength(1);
+        expect(waits).toEqual([1000, 1000]);
+    }, 60_000);
+
     it("stops with one message when the token is refused or the workspace is unknown", async () => {
         const server = await serve(fleet);
         const q = evaluationQuery(evaluations[0]);
-        await expect(client(server, { token: "someone-else" }).query(q)).rejects.toThrow(/refused the credential \(401 AuthenticationFailed.*Log Analytics Reader/);
+        await expect(client(server, { token: "someone-else" }).query(q)).rejects.toThrow(/refused the credential \(403 InvalidAuthenticationToken.*Log Analytics Reader/);
         await expect(client(server, { target: { kind: "workspace-id", id: "00000000-0000-4000-8000-000000000000" } }).query(q)).rejects.toThrow(WorkspaceAccessError);
-        await expect(runBacktest({ evaluations, query: (x) => client(server, { token: "someone-else" }).query(x), concurrency: 3 })).rejects.toThrow(/401/);
+        await expect(runBacktest({ evaluations, query: (x) => client(server, { token: "someone-else" }).query(x), concurrency: 3 })).rejects.toThrow(/403/);
     }, 60_000);
 });
 
@@ -225,6 +250,21 @@ describe("the checkpoint", () => {
         expect(readCheckpoint(file, fingerprint)).toEqual({ records: expect.any(Map), truncatedTail: false });
         expect(readCheckpoint(file, fingerprint).records.size).toBe(evaluations.length);
     }, 60_000);
+
+    it("cuts a line left short by a kill at its byte offset, after records with characters of several bytes", () => {
+        const file = path.join(dir, "utf8.checkpoint.jsonl");
+        const fingerprint = runFingerprint({ run: "utf8" });
+        const first = new CheckpointWriter(file, fingerprint, true);
+        first.append({ rule: "rule-ü", t: 0, failed: { limit: "time-out", message: "Zeitüberschreitung – 超时" } });
+        first.close();
+        fs.appendFileSync(file, '{"rule":"cut sh');
+        const second = new CheckpointWriter(file, fingerprint, false);
+        second.append({ rule: "rule-ü", t: 60_000, failed: { limit: "time-out", message: "again" } });
+        second.close();
+        const { records, truncatedTail } = readCheckpoint(file, fingerprint);
+        expect(truncatedTail).toBe(false);
+        expect([...records.keys()]).toEqual([evaluationKey("rule-ü", 0), evaluationKey("rule-ü", 60_000)]);
+    });
 
     it("refuses a checkpoint of another run and a damaged one", () => {
         const file = path.join(dir, "other.checkpoint.jsonl");

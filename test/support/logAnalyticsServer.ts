@@ -66,6 +66,8 @@ export interface ReceivedQuery {
 export type Fault =
     | { readonly kind: "throttle"; readonly retryAfterMs?: number; readonly retryAfterSeconds?: number }
     | { readonly kind: "time-out" }
+    /** 400 with an inner error, as the service refuses a query it cannot compile. */
+    | { readonly kind: "refuse" }
     | { readonly kind: "no-data" }
     | { readonly kind: "row-limit"; readonly limit: number };
 
@@ -135,8 +137,8 @@ function table(columns: readonly EvalColumn[], rows: readonly EvalRow[]): unknow
     return { name: "PrimaryResult", columns: columns.map((c) => ({ name: c.name, type: c.type })), rows: rows.map((r) => columns.map((c) => cell(r[c.name] ?? null, c.type))) };
 }
 
-function errorBody(code: string, message: string): unknown {
-    return { error: { code, message } };
+function errorBody(code: string, message: string, innererror?: { code: string; message: string }): unknown {
+    return { error: { code, message, ...(innererror ? { innererror } : {}) } };
 }
 
 /** Starts the server on 127.0.0.1 (a free port). */
@@ -176,7 +178,9 @@ export async function startLogAnalyticsServer(options: LogAnalyticsServerOptions
         if (req.method !== "POST" || !route) return answer(res, 404, errorBody("PathNotFoundError", "The requested path does not exist"));
         const kind = url.pathname.startsWith("/v1/workspaces/") ? "workspace-id" : "resource-id";
         const id = decodeURIComponent(route[1]);
-        if (req.headers.authorization !== `Bearer ${options.token}`) return answer(res, 401, errorBody("AuthenticationFailed", "Authentication failed. The 'Authorization' header is missing."));
+        // As the query API's error page answers: 401 without a token, 403 for a token it does not accept.
+        if (req.headers.authorization === undefined) return answer(res, 401, errorBody("AuthenticationFailed", "Authentication failed. The 'Authorization' header is missing."));
+        if (req.headers.authorization !== `Bearer ${options.token}`) return answer(res, 403, errorBody("InvalidAuthenticationToken", "The access token is invalid."));
         const problems: string[] = [];
         if (!/^application\/json/.test(req.headers["content-type"] ?? "")) problems.push(`content-type ${req.headers["content-type"]}`);
         let parsed: unknown;
@@ -216,6 +220,8 @@ export async function startLogAnalyticsServer(options: LogAnalyticsServerOptions
             // "If a workspace has no data in it, the API returns 204 No Content": no body to validate.
             statuses.set(204, (statuses.get(204) ?? 0) + 1);
             res.writeHead(204).end();
+        } else if (fault?.kind === "refuse") {
+            answer(res, 400, errorBody("BadArgumentError", "The request had some invalid properties", { code: "SemanticError", message: "'where' operator: Failed to resolve column or scalar expression named 'Nope'" }));
         } else if (fault?.kind === "time-out") {
             answer(res, 504, errorBody("GatewayTimeout", `The query ran longer than its time-out of ${wait ?? 180} seconds.`));
         } else {
