@@ -97,7 +97,8 @@ export interface AzureLimit<R extends LimitRule = LimitRule> {
 }
 
 const SPECS = "Azure/azure-rest-api-specs" as const;
-const MONITOR_DOCS = "MicrosoftDocs/azure-monitor-docs";
+/** The repository of the Azure Monitor Learn pages the limits quote. */
+export const MONITOR_DOCS = "MicrosoftDocs/azure-monitor-docs";
 const LOG_ALERT_TEMPLATES = {
     url: "https://learn.microsoft.com/azure/azure-monitor/alerts/resource-manager-alerts-log",
     repo: MONITOR_DOCS,

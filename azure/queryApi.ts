@@ -8,7 +8,7 @@
  * Like `azure/limits.ts`, this module sits at the bottom of the layers: it imports nothing of the
  * package but the source type.
  */
-import type { LimitSource } from "./limits";
+import { MONITOR_DOCS, type LimitSource } from "./limits";
 
 /** One fact of the query API: its value, unit and where Azure states it. */
 export interface QueryApiFact {
@@ -24,7 +24,6 @@ export interface QueryApiFact {
     readonly source: Extract<LimitSource, { kind: "learn" }>;
 }
 
-const MONITOR_DOCS = "MicrosoftDocs/azure-monitor-docs";
 const WORKSPACE_LIMITS = {
     url: "https://learn.microsoft.com/azure/azure-monitor/fundamentals/service-limits#la-query-api",
     repo: MONITOR_DOCS,
