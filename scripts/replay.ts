@@ -112,8 +112,8 @@ runCli(USAGE, async () => {
     const options = { mode, ...(workers === undefined ? {} : { workers }) };
     const bytes = fileSize(a.logs);
     const early = !allHubs && plan.rules.length > 0 && (workers ?? os.availableParallelism()) > 1 && bytes >= EARLY_WORKERS_BYTES.from && bytes <= EARLY_WORKERS_BYTES.to;
+    // The read is synchronous: a signal meanwhile keeps Node's default (the process, workers included, ends at once).
     let pool = early ? new ReplayWorkerPool(plan, Math.ceil(bytes / MIN_ROW_BYTES), options) : undefined;
-    let unregister = pool ? onInterrupt(stopReplayWorkers) : () => undefined;
     const progress = new ProgressLine();
     const onRowsRead = (n: number): void => progress.update(() => `reading ${a.logs}: ${n.toLocaleString("en-US")} rows, ${roughDuration(progress.elapsedMs)}`);
     let read: ReturnType<typeof readLogRows>;
@@ -175,12 +175,9 @@ runCli(USAGE, async () => {
     if (pool && !usesWorkers(plan, rows, options)) {
         pool.stop();
         pool = undefined;
-        unregister();
     }
-    if (!pool && usesWorkers(plan, rows, options)) {
-        pool = new ReplayWorkerPool(plan, rows.length, options);
-        unregister = onInterrupt(stopReplayWorkers);
-    }
+    if (!pool && usesWorkers(plan, rows, options)) pool = new ReplayWorkerPool(plan, rows.length, options);
+    const unregister = pool ? onInterrupt(stopReplayWorkers) : () => undefined;
     process.stderr.write(`replaying ${rows.length} rows of ${plan.hubs.length} hub(s) with ${plan.rules.length} rules, ${new Date(start).toISOString()} .. ${new Date(end).toISOString()}...\n`);
     const total = planEvaluations(plan, start, end);
     let done = 0;
