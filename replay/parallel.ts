@@ -1,8 +1,10 @@
 /**
  * The replay on several cores: the same evaluations as {@link replay}, spread over worker threads.
- * Each log search alert rule's evaluation times are cut into runs of consecutive times, one per
- * worker by default, of about equal estimated work (the estimate being the rows each evaluation
- * reads); workers take these tasks from a queue, largest first, and answer with the firings.
+ * Each log search alert rule's evaluation times are cut into runs of consecutive times of about
+ * equal estimated work (the estimate being the rows each evaluation reads): with incremental
+ * evaluation (the default) a rule is one run unless there are fewer rules than workers, with full
+ * evaluation one run per worker; workers take these tasks from a queue, largest first, and answer
+ * with the firings.
  * Each task is {@link replayRuleTimes} over its slice of the times (in the chosen mode; an
  * incremental task starts its window afresh), so a rule's firings are the
  * concatenation of its tasks' firings in time order, exactly the list `replayRule` returns; they
@@ -10,8 +12,9 @@
  * identical: same firings, same values, same order. (The evaluator's per-row caches only save
  * work, never change a result, so a run that starts cold in a worker answers as a warm one.)
  *
- * Each worker gets every hub's rows once, packed in columns (replay/packedRows.ts) on shared
- * memory, builds row objects from them (see parallelWorker.ts), and compiles each rule once.
+ * The workers start before the rows are read ({@link ReplayWorkerPool}) and compile the rules
+ * meanwhile; each then gets every hub's rows once, packed in columns (replay/packedRows.ts) on
+ * shared memory, and reads them by position (see parallelWorker.ts).
  * Workers load the TypeScript sources through tsx's CommonJS hook, so the parallel replay runs
  * under tsx and under vitest alike.
  */
@@ -159,9 +162,8 @@ export function usesWorkers(plan: ReplayPlan, rows: readonly ReplayRow[], option
  * The worker threads of one parallel replay, started before its rows are read: each loads the
  * evaluator and compiles the plan's rules one by one until the rows come (the first takes about a
  * second, with the KQL parser's start), so that work overlaps the caller's reading of the export
- * instead of following it. Then
- * {@link ReplayWorkerPool.replay} hands them the rows and the tasks. Stop the pool when it is
- * not used; a replay stops it when it ends.
+ * instead of following it. Then {@link ReplayWorkerPool.replay} hands them the rows and the
+ * tasks. Stop the pool when it is not used; a replay stops it when it ends.
  */
 export class ReplayWorkerPool {
     private readonly workers: Worker[];
