@@ -5,7 +5,7 @@
  * API's record limit. The query is built from typed literals (kql/literals.ts): the span as datetime
  * literals, the hubs as a string list, nothing pasted.
  */
-import { kqlDateTime, kqlString } from "../kql/literals";
+import { kqlDateTime, kqlStringList } from "../kql/literals";
 import { AZURE_DIAGNOSTICS_TABLE } from "../kql/schema";
 import type { TimelineRow } from "../charts/timeline";
 import { TIMELINE_COLUMNS } from "../charts/timeline";
@@ -21,7 +21,7 @@ export function timelineQuery(hubs: readonly string[], from: number, to: number)
         AZURE_DIAGNOSTICS_TABLE,
         `| where TimeGenerated >= ${kqlDateTime(from)} and TimeGenerated < ${kqlDateTime(to)}`,
         '| where ResourceProvider == "MICROSOFT.DEVICES" and ResourceType == "IOTHUBS" and Category == "Connections"',
-        `| where _ResourceId in~ (dynamic([${hubs.map(kqlString).join(", ")}]))`,
+        `| where _ResourceId in~ (${kqlStringList(hubs)})`,
         '| where OperationName == "deviceDisconnect" or isnotempty(ResultType)',
         `| project ${TIMELINE_COLUMNS.join(", ")}`,
     ].join("\n");

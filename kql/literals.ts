@@ -174,6 +174,11 @@ export function kqlDateTime(epochMs: number): string {
     return `datetime(${new Date(epochMs).toISOString()})`;
 }
 
+/** A list of strings as the KQL literal `dynamic(["a", "b"])`, each string escaped. */
+export function kqlStringList(values: readonly string[]): string {
+    return `dynamic([${values.map(kqlString).join(", ")}])`;
+}
+
 /** Renders a validated value as the KQL literal for its parameter type. */
 export function renderKqlLiteral(param: KqlParameter, value: KqlValue): string {
     switch (param.type) {
@@ -186,7 +191,7 @@ export function renderKqlLiteral(param: KqlParameter, value: KqlValue): string {
         case "string":
             return kqlString(value as string);
         case "stringList":
-            return `dynamic([${(value as readonly string[]).map(kqlString).join(", ")}])`;
+            return kqlStringList(value as readonly string[]);
     }
 }
 
