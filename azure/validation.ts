@@ -211,9 +211,16 @@ export function requireHttpsUrl(field: string, value: unknown): string {
     return value as string;
 }
 
+const WHOLE_GUID = new RegExp(`^${GUID}$`);
+
+/** Whether `value` is a GUID (either case). */
+export function isGuid(value: unknown): boolean {
+    return typeof value === "string" && WHOLE_GUID.test(value);
+}
+
 /** Requires a GUID. */
 export function requireGuid(field: string, value: unknown): string {
-    if (typeof value !== "string" || !new RegExp(`^${GUID}$`).test(value)) {
+    if (typeof value !== "string" || !isGuid(value)) {
         throw new ValidationError(field, value, "allowed: a GUID such as 00000000-0000-0000-0000-000000000000");
     }
     return value;

@@ -21,13 +21,11 @@ import { LogsQueryClient, LogsQueryResultStatus, type LogsQueryResult, type Logs
 import { isRestError, type PipelinePolicy, type PipelineRequest, type PipelineResponse, type RestError, type SendRequest, type TlsSettings } from "@azure/core-rest-pipeline";
 import type { TokenCredential } from "@azure/identity";
 import { PARTIAL_FAILURE_TEXTS, QUERY_API, QUERY_ROLE } from "../azure/queryApi";
-import { requireWorkspaceId, ValidationError } from "../azure/validation";
+import { isGuid, requireWorkspaceId, ValidationError } from "../azure/validation";
 import type { EvalRow, EvalValue } from "../kql/eval";
 
 /** The workspace to query: its workspace (customer) id, or its Azure resource id. */
 export type WorkspaceTarget = { readonly kind: "workspace-id"; readonly id: string } | { readonly kind: "resource-id"; readonly id: string };
-
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * Reads `--workspace`: the workspace id (a GUID, "Workspace ID" on the workspace's overview page) or
@@ -35,7 +33,7 @@ const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  * Anything else is a {@link ValidationError} naming both forms.
  */
 export function parseWorkspaceTarget(field: string, text: string): WorkspaceTarget {
-    if (GUID.test(text)) return { kind: "workspace-id", id: text.toLowerCase() };
+    if (isGuid(text)) return { kind: "workspace-id", id: text.toLowerCase() };
     if (!text.startsWith("/")) throw new ValidationError(field, text, "allowed: the workspace id (a GUID, Workspace ID on the workspace's overview page) or its resource id /subscriptions/<subscription guid>/resourceGroups/<group>/providers/Microsoft.OperationalInsights/workspaces/<name>");
     return { kind: "resource-id", id: requireWorkspaceId(field, text).id };
 }
