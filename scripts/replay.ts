@@ -15,6 +15,7 @@ import { settingsForHubs } from "../replay/hubsStack";
 import { ENVIRONMENT_PROFILES } from "../queries/detection";
 import { parseExportTime, readLogRows, readMetricSamples, type ReadReport } from "../replay/logs";
 import { columnsRead } from "../replay/rowStore";
+import { firingsJsonl } from "../replay/truth";
 import { TIMELINE_COLUMNS } from "../charts/timeline";
 import { choiceFlag, isoTimeFlag, numberFlag, onInterrupt, outputFileFlag, parseCliArgs, runCli, UsageError } from "./cli";
 import { readStackSettings, writeChartFile } from "./stackOutputs";
@@ -195,7 +196,7 @@ runCli(USAGE, async () => {
         unregister();
     });
 
-    for (const f of result.firings) process.stdout.write(JSON.stringify(f) + "\n");
+    process.stdout.write(firingsJsonl(result.firings));
 
     const summary = [
         `replay of ${allHubs ? `every hub found (${plan.hubs.length})` : `stack "${stack}"`} (profile ${settings.profile}): ${plan.rules.length} log alert rules${metrics ? `, ${plan.metricAlerts.length} metric alerts` : ""}, span ${new Date(start).toISOString()} .. ${new Date(end).toISOString()}`,
