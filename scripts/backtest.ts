@@ -17,9 +17,8 @@ import { credentialMessage, DEFAULT_QUERY_ENDPOINT, parseWorkspaceTarget, queryS
 import type { ReplayPlan } from "../replay/engine";
 import { planReplay } from "../replay/plan";
 import { formatMatrixCells, matrixCells } from "../replay/matrix";
-import { parseExportTime } from "../replay/times";
 import { firingsJsonl, readTruthFile } from "../replay/truth";
-import { isoTimeFlag, numberFlag, onInterrupt, outputFileFlag, parseCliCommand, runCli, UsageError, writeFileAtomically } from "./cli";
+import { isoTimeFlagMs, numberFlag, onInterrupt, outputFileFlag, parseCliCommand, runCli, UsageError, writeFileAtomically } from "./cli";
 import { eta, ProgressLine, roughDuration } from "./progress";
 import { readStackSettings, writeChartFile } from "./stackOutputs";
 
@@ -42,7 +41,7 @@ class BacktestIncompleteError extends Error {
 
 function time(name: string, text: string | undefined): number {
     if (text === undefined) throw new UsageError(`--${name} is required: the ${name === "from" ? "start" : "end"} of the past span to evaluate, an ISO 8601 time with an offset; ${USAGE}`);
-    return parseExportTime(isoTimeFlag(name, text, text)) ?? NaN;
+    return isoTimeFlagMs(name, text);
 }
 
 /** `--endpoint`: an https URL (the SDK sends its bearer token over https only). */

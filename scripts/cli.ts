@@ -198,6 +198,11 @@ export function isoTimeFlag(name: string, text: string | undefined, fallback: st
     return text;
 }
 
+/** A time flag given on the command line ({@link isoTimeFlag}'s rules), as epoch milliseconds. */
+export function isoTimeFlagMs(name: string, text: string): number {
+    return parseExportTime(isoTimeFlag(name, text, text)) as number;
+}
+
 /** Whether a process of this id runs (one we may not signal runs too). */
 function isRunning(pid: number): boolean {
     try {

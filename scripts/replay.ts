@@ -13,11 +13,11 @@ import { ReplayWorkerPool, stopReplayWorkers, usesWorkers } from "../replay/para
 import { ValidationError } from "../azure/validation";
 import { settingsForHubs } from "../replay/hubsStack";
 import { ENVIRONMENT_PROFILES } from "../queries/detection";
-import { parseExportTime, readLogRows, readMetricSamples, type ReadReport } from "../replay/logs";
+import { readLogRows, readMetricSamples, type ReadReport } from "../replay/logs";
 import { columnsRead } from "../replay/rowStore";
 import { firingsJsonl } from "../replay/truth";
 import { TIMELINE_COLUMNS } from "../charts/timeline";
-import { choiceFlag, isoTimeFlag, numberFlag, onInterrupt, outputFileFlag, parseCliArgs, runCli, UsageError } from "./cli";
+import { choiceFlag, isoTimeFlagMs, numberFlag, onInterrupt, outputFileFlag, parseCliArgs, runCli, UsageError } from "./cli";
 import { readStackSettings, writeChartFile } from "./stackOutputs";
 import { eta, ProgressLine, roughDuration } from "./progress";
 
@@ -41,7 +41,7 @@ const MAX_LISTED = 50;
 
 /** A --from/--to flag: an ISO 8601 time with an offset, as every script takes times. */
 function time(name: string, text: string | undefined): number | undefined {
-    return text === undefined ? undefined : parseExportTime(isoTimeFlag(name, text, text));
+    return text === undefined ? undefined : isoTimeFlagMs(name, text);
 }
 
 /**
