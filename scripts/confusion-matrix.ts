@@ -6,9 +6,9 @@
  * matrix of a replay's or backtest's firings against a synthetic fleet's ground truth
  * (`npm run synth -- --truth`) instead.
  */
+import * as path from "path";
 import { DETECTIONS } from "../queries/catalog";
 import { formatTable } from "../program/format";
-import * as path from "path";
 import { describeTimeToDetect, formatMatrixCells, matrixCells, matrixScenarios, noiseScenarios, runMatrixScenario, type MatrixCell } from "../replay/matrix";
 import { readFiringsFile, readTruthFile } from "../replay/truth";
 import { numberFlag, parseCliArgs, runCli, UsageError } from "./cli";
@@ -21,6 +21,12 @@ function positiveIntegers(flag: string, text: string): number[] {
     return values.map(Number);
 }
 
+/** Prints how many of `cells` are wrong (each one a `noun`) and sets exit code 1 when any is. */
+function reportWrong(cells: readonly MatrixCell[], noun: string): void {
+    const wrong = cells.filter((c) => !c.correct).length;
+    console.log(wrong === 0 ? `All ${cells.length} ${noun} correct.` : `${wrong} of ${cells.length} ${noun} wrong.`);
+    if (wrong > 0) process.exitCode = 1;
+}
 
 runCli(USAGE, () => {
     const a = parseCliArgs(process.argv.slice(2), ["seed", "sizes", "firings", "truth"], USAGE);
@@ -30,9 +36,7 @@ runCli(USAGE, () => {
         const truth = readTruthFile(a.truth);
         const cells = matrixCells(path.basename(a.firings), truth.hubs, truth.incidents, readFiringsFile(a.firings));
         console.log(formatMatrixCells(cells));
-        const wrong = cells.filter((c) => !c.correct).length;
-        console.log(wrong === 0 ? `All ${cells.length} hubs correct.` : `${wrong} of ${cells.length} hubs wrong.`);
-        if (wrong > 0) process.exitCode = 1;
+        reportWrong(cells, "hubs");
         return;
     }
     const seed = numberFlag("seed", a.seed, 1, { min: 1, max: 2 ** 32 - 1, integer: true });
@@ -61,8 +65,5 @@ runCli(USAGE, () => {
     console.log(
         "\nNoise budget: 24 hours a cell; a random outbreak begins at 12:00 (time to detect from then), symptom 1 at 06:00 (time to detect from its first 404104).",
     );
-    const all = [...cells, ...noise];
-    const wrong = all.filter((c) => !c.correct).length;
-    console.log(wrong === 0 ? `All ${all.length} cells correct.` : `${wrong} of ${all.length} cells wrong.`);
-    if (wrong > 0) process.exitCode = 1;
+    reportWrong([...cells, ...noise], "cells");
 });
