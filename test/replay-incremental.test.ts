@@ -11,7 +11,6 @@ import { SummarizeDelta, TableDelta } from "../kql/eval/incremental";
 import { Extreme, KeyedRows, MinHeap } from "../kql/eval/incrementalState";
 import { KeyIndex } from "../kql/eval/keys";
 import { replay, rowsByHub, ruleEvaluationTimes, ruleLookbackMs, SlidingWindow } from "../replay/engine";
-import type { ReplayRow } from "../replay/logs";
 import { replayParallel } from "../replay/parallel";
 import { SCENARIOS } from "../replay/synthetic";
 import { noisyHealthyFleet, periodicOutbreakFleet, randomOutbreakFleet, type PresetOptions } from "../synthetic";
@@ -20,17 +19,11 @@ import type { FleetSpec } from "../synthetic/fleet";
 
 const START = "2026-11-20T00:00:00Z";
 
-/** The rows of a fleet as the replay takes them, with duplicates and in shuffled order (as exports come). */
-function rowsOf(spec: FleetSpec, seed: number): { rows: ReplayRow[]; hubs: string[]; from: number; to: number } {
-    const { replayRows, hubs, from, to } = syntheticWorkspace(spec, seed);
-    return { rows: replayRows, hubs, from, to };
-}
-
-
 const OPTIONS: PresetOptions = { seed: 7, start: START, durationMinutes: 7 * 60, devicesPerHub: 30 };
 
 describe("incremental evaluation of the detections", () => {
-    const { rows, hubs } = rowsOf(SCENARIOS.mixed(OPTIONS), 7);
+    // The fleet's rows as the replay takes them, with duplicates and in shuffled order (as exports come).
+    const { replayRows: rows, hubs } = syntheticWorkspace(SCENARIOS.mixed(OPTIONS), 7);
     const plan = devPlan(hubs);
     const byHub = rowsByHub(rows);
 
@@ -72,7 +65,7 @@ describe("the sequential, parallel and incremental paths", () => {
     const all = scenarios();
     let firingsSeen = 0;
     it.each(all)("give identical firings on the %s scenario", async (name, spec) => {
-        const { rows, hubs, from, to } = rowsOf(spec, 3);
+        const { replayRows: rows, hubs, from, to } = syntheticWorkspace(spec, 3);
         // One rule over several evaluation periods, so the split into periods is compared too.
         const plan = devPlan(hubs, { "mass-disconnect": { windowSize: "PT1H", failingPeriods: { numberOfEvaluationPeriods: 3, minFailingPeriodsToAlert: 1 } } });
         const sequential = replay(plan, rows, from, to, undefined, "full");
@@ -92,7 +85,7 @@ describe("the sequential, parallel and incremental paths", () => {
 });
 
 describe("incremental evaluation of any query", () => {
-    const { rows } = rowsOf(SCENARIOS.mixed(OPTIONS), 5);
+    const { replayRows: rows } = syntheticWorkspace(SCENARIOS.mixed(OPTIONS), 5);
     const hubRows = rowsByHub(rows);
     const sorted = [...hubRows.values()].flat().sort((a, b) => a.time - b.time);
     const base = `AzureDiagnostics | where Category == "Connections" | extend DeviceId = tostring(parse_json(properties_s).deviceId)`;
