@@ -26,7 +26,7 @@ import { formatTable } from "../program/format";
 import { replay, type Firing } from "./engine";
 import { planReplay } from "./plan";
 import { settingsForHubs } from "./hubsStack";
-import type { ReplayRow } from "./logs";
+import { replayRowsOf } from "./synthetic";
 
 /** The detection that answers each symptom of the article. */
 export const DETECTION_FOR_SYMPTOM: Readonly<Record<Symptom, string>> = {
@@ -127,7 +127,7 @@ export function runMatrixScenario(scenario: MatrixScenario): MatrixCell[] {
     const hubs = fleet.hubs.map((h) => h.resourceId);
     const plan = planReplay(settingsForHubs(hubs, "dev", "dev"));
     const records = scenario.arrival ? scenario.arrival(fleet.records) : fleet.records;
-    const rows: ReplayRow[] = records.map((r) => ({ row: r.row as unknown as ReplayRow["row"], time: r.row.TimeGenerated, visibleAt: r.ingestedAt }));
+    const rows = replayRowsOf(records);
     const { firings } = replay(plan, rows, fleet.start, fleet.end + 15 * 60_000);
     return matrixCells(scenario.name, fleet.hubs, fleet.incidents, firings, scenario);
 }

@@ -7,6 +7,7 @@ import { generateFleet, healthyFleet, massDisconnectFleet, mixedFleet, periodicT
 import type { FleetSpec, SyntheticFleet, SyntheticRecord } from "../synthetic/fleet";
 import { csvLines } from "../synthetic/writers";
 import { ValidationError } from "../azure/validation";
+import type { ReplayRow } from "./logs";
 
 /** The scenarios the generator offers, by name. */
 export const SCENARIOS: Readonly<Record<string, (o: PresetOptions) => FleetSpec>> = {
@@ -54,6 +55,11 @@ export function generateForHubs(scenario: string, hubIds: readonly string[], opt
         throw new ValidationError("--scenario", scenario, `needs ${spec.hubs.length} hubs; the stack has ${hubIds.length}`);
     }
     return generateFleet({ ...spec, hubs: spec.hubs.map((h, i) => ({ ...h, ...hubParts(hubIds[i]) })) });
+}
+
+/** Synthetic records as the replay takes rows: the row, its `TimeGenerated` and its arrival (ingestion) time. */
+export function replayRowsOf(records: readonly SyntheticRecord[]): ReplayRow[] {
+    return records.map((r) => ({ row: r.row as unknown as ReplayRow["row"], time: r.row.TimeGenerated, visibleAt: r.ingestedAt }));
 }
 
 /** JSON Lines of records as the replay reads them: the row, ISO times, and `_TimeReceived` (ingestion time). */

@@ -12,6 +12,7 @@ import type { MetricSample, ReplayRow } from "../replay/logs";
 import { packRows, unpackRows } from "../replay/packedRows";
 import { packStoredRows, RowStoreBuilder, storedRows } from "../replay/rowStore";
 import { replayParallel, replayTasks, ReplayWorkerPool, WORKER_HEAP_BYTES_PER_ROW, workerOldGenerationMb } from "../replay/parallel";
+import { replayRowsOf } from "../replay/synthetic";
 import { generateFleet, mixedFleet, shuffled, withDuplicates } from "../synthetic";
 
 const P = "iothub-404104";
@@ -32,7 +33,7 @@ function smallFleet(): { plan: ReplayPlan; rows: ReplayRow[]; samples: MetricSam
         "dev",
     );
     const records = shuffled(withDuplicates(fleet.records, { seed: 11, share: 0.05 }), 11);
-    const rows: ReplayRow[] = records.map((r) => ({ row: r.row as unknown as ReplayRow["row"], time: r.row.TimeGenerated, visibleAt: r.ingestedAt }));
+    const rows = replayRowsOf(records);
     // One sample a minute per hub; the mass hub's count drops to 5 for twenty minutes.
     const samples: MetricSample[] = [];
     for (const hub of hubs) {

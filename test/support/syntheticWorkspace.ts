@@ -8,6 +8,7 @@ import { INGESTION_TIME_KEY, type InputRow } from "../../kql/eval";
 import { parseStackConfig } from "../../program/config";
 import { lowerBound, type ReplayPlan } from "../../replay/engine";
 import { planReplay } from "../../replay/plan";
+import { replayRowsOf } from "../../replay/synthetic";
 import type { ReplayRow } from "../../replay/logs";
 import { generateFleet, shuffled, withDuplicates } from "../../synthetic";
 import type { FleetSpec } from "../../synthetic/fleet";
@@ -31,7 +32,7 @@ export interface SyntheticWorkspace {
 export function syntheticWorkspace(spec: FleetSpec, seed: number): SyntheticWorkspace {
     const fleet = generateFleet(spec);
     const records = shuffled(withDuplicates(fleet.records, { seed, share: 0.03 }), seed);
-    const replayRows = records.map((r) => ({ row: r.row as unknown as ReplayRow["row"], time: r.row.TimeGenerated, visibleAt: r.ingestedAt }));
+    const replayRows = replayRowsOf(records);
     // The table keeps rows in TimeGenerated order (a stable sort of the shuffled rows), the order the replay sorts
     // each hub's rows in: where Kusto leaves an order open (make_set's sample ids) both then pick the same.
     const tableRows = [...records].sort((a, b) => a.row.TimeGenerated - b.row.TimeGenerated).map((r) => ({ ...r.row, [INGESTION_TIME_KEY]: r.ingestedAt }) as InputRow);
