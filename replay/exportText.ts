@@ -19,12 +19,19 @@ export class LogFileError extends Error {
 /** Bytes read at a time; a chunk never splits a UTF-8 character (the decoder holds partial ones back). */
 const CHUNK_BYTES = 4 * 1024 * 1024;
 
+/** Bytes `[start, end)` of a file. */
+export interface ByteRange {
+    readonly start: number;
+    readonly end: number;
+}
+
 /**
  * Opens `file` and returns its text as chunks, read on demand; the file is opened at once, so a file
  * that cannot be read throws {@link LogFileError} here, not at the first chunk. A leading byte-order
- * mark is dropped.
+ * mark is dropped. With `range`, only those bytes are read (a range must start and end between
+ * characters, e.g. after a line's `\n`).
  */
-export function textChunks(file: string): IterableIterator<string> {
+export function textChunks(file: string, range?: ByteRange): IterableIterator<string> {
     let fd: number;
     try {
         // Checked before opening: opening a named pipe for reading waits for a writer, for ever.
@@ -36,10 +43,13 @@ export function textChunks(file: string): IterableIterator<string> {
     return (function* () {
         const buffer = Buffer.alloc(CHUNK_BYTES);
         const decoder = new StringDecoder("utf8");
-        let first = true;
+        let position = range?.start ?? 0;
+        let first = position === 0;
         try {
             for (;;) {
-                const n = fs.readSync(fd, buffer, 0, CHUNK_BYTES, null);
+                const wanted = range === undefined ? CHUNK_BYTES : Math.min(CHUNK_BYTES, range.end - position);
+                const n = wanted <= 0 ? 0 : fs.readSync(fd, buffer, 0, wanted, position);
+                position += n;
                 let text = n === 0 ? decoder.end() : decoder.write(buffer.subarray(0, n));
                 if (first && text.length > 0) {
                     text = text.replace(/^\uFEFF/, "");
@@ -52,6 +62,28 @@ export function textChunks(file: string): IterableIterator<string> {
             fs.closeSync(fd);
         }
     })();
+}
+
+/**
+ * Where to cut a file in two for reading in parallel: the byte after the first `\n` at or after
+ * the middle; `undefined` when there is none (the second part would be empty).
+ */
+export function lineBoundaryNearMiddle(file: string): number | undefined {
+    const size = fs.statSync(file).size;
+    const fd = fs.openSync(file, "r");
+    try {
+        const buffer = Buffer.alloc(64 * 1024);
+        for (let position = Math.floor(size / 2); position < size; ) {
+            const n = fs.readSync(fd, buffer, 0, buffer.length, position);
+            if (n === 0) return undefined;
+            const nl = buffer.subarray(0, n).indexOf(10);
+            if (nl !== -1) return position + nl + 1 < size ? position + nl + 1 : undefined;
+            position += n;
+        }
+        return undefined;
+    } finally {
+        fs.closeSync(fd);
+    }
 }
 
 /** The lines of chunked text (split on `\n`, a trailing `\r` kept for the caller to trim), each with its 1-based number. */

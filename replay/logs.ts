@@ -6,7 +6,8 @@
  * silently.
  */
 import { AZURE_DIAGNOSTICS_COLUMNS } from "../kql/schema";
-import { csvRecords, LogFileError, textChunks, textLines } from "./exportText";
+import { csvRecords, LogFileError, textChunks, textLines, type ByteRange } from "./exportText";
+import type { PackedRows } from "./packedRows";
 import { RowStoreBuilder, storedRows } from "./rowStore";
 import { parseExportTime } from "./times";
 
@@ -108,18 +109,29 @@ function isJsonLines(file: string, firstChunk: string | undefined): boolean {
     return (firstChunk ?? "").trimStart().startsWith("{");
 }
 
-/** Raw records of a file, JSON Lines or CSV, read as a stream: column -> text or JSON value, with line numbers. */
-function* rawRecords(file: string, report: ReadReport, required: readonly string[]): Generator<{ line: number; values: Record<string, unknown> }> {
+/** Whether a file is read as JSON Lines (by its extension, else by its first character); CSV otherwise. */
+export function isJsonLinesFile(file: string): boolean {
+    const first = textChunks(file, { start: 0, end: 4096 }).next();
+    return isJsonLines(file, first.done ? undefined : first.value);
+}
+
+/**
+ * Raw records of a file, JSON Lines or CSV, read as a stream: column -> text or JSON value, with line
+ * numbers. With `range`, only those bytes of a JSON Lines file are read, lines numbered from the
+ * range's start; `lines.count` is then the number of lines read (blank ones too).
+ */
+function* rawRecords(file: string, report: ReadReport, required: readonly string[], range?: ByteRange, lines?: { count: number }): Generator<{ line: number; values: Record<string, unknown> }> {
     // The first chunk tells JSON Lines from CSV when the extension does not; it is read once and put back in front.
-    const chunks = textChunks(file);
+    const chunks = textChunks(file, range);
     const first = chunks.next();
     const text: Iterable<string> = (function* () {
         if (!first.done) yield first.value;
         yield* chunks;
     })();
-    if (isJsonLines(file, first.done ? undefined : first.value)) {
+    if (range !== undefined || isJsonLines(file, first.done ? undefined : first.value)) {
         const normalized = new Map<string, string>();
         for (const { line, text: raw } of textLines(text)) {
+            if (lines) lines.count = line;
             const l = raw.trim();
             if (l === "") continue;
             report.rowsRead++;
@@ -193,6 +205,26 @@ function count(report: ReadReport, reason: string): void {
  * with its line number.
  */
 export function readLogRows(file: string, options: ReadLogOptions = {}): { rows: ReplayRow[]; report: ReadReport } {
+    const { packed, report } = readLogRange(file, options);
+    const rows = storedRows(packed);
+    report.rowsKept = rows.length;
+    return { rows, report };
+}
+
+/** What {@link readLogRange} read: the rows kept, packed; what it found; the lines it read. */
+export interface LogRange {
+    readonly packed: PackedRows;
+    readonly report: ReadReport;
+    /** Lines read, blank ones too (with a range ending after a `\n`: the lines of the range). */
+    readonly lines: number;
+}
+
+/**
+ * {@link readLogRows} of bytes `range` of a JSON Lines export (a range must start at a line's
+ * start), or of the whole file, JSON Lines or CSV, without `range`; the rows come packed
+ * (rowStore.ts) and line numbers count from the range's first line.
+ */
+export function readLogRange(file: string, options: ReadLogOptions = {}, range?: ByteRange): LogRange {
     const report: ReadReport = { file, rowsRead: 0, rowsKept: 0, skipped: new Map(), malformed: [], unmonitoredHubs: new Set() };
     const hubs = options.hubs ? new Set(options.hubs.map((h) => h.toLowerCase())) : undefined;
     const unknown = (options.columns ?? []).filter((c) => !SCHEMA.has(c));
@@ -201,7 +233,8 @@ export function readLogRows(file: string, options: ReadLogOptions = {}): { rows:
     const keptTypes = kept.map((c) => SCHEMA.get(c));
     const store = new RowStoreBuilder(kept);
     const values: (string | number | null)[] = new Array(kept.length);
-    for (const { line, values: raw } of rawRecords(file, report, REQUIRED_LOG_COLUMNS)) {
+    const lines = { count: 0 };
+    for (const { line, values: raw } of rawRecords(file, report, REQUIRED_LOG_COLUMNS, range, lines)) {
         if (options.onRowsRead && report.rowsRead % 100_000 === 0) options.onRowsRead(report.rowsRead);
         // Every detection filters on ResourceProvider and ResourceType: a row without them would be kept and never match.
         const missing = REQUIRED_LOG_COLUMNS.filter((c) => raw[c] === undefined || raw[c] === null || (NON_EMPTY_LOG_COLUMNS.has(c) && raw[c] === ""));
@@ -258,9 +291,8 @@ export function readLogRows(file: string, options: ReadLogOptions = {}): { rows:
         }
         store.push(values, time, received ?? time + (options.assumedIngestionDelayMs ?? 0));
     }
-    const rows = storedRows(store.finish());
-    report.rowsKept = rows.length;
-    return { rows, report };
+    report.rowsKept = store.length;
+    return { packed: store.finish(), report, lines: lines.count };
 }
 
 /** One `connectedDeviceCount` sample of a hub. */

@@ -15,17 +15,17 @@
  * The workers start before the rows are read ({@link ReplayWorkerPool}) and compile the rules
  * meanwhile; each then gets every hub's rows once, packed in columns (replay/packedRows.ts) on
  * shared memory, and reads them by position (see parallelWorker.ts).
- * From TypeScript sources, workers run a bundle of them made by esbuild (see workerBundle), so the
- * parallel replay runs under tsx and under vitest alike.
+ * Workers run the compiled module or, from the TypeScript sources, an esbuild bundle of them
+ * (sourceWorker.ts), so the parallel replay runs under tsx and under vitest alike.
  */
 import * as os from "os";
-import * as path from "path";
-import { Worker } from "worker_threads";
+import type { Worker } from "worker_threads";
 import { lowerBound, mergeFirings, replay, type EvaluationMode, replayMetricAlerts, rowsByHub, ruleEvaluationTimes, ruleLookbackMs, type Firing, type ReplayPlan, type ReplayResult } from "./engine";
 import type { MetricSample, ReplayRow } from "./logs";
 import { packRows } from "./packedRows";
 import { packStoredRows } from "./rowStore";
 import type { ResultMessage, RowsMessage, RulesMessage, TaskMessage } from "./parallelWorker";
+import { startSourceWorker } from "./sourceWorker";
 
 /** Options of {@link replayParallel}. */
 export interface ParallelReplayOptions {
@@ -103,47 +103,6 @@ export function replayTasks(plan: ReplayPlan, byHub: ReadonlyMap<string, readonl
  */
 const WORKER_YOUNG_GENERATION_MB = 96;
 
-/**
- * The bootstrap of a worker: when the sources are TypeScript, runs the worker module from a bundle
- * of its sources (see {@link workerBundle}), compiled as a module at the worker's own path so
- * packages resolve from there; else loads the compiled worker module.
- */
-const BOOTSTRAP = `const { workerData } = require("worker_threads");
-if (workerData.bundle !== undefined) {
-    const Module = require("module");
-    const worker = new Module(workerData.entry);
-    worker.filename = workerData.entry;
-    worker.paths = Module._nodeModulePaths(require("path").dirname(workerData.entry));
-    worker._compile(workerData.bundle, workerData.entry);
-} else {
-    require(workerData.entry);
-}`;
-
-let bundled: string | undefined;
-
-/**
- * The worker module and the sources it imports, as one CommonJS script, when the sources are
- * TypeScript (under tsx or vitest): esbuild bundles them once per process (about 70 ms), packages
- * left to `require`. One bundle rather than each file compiled on its own (what tsx does): a call
- * across modules is then a plain call, not a getter of the module's exports on every call (the
- * evaluator's per-row functions live in several modules), and there are no `keepNames` wrappers,
- * which made the evaluator's closures about a quarter slower. The four rules of the benchmark's
- * 10,000-device day took 11.9 s of work bundled, against 12.9 s compiled file by file and 15 s under tsx.
- */
-function workerBundle(entry: string): string {
-    bundled ??= (require("esbuild") as typeof import("esbuild")).buildSync({
-        entryPoints: [entry],
-        bundle: true,
-        platform: "node",
-        format: "cjs",
-        target: `node${process.versions.node.split(".")[0]}`,
-        packages: "external",
-        write: false,
-        logLevel: "silent",
-    }).outputFiles[0].text;
-    return bundled;
-}
-
 /** Workers of replays still running, for {@link stopReplayWorkers}. */
 const liveWorkers = new Set<Worker>();
 
@@ -175,15 +134,7 @@ export function workerOldGenerationMb(rows: number, workers: number): number {
 }
 
 function startWorker(oldGenerationMb: number): Worker {
-    const typescript = path.extname(__filename) === ".ts";
-    const entry = path.join(__dirname, `parallelWorker${typescript ? ".ts" : ".js"}`);
-    const worker = new Worker(BOOTSTRAP, {
-        eval: true,
-        workerData: { entry, bundle: typescript ? workerBundle(entry) : undefined },
-        // Not the parent's flags (tsx's or vitest's loaders): the bootstrap registers what it needs.
-        execArgv: [],
-        resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB, maxOldGenerationSizeMb: oldGenerationMb },
-    });
+    const worker = startSourceWorker("parallelWorker", undefined, { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB, maxOldGenerationSizeMb: oldGenerationMb });
     liveWorkers.add(worker);
     worker.once("exit", () => liveWorkers.delete(worker));
     return worker;

@@ -157,37 +157,63 @@ export function storedRows(packed: PackedRows): ReplayRow[] {
 }
 
 /**
- * Packs stored rows of one source (as {@link storedRows} gives them), in the given order, by
- * copying their codes: no row object is built and the string dictionaries are shared. `undefined`
- * when the rows are not all stored rows of one source (pack them with packRows instead).
+ * Packs stored rows (as {@link storedRows} gives them), in the given order, by copying their codes:
+ * no row object is built. Rows of one source share its string dictionaries; rows of several sources
+ * of the same columns (the parts of a file read in parallel) get merged dictionaries, each source's
+ * codes mapped into them. `undefined` when a row is not a stored row, or the sources' columns
+ * differ (pack them with packRows instead).
  */
 export function packStoredRows(rows: readonly ReplayRow[]): PackedRows | undefined {
-    const first = rows[0];
-    if (!(first instanceof StoredRow)) return undefined;
-    const source = first.source;
-    if (!rows.every((r) => r instanceof StoredRow && r.source === source)) return undefined;
+    if (rows.length === 0 || !rows.every((r) => r instanceof StoredRow)) return undefined;
+    const stored = rows as readonly StoredRow[];
+    const sources = [...new Set(stored.map((r) => r.source))];
+    const first = sources[0];
+    const layout = JSON.stringify([first.keys, first.shapes]);
+    if (sources.some((s) => JSON.stringify([s.keys, s.shapes]) !== layout)) return undefined;
+    // Per column: the dictionary, and per source the map of its codes into it (identity for the first source).
+    const dictionaries = first.columns.map((column, c) => {
+        const strings = sources.length === 1 ? column.strings : [...column.strings];
+        const index = new Map(strings.map((v, code) => [v, code] as const));
+        const remaps = sources.map((source) =>
+            Int32Array.from(source.columns[c].strings, (v) => {
+                let code = index.get(v);
+                if (code === undefined) {
+                    code = strings.length;
+                    index.set(v, code);
+                    strings.push(v);
+                }
+                return code;
+            }),
+        );
+        return { strings, remaps };
+    });
     const n = rows.length;
     const int32 = (): Int32Array => new Int32Array(new SharedArrayBuffer(n * 4));
     const float64 = (): Float64Array => new Float64Array(new SharedArrayBuffer(n * 8));
-    const index = Int32Array.from(rows, (r) => (r as StoredRow).index);
-    const columns: PackedColumn[] = source.columns.map((c) => {
+    const sourceOf = Int32Array.from(stored, (r) => sources.indexOf(r.source));
+    const index = Int32Array.from(stored, (r) => r.index);
+    const columns: PackedColumn[] = first.columns.map((_, c) => {
         const codes = int32();
-        const numbers = c.numbers ? float64() : undefined;
+        const numbers = sources.some((s) => s.columns[c].numbers) ? float64() : undefined;
+        const { strings, remaps } = dictionaries[c];
         for (let i = 0; i < n; i++) {
-            codes[i] = c.codes[index[i]];
-            if (numbers && c.numbers) numbers[i] = c.numbers[index[i]];
+            const from = sources[sourceOf[i]].columns[c];
+            const code = from.codes[index[i]];
+            codes[i] = code >= 0 ? remaps[sourceOf[i]][code] : code;
+            if (numbers && from.numbers) numbers[i] = from.numbers[index[i]];
         }
-        return { codes, strings: c.strings, numbers };
+        return { codes, strings, numbers };
     });
     const shapeOf = int32();
     const time = float64();
     const visibleAt = float64();
     for (let i = 0; i < n; i++) {
+        const source = sources[sourceOf[i]];
         shapeOf[i] = source.shapeOf[index[i]];
         time[i] = source.time[index[i]];
         visibleAt[i] = source.visibleAt[index[i]];
     }
-    return { length: n, keys: source.keys, shapes: source.shapes, shapeOf, columns, time, visibleAt };
+    return { length: n, keys: first.keys, shapes: first.shapes, shapeOf, columns, time, visibleAt };
 }
 
 /** Texts that let a query read columns it does not name (`*`, pack_all, getschema, project-away and kin): then every column is kept. */

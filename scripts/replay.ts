@@ -13,7 +13,8 @@ import { ReplayWorkerPool, stopReplayWorkers, usesWorkers } from "../replay/para
 import { ValidationError } from "../azure/validation";
 import { settingsForHubs } from "../replay/hubsStack";
 import { ENVIRONMENT_PROFILES } from "../queries/detection";
-import { readLogRows, readMetricSamples, type ReadReport } from "../replay/logs";
+import { readMetricSamples, type ReadReport } from "../replay/logs";
+import { readLogRowsInParallel } from "../replay/parallelRead";
 import { columnsRead } from "../replay/rowStore";
 import { firingsJsonl } from "../replay/truth";
 import { TIMELINE_COLUMNS } from "../charts/timeline";
@@ -117,9 +118,10 @@ runCli(USAGE, async () => {
     let pool = early ? new ReplayWorkerPool(plan, Math.ceil(bytes / MIN_ROW_BYTES), options) : undefined;
     const progress = new ProgressLine();
     const onRowsRead = (n: number): void => progress.update(() => `reading ${a.logs}: ${n.toLocaleString("en-US")} rows, ${roughDuration(progress.elapsedMs)}`);
-    let read: ReturnType<typeof readLogRows>;
+    let read: Awaited<ReturnType<typeof readLogRowsInParallel>>;
     try {
-        read = readLogRows(a.logs, { from: readFrom, to, hubs: allHubs ? undefined : plan.hubs, assumedIngestionDelayMs: delaySeconds * 1000, columns, onRowsRead });
+        // A large JSON Lines export is read in two parts at once (replay/parallelRead.ts).
+        read = await readLogRowsInParallel(a.logs, { from: readFrom, to, hubs: allHubs ? undefined : plan.hubs, assumedIngestionDelayMs: delaySeconds * 1000, columns, onRowsRead }, workers === undefined ? {} : { threads: workers });
     } finally {
         progress.done();
     }

@@ -139,8 +139,28 @@ describe("packed rows", () => {
         const repacked = packStoredRows(subset);
         expect(repacked?.columns[1].strings).toBe(packed.columns[1].strings); // shared, not copied
         expect(storedRows(repacked!).map((r) => [r.row, r.time, r.visibleAt])).toEqual(subset.map((r) => [r.row, r.time, r.visibleAt]));
-        // Rows that are not all stored rows of one source are left to packRows.
+        // Rows that are not all stored rows are left to packRows.
         expect(packStoredRows([...subset, { row: { TimeGenerated: 1 }, time: 1, visibleAt: 1 }])).toBeUndefined();
+    });
+
+    it("of several sources (a file read in two parts) pack with merged dictionaries; sources of other columns are left to packRows", () => {
+        const part = (from: number, results: string[]): ReplayRow[] => {
+            const builder = new RowStoreBuilder(["TimeGenerated", "ResultType", "Count"]);
+            results.forEach((r, i) => builder.push([from + i, r, i % 2 === 0 ? null : i], from + i, from + i + 5));
+            return storedRows(builder.finish());
+        };
+        const first = part(0, ["404104", "", "404104", "500001"]);
+        const second = part(100, ["", "409002", "404104"]);
+        const mixed = [second[2], first[0], second[1], first[3], second[0], first[1]];
+        const packed = packStoredRows(mixed);
+        // The dictionary of the source met first, then what the other adds.
+        expect(packed?.columns[1].strings).toEqual(["", "409002", "404104", "500001"]);
+        // The first source's own dictionary is left as it was.
+        expect(packStoredRows(first)?.columns[1].strings).toEqual(["404104", "", "500001"]);
+        expect(storedRows(packed!).map((r) => [r.row, r.time, r.visibleAt])).toEqual(mixed.map((r) => [r.row, r.time, r.visibleAt]));
+        const other = new RowStoreBuilder(["TimeGenerated", "ResultType"]);
+        other.push([1, "404104"], 1, 1);
+        expect(packStoredRows([first[0], storedRows(other.finish())[0]])).toBeUndefined();
     });
 
     it("refuse values that are not strings, numbers or null", () => {
