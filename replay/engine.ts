@@ -163,19 +163,60 @@ export function ruleLookbackMs(rule: ReplayRule): number {
     return ms(rule.resolved.windowSize) * rule.resolved.failingPeriods.numberOfEvaluationPeriods;
 }
 
-/** Sorts rows by `TimeGenerated` and groups them by lower-cased hub id. */
+/**
+ * The positions of `times` in ascending order, equal times by position (a stable sort). Whole
+ * milliseconds that span few enough values are sorted as one `Float64Array` of keys `(time - min) x n
+ * + position`, exact below 2^53 (a day of 5.7 million rows is about 2^49), natively and without a
+ * comparator: for the 5.7 million rows of the benchmark's 100,000-device day that took a fraction of
+ * the 5.5 s a comparator sort of the row objects took. Other times are sorted with a comparator.
+ */
+export function stableTimeOrder(times: ArrayLike<number>): Int32Array {
+    const n = times.length;
+    const order = new Int32Array(n);
+    let min = Infinity;
+    let max = -Infinity;
+    let whole = true;
+    for (let i = 0; i < n; i++) {
+        const t = times[i];
+        if (t < min) min = t;
+        if (t > max) max = t;
+        if (!Number.isInteger(t)) whole = false;
+    }
+    if (n > 0 && whole && (max - min + 1) * n <= Number.MAX_SAFE_INTEGER) {
+        const keys = new Float64Array(n);
+        for (let i = 0; i < n; i++) keys[i] = (times[i] - min) * n + i;
+        keys.sort();
+        for (let i = 0; i < n; i++) order[i] = keys[i] % n;
+        return order;
+    }
+    for (let i = 0; i < n; i++) order[i] = i;
+    return order.sort((a, b) => times[a] - times[b] || a - b);
+}
+
+/** Sorts rows by `TimeGenerated` (equal times in their order) and groups them by lower-cased hub id. */
 export function rowsByHub(rows: readonly ReplayRow[]): Map<string, ReplayRow[]> {
     const out = new Map<string, ReplayRow[]>();
     const lowered = new Map<string, string>();
-    for (const r of rows) {
+    // Times and hubs are read in the rows' order (memory order), then the rows are taken in time order.
+    const n = rows.length;
+    const times = new Float64Array(n);
+    const hubOf = new Int32Array(n);
+    const lists: ReplayRow[][] = [];
+    for (let i = 0; i < n; i++) {
+        const r = rows[i];
+        times[i] = r.time;
         const id = r.hub ?? String(r.row._ResourceId);
         let hub = lowered.get(id);
         if (hub === undefined) lowered.set(id, (hub = id.toLowerCase()));
         let list = out.get(hub);
-        if (!list) out.set(hub, (list = []));
-        list.push(r);
+        if (!list) {
+            out.set(hub, (list = []));
+            lists.push(list);
+        }
+        hubOf[i] = lists.indexOf(list);
     }
-    for (const list of out.values()) list.sort((a, b) => a.time - b.time);
+    const order = stableTimeOrder(times);
+    for (let k = 0; k < n; k++) lists[hubOf[order[k]]].push(rows[order[k]]);
     return out;
 }
 

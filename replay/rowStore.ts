@@ -190,29 +190,44 @@ export function packStoredRows(rows: readonly ReplayRow[]): PackedRows | undefin
     const n = rows.length;
     const int32 = (): Int32Array => new Int32Array(new SharedArrayBuffer(n * 4));
     const float64 = (): Float64Array => new Float64Array(new SharedArrayBuffer(n * 8));
-    const sourceOf = Int32Array.from(stored, (r) => sources.indexOf(r.source));
-    const index = Int32Array.from(stored, (r) => r.index);
+    // Plain loops over typed arrays: the rows are read once, then each column is gathered by position.
+    const sourceOf = new Int32Array(n);
+    const index = new Int32Array(n);
+    for (let i = 0; i < n; i++) {
+        const r = stored[i];
+        sourceOf[i] = r.source === first ? 0 : sources.indexOf(r.source);
+        index[i] = r.index;
+    }
+    const gather = (from: readonly ArrayLike<number>[], into: Int32Array | Float64Array, remaps?: readonly Int32Array[]): void => {
+        if (from.length === 1 && !remaps) {
+            const only = from[0];
+            for (let i = 0; i < n; i++) into[i] = only[index[i]];
+            return;
+        }
+        for (let i = 0; i < n; i++) {
+            const value = from[sourceOf[i]][index[i]];
+            into[i] = remaps && value >= 0 ? remaps[sourceOf[i]][value] : value;
+        }
+    };
     const columns: PackedColumn[] = first.columns.map((_, c) => {
         const codes = int32();
-        const numbers = sources.some((s) => s.columns[c].numbers) ? float64() : undefined;
         const { strings, remaps } = dictionaries[c];
-        for (let i = 0; i < n; i++) {
-            const from = sources[sourceOf[i]].columns[c];
-            const code = from.codes[index[i]];
-            codes[i] = code >= 0 ? remaps[sourceOf[i]][code] : code;
-            if (numbers && from.numbers) numbers[i] = from.numbers[index[i]];
-        }
+        gather(
+            sources.map((s) => s.columns[c].codes),
+            codes,
+            sources.length === 1 ? undefined : remaps,
+        );
+        let numbers: Float64Array | undefined;
+        if (sources.some((s) => s.columns[c].numbers)) gather(sources.map((s) => s.columns[c].numbers ?? new Float64Array(s.length)), (numbers = float64()));
         return { codes, strings, numbers };
     });
     const shapeOf = int32();
+    // With one shape (as the reader stores rows) every row's shape is 0, which a new array holds.
+    if (first.shapes.length > 1) gather(sources.map((s) => s.shapeOf), shapeOf);
     const time = float64();
     const visibleAt = float64();
-    for (let i = 0; i < n; i++) {
-        const source = sources[sourceOf[i]];
-        shapeOf[i] = source.shapeOf[index[i]];
-        time[i] = source.time[index[i]];
-        visibleAt[i] = source.visibleAt[index[i]];
-    }
+    gather(sources.map((s) => s.time), time);
+    gather(sources.map((s) => s.visibleAt), visibleAt);
     return { length: n, keys: first.keys, shapes: first.shapes, shapeOf, columns, time, visibleAt };
 }
 

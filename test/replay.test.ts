@@ -3,7 +3,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { describe, expect, it } from "vitest";
-import { aggregate, evaluationTimes, meets, replayMetricAlert, replayRule, replaySpan, type ReplayRule } from "../replay/engine";
+import { aggregate, evaluationTimes, meets, replayMetricAlert, replayRule, replaySpan, rowsByHub, stableTimeOrder, type ReplayRule } from "../replay/engine";
 import { planReplay } from "../replay/plan";
 import { parseExportTime, readLogRows, readMetricSamples, type ReplayRow } from "../replay/logs";
 import { parseStackConfig } from "../program/config";
@@ -164,6 +164,28 @@ describe("large inputs", () => {
         expect(replaySpan(rows)).toEqual({ start: 1_000, end: 304_999 });
         expect(replaySpan(rows, 10, 20)).toEqual({ start: 10, end: 20 });
         expect(replaySpan([])).toEqual({ start: 0, end: 0 });
+    });
+    it("orders rows by time, equal times in their order, by keys when the times are whole milliseconds of a small enough span and by a comparator otherwise", () => {
+        const reference = (times: readonly number[]): number[] => times.map((t, i) => [t, i]).sort((a, b) => a[0] - b[0] || a[1] - b[1]).map(([, i]) => i);
+        const whole = many.map((v) => 1_763_596_800_000 + (v % 5_000) * 1_000);
+        const fractional = whole.map((t, i) => (i % 3 === 0 ? t + 0.5 : t));
+        // Whole milliseconds, but (span + 1) x rows is past 2^53: the comparator sorts them.
+        const wide = many.map((v, i) => (i % 2 === 0 ? 0 : 2 ** 40) + (v % 5_000));
+        for (const times of [whole, fractional, wide, [5, 5, 5], [], [3]]) {
+            const got = stableTimeOrder(times);
+            const want = reference(times);
+            // The first position where the orders differ (-1: none), rather than a diff of 300,000 numbers.
+            expect(got.length).toBe(want.length);
+            expect(want.findIndex((i, k) => got[k] !== i)).toBe(-1);
+        }
+        // Rows of two hubs, grouped by lower-cased hub and sorted by time, equal times kept in their order.
+        const rows = whole.slice(0, 1_000).map((t, i) => ({ row: { _ResourceId: i % 2 === 0 ? "HUB-A" : "hub-b", n: i }, time: t, visibleAt: t }) as unknown as ReplayRow);
+        const byHub = rowsByHub(rows);
+        expect([...byHub.keys()]).toEqual(["hub-a", "hub-b"]);
+        for (const [hub, list] of byHub) {
+            const expected = rows.filter((r) => String(r.row._ResourceId).toLowerCase() === hub).sort((a, b) => a.time - b.time);
+            expect(list.map((r) => r.row.n)).toEqual(expected.map((r) => r.row.n));
+        }
     });
 });
 
