@@ -6,12 +6,12 @@
 import * as os from "os";
 import { describe, expect, it } from "vitest";
 import { parseStackConfig } from "../program/config";
-import { replay, rowsByHub, ruleEvaluationTimes, type ReplayPlan } from "../replay/engine";
+import { replay, rowsByHub, ruleEvaluationTimes, ruleLookbackMs, type ReplayPlan } from "../replay/engine";
 import { planReplay } from "../replay/plan";
 import type { MetricSample, ReplayRow } from "../replay/logs";
 import { packRows, unpackRows } from "../replay/packedRows";
 import { packStoredRows, RowStoreBuilder, storedRows } from "../replay/rowStore";
-import { replayParallel, replayTasks, ReplayWorkerPool, WORKER_HEAP_BYTES_PER_ROW, workerOldGenerationMb } from "../replay/parallel";
+import { queryOperators, replayParallel, replayTasks, ReplayWorkerPool, WORKER_HEAP_BYTES_PER_ROW, workerOldGenerationMb } from "../replay/parallel";
 import { replayRowsOf } from "../replay/synthetic";
 import { generateFleet, mixedFleet, shuffled, withDuplicates } from "../synthetic";
 
@@ -88,6 +88,26 @@ describe("parallel replay", () => {
         });
         // Rules with enough evaluations are cut into the three runs asked for.
         expect(perRule.every((tasks) => tasks.length === 3)).toBe(true);
+    });
+
+    it("estimates an incremental run by the rows entering its window times the query's operators, so whole rules queue by their work", () => {
+        const { plan, rows, from, to } = smallFleet();
+        const byHub = rowsByHub(rows);
+        expect(queryOperators("T\n| where x == 1 // a | in a comment\n| summarize count() by y\n// | only a comment")).toBe(2);
+        const whole = replayTasks(plan, byHub, from, to, 1, "incremental").map(([task]) => task);
+        plan.rules.forEach((rule, i) => {
+            const hubRows = byHub.get(rule.hub) ?? [];
+            const times = ruleEvaluationTimes(rule, from, to);
+            // Every row from the first window on enters once; each evaluation adds the overhead (1,000 rows).
+            const entering = hubRows.filter((r) => r.time >= times[0] - ruleLookbackMs(rule) && r.time < times[times.length - 1]).length;
+            expect(whole[i].cost).toBe((entering + 1_000 * times.length) * queryOperators(rule.resolved.query));
+        });
+        // The random-disconnect rule, with the most operators, comes first.
+        const queue = [...whole].sort((a, b) => b.cost - a.cost).map((t) => plan.rules[t.rule].name.replace(/.*-(\w+-\w+)$/, "$1"));
+        expect(queue[0]).toBe("random-disconnect");
+        // A run after the first also reads its whole window again.
+        const cut = replayTasks(plan, byHub, from, to, 2, "incremental");
+        cut.forEach((tasks, i) => expect(tasks.reduce((a, t) => a + t.cost, 0)).toBeGreaterThan(whole[i].cost));
     });
 
     it("replays in this thread below minRows or with one worker, with the same result", async () => {
