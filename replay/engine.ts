@@ -202,18 +202,21 @@ export function rowsByHub(rows: readonly ReplayRow[]): Map<string, ReplayRow[]> 
     const times = new Float64Array(n);
     const hubOf = new Int32Array(n);
     const lists: ReplayRow[][] = [];
+    const listOf = new Map<string, number>();
     for (let i = 0; i < n; i++) {
         const r = rows[i];
         times[i] = r.time;
         const id = r.hub ?? String(r.row._ResourceId);
         let hub = lowered.get(id);
         if (hub === undefined) lowered.set(id, (hub = id.toLowerCase()));
-        let list = out.get(hub);
-        if (!list) {
-            out.set(hub, (list = []));
-            lists.push(list);
+        let list = listOf.get(hub);
+        if (list === undefined) {
+            listOf.set(hub, (list = lists.length));
+            const rowsOfHub: ReplayRow[] = [];
+            out.set(hub, rowsOfHub);
+            lists.push(rowsOfHub);
         }
-        hubOf[i] = lists.indexOf(list);
+        hubOf[i] = list;
     }
     const order = stableTimeOrder(times);
     for (let k = 0; k < n; k++) lists[hubOf[order[k]]].push(rows[order[k]]);

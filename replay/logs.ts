@@ -111,8 +111,15 @@ function isJsonLines(file: string, firstChunk: string | undefined): boolean {
 
 /** Whether a file is read as JSON Lines (by its extension, else by its first character); CSV otherwise. */
 export function isJsonLinesFile(file: string): boolean {
-    const first = textChunks(file, { start: 0, end: 4096 }).next();
-    return isJsonLines(file, first.done ? undefined : first.value);
+    if (/\.(jsonl|ndjson|json|csv)$/i.test(file)) return isJsonLines(file, undefined);
+    const chunks = textChunks(file, { start: 0, end: 4096 });
+    try {
+        const first = chunks.next();
+        return isJsonLines(file, first.done ? undefined : first.value);
+    } finally {
+        // Closes the file (the chunks' generator closes it when it ends or is returned).
+        chunks.return?.();
+    }
 }
 
 /**

@@ -101,17 +101,19 @@ export function replayTasks(plan: ReplayPlan, byHub: ReadonlyMap<string, readonl
         const runs: { times: number[]; cost: number }[] = [];
         let done = 0;
         let current = -1;
-        for (const e of evaluations) {
+        evaluations.forEach((e, i) => {
             // The run whose share of the rule's work holds the middle of this evaluation's cost.
             const run = Math.min(wanted - 1, Math.floor(((done + e.cost / 2) / total) * wanted));
-            if (run !== current) runs.push({ times: [], cost: 0 });
+            if (run !== current) {
+                runs.push({ times: [], cost: 0 });
+                // Incrementally, a run after the first starts with its whole window, not only the rows that entered since the time before.
+                if (mode === "incremental" && i > 0) runs[runs.length - 1].cost += (read(e.t) - entering(i)) * operators;
+            }
             current = run;
             runs[runs.length - 1].times.push(e.t);
             runs[runs.length - 1].cost += e.cost;
             done += e.cost;
-        }
-        // Incrementally, a run after the first starts with its whole window, not only the rows that entered since the time before.
-        if (mode === "incremental") for (const r of runs.slice(1)) r.cost += read(r.times[0]) * operators;
+        });
         return runs.map((r, part) => ({ rule: index, part, times: r.times, cost: r.cost }));
     });
 }

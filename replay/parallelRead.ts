@@ -18,6 +18,9 @@ import { startSourceWorker } from "./sourceWorker";
 /** Smaller exports are read in this thread: starting the worker costs about a tenth of a second. */
 export const PARALLEL_READ_MIN_BYTES = 64 * 2 ** 20;
 
+/** While the worker still reads the second part, the progress callback is called this often (ms). */
+const PROGRESS_WHILE_WAITING_MS = 250;
+
 /** Options of {@link readLogRowsInParallel}. */
 export interface ParallelReadOptions {
     /** Threads to read with: at 2 or more (default: the cores of the machine) a large JSON Lines export is read in two parts. */
@@ -56,7 +59,9 @@ function joinedReport(first: ReadReport, second: ReadReport, linesBefore: number
 /**
  * {@link readLogRows} (same rows in the same order, same report), reading a large JSON Lines export
  * in two parts at once: the second part in a worker thread. Smaller files, CSV, one thread, or a
- * file with no line boundary past its middle are read in this thread.
+ * file with no line boundary past its middle are read in this thread. `onRowsRead` gets the rows
+ * both parts have read: every 100,000 rows of the first part, then every quarter second until the
+ * second part is read.
  */
 export async function readLogRowsInParallel(file: string, options: ReadLogOptions = {}, parallel: ParallelReadOptions = {}): Promise<{ rows: ReplayRow[]; report: ReadReport }> {
     const size = fileSize(file);
@@ -67,18 +72,29 @@ export async function readLogRowsInParallel(file: string, options: ReadLogOption
     const progress = new Int32Array(new SharedArrayBuffer(4));
     const worker = startSourceWorker("readWorker", { file, options: shared, range: { start: cut, end: size }, progress } satisfies ReadTask);
     const second = new Promise<LogRange>((resolve, reject) => {
-        worker.once("message", (m: ReadAnswer) => (m.kind === "done" ? resolve(m.part) : reject(m.name === "LogFileError" ? new LogFileError(m.message) : new Error(m.message))));
+        worker.once("message", (m: ReadAnswer) => {
+            if (m.kind === "done") return resolve(m.part);
+            // The worker's error as this thread's: a LogFileError stays one (the command prints its message alone).
+            const error = m.name === "LogFileError" ? new LogFileError(m.message) : new Error(m.message);
+            error.name = m.name;
+            if (m.stack) error.stack = m.stack;
+            reject(error);
+        });
         worker.once("error", reject);
         worker.once("exit", (code) => reject(new Error(`the worker reading ${file} from byte ${cut} exited (code ${code}) before answering`)));
     });
     // Settled later; until then a failure of the worker must not count as unhandled.
     second.catch(() => undefined);
+    let waiting: NodeJS.Timeout | undefined;
     try {
         const first = readLogRange(file, { ...shared, ...(onRowsRead ? { onRowsRead: (n: number) => onRowsRead(n + Atomics.load(progress, 0)) } : {}) }, { start: 0, end: cut });
+        // The first part is read; while the worker reads on, the count keeps moving.
+        if (onRowsRead) waiting = setInterval(() => onRowsRead(first.report.rowsRead + Atomics.load(progress, 0)), PROGRESS_WHILE_WAITING_MS);
         const last = await second;
         const rows = storedRows(first.packed).concat(storedRows(last.packed));
         return { rows, report: joinedReport(first.report, last.report, first.lines) };
     } finally {
+        clearInterval(waiting);
         void worker.terminate();
     }
 }

@@ -17,7 +17,7 @@ export interface ReadTask {
 }
 
 /** The worker's one answer. */
-export type ReadAnswer = { readonly kind: "done"; readonly part: LogRange } | { readonly kind: "error"; readonly name: string; readonly message: string };
+export type ReadAnswer = { readonly kind: "done"; readonly part: LogRange } | { readonly kind: "error"; readonly name: string; readonly message: string; readonly stack?: string };
 
 if (!parentPort) throw new Error("replay/readWorker.ts runs only as a worker thread");
 const task = (workerData as { data: ReadTask }).data;
@@ -26,6 +26,6 @@ try {
     answer = { kind: "done", part: readLogRange(task.file, { ...task.options, onRowsRead: (n) => Atomics.store(task.progress, 0, n) }, task.range) };
 } catch (e) {
     const error = e instanceof Error ? e : new Error(String(e));
-    answer = { kind: "error", name: error.name, message: error.message };
+    answer = { kind: "error", name: error.name, message: error.message, stack: error.stack };
 }
 parentPort.postMessage(answer);

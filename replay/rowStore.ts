@@ -156,23 +156,24 @@ export function storedRows(packed: PackedRows): ReplayRow[] {
     return out;
 }
 
+/** Each source's number, in the order first packed: sources are merged in this order whatever order a hub's rows meet them. */
+const sourceNumbers = new WeakMap<PackedRows, number>();
+let sourcesNumbered = 0;
+
+/** Merged dictionaries of a set of sources (by the first's), so that every hub packed from the same parts shares one dictionary per column. */
+const mergedBySources = new WeakMap<PackedRows, { sources: PackedRows[]; dictionaries: { strings: string[]; remaps: Int32Array[] }[] }[]>();
+
 /**
- * Packs stored rows (as {@link storedRows} gives them), in the given order, by copying their codes:
- * no row object is built. Rows of one source share its string dictionaries; rows of several sources
- * of the same columns (the parts of a file read in parallel) get merged dictionaries, each source's
- * codes mapped into them. `undefined` when a row is not a stored row, or the sources' columns
- * differ (pack them with packRows instead).
+ * Per column of `sources` (two or more, in their numbered order): one dictionary of every source's
+ * strings (the first source's, then what each next one adds), and per source the map of its codes
+ * into it; computed once per set of sources.
  */
-export function packStoredRows(rows: readonly ReplayRow[]): PackedRows | undefined {
-    if (rows.length === 0 || !rows.every((r) => r instanceof StoredRow)) return undefined;
-    const stored = rows as readonly StoredRow[];
-    const sources = [...new Set(stored.map((r) => r.source))];
-    const first = sources[0];
-    const layout = JSON.stringify([first.keys, first.shapes]);
-    if (sources.some((s) => JSON.stringify([s.keys, s.shapes]) !== layout)) return undefined;
-    // Per column: the dictionary, and per source the map of its codes into it (identity for the first source).
-    const dictionaries = first.columns.map((column, c) => {
-        const strings = sources.length === 1 ? column.strings : [...column.strings];
+function mergedDictionaries(sources: PackedRows[]): { strings: string[]; remaps: Int32Array[] }[] {
+    const cached = mergedBySources.get(sources[0]) ?? [];
+    const hit = cached.find((m) => m.sources.length === sources.length && m.sources.every((s, i) => s === sources[i]));
+    if (hit) return hit.dictionaries;
+    const dictionaries = sources[0].columns.map((column, c) => {
+        const strings = [...column.strings];
         const index = new Map(strings.map((v, code) => [v, code] as const));
         const remaps = sources.map((source) =>
             Int32Array.from(source.columns[c].strings, (v) => {
@@ -187,6 +188,28 @@ export function packStoredRows(rows: readonly ReplayRow[]): PackedRows | undefin
         );
         return { strings, remaps };
     });
+    mergedBySources.set(sources[0], [...cached, { sources, dictionaries }]);
+    return dictionaries;
+}
+
+/**
+ * Packs stored rows (as {@link storedRows} gives them), in the given order, by copying their codes:
+ * no row object is built. Rows of one source share its string dictionaries; rows of several sources
+ * of the same columns (the parts of a file read in parallel) get merged dictionaries, each source's
+ * codes mapped into them, the same arrays for every call over the same sources (so a message with
+ * several hubs carries each dictionary once). `undefined` when a row is not a stored row, or the
+ * sources' columns differ (pack them with packRows instead).
+ */
+export function packStoredRows(rows: readonly ReplayRow[]): PackedRows | undefined {
+    if (rows.length === 0 || !rows.every((r) => r instanceof StoredRow)) return undefined;
+    const stored = rows as readonly StoredRow[];
+    const sources = [...new Set(stored.map((r) => r.source))];
+    for (const source of sources) if (!sourceNumbers.has(source)) sourceNumbers.set(source, sourcesNumbered++);
+    sources.sort((a, b) => (sourceNumbers.get(a) as number) - (sourceNumbers.get(b) as number));
+    const first = sources[0];
+    const layout = JSON.stringify([first.keys, first.shapes]);
+    if (sources.some((s) => JSON.stringify([s.keys, s.shapes]) !== layout)) return undefined;
+    const dictionaries = sources.length === 1 ? first.columns.map((column) => ({ strings: column.strings, remaps: [] as Int32Array[] })) : mergedDictionaries(sources);
     const n = rows.length;
     const int32 = (): Int32Array => new Int32Array(new SharedArrayBuffer(n * 4));
     const float64 = (): Float64Array => new Float64Array(new SharedArrayBuffer(n * 8));

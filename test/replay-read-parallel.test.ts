@@ -48,6 +48,16 @@ function comparable(read: { rows: ReplayRow[]; report: ReadReport }): unknown {
     return { rows: read.rows.map((r) => [r.row, r.time, r.visibleAt, r.hub]), report: { ...read.report, skipped: [...read.report.skipped], unmonitoredHubs: [...read.report.unmonitoredHubs] } };
 }
 
+/** How many row stores the rows come from (a stored row knows its store). */
+function sourcesOf(rows: readonly ReplayRow[]): number {
+    return new Set(rows.map((r) => (r as { source?: unknown }).source)).size;
+}
+
+/** File descriptors this process holds open (Linux). */
+function openDescriptors(): number {
+    return fs.readdirSync("/proc/self/fd").length;
+}
+
 describe("reading an export in two parts", () => {
     it("cuts after the first line end at or past the middle, and reads a range as those bytes", () => {
         const file = path.join(tmp, "cut.jsonl");
@@ -70,6 +80,9 @@ describe("reading an export in two parts", () => {
             const whole = readLogRows(file, options);
             const parts = await readLogRowsInParallel(file, options, { minBytes: 0, threads: 2 });
             expect(comparable(parts)).toEqual(comparable(whole));
+            // Read in two parts indeed: the rows come from two stores.
+            expect(sourcesOf(parts.rows)).toBe(2);
+            expect(sourcesOf(whole.rows)).toBe(1);
             expect(whole.report.malformed.length).toBeGreaterThan(10);
             // Both parts had malformed rows: the second part's line numbers were shifted by the first part's lines.
             expect(whole.report.malformed.at(-1)?.line).toBeGreaterThan(300);
@@ -85,6 +98,22 @@ describe("reading an export in two parts", () => {
         expect(whole.rows).toHaveLength(40);
         expect(whole.report.malformed).toEqual([]);
         expect(comparable(await readLogRowsInParallel(csv, {}, { minBytes: 0, threads: 2 }))).toEqual(comparable(whole));
+    });
+
+    it("reads a file of another extension with a byte-order mark, multi-byte text at the cut and more unmonitored hubs than it lists as one read does, and leaves no file open", async () => {
+        const lines: string[] = [];
+        for (let m = 0; m < 24_000; m++) {
+            lines.push(m % 2 === 0 ? line(m % 1_400, { properties_s: JSON.stringify({ deviceId: `デバイス-${m}` }) }) : line(m % 1_400, { _ResourceId: `/subscriptions/x/resourcegroups/rg/providers/microsoft.devices/iothubs/other-${m}` }));
+        }
+        const file = path.join(tmp, "export.log");
+        fs.writeFileSync(file, "\uFEFF" + lines.join("\n") + "\n");
+        const before = openDescriptors();
+        const whole = readLogRows(file, { hubs: [HUB_A, HUB_B] });
+        const parts = await readLogRowsInParallel(file, { hubs: [HUB_A, HUB_B] }, { minBytes: 0, threads: 2 });
+        expect(sourcesOf(parts.rows)).toBe(2);
+        expect(whole.report.unmonitoredHubs.size).toBe(10_000);
+        expect(comparable(parts)).toEqual(comparable(whole));
+        expect(openDescriptors()).toBe(before);
     });
 
     it("ends with the reader's error on a file that cannot be read", async () => {

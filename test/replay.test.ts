@@ -171,7 +171,8 @@ describe("large inputs", () => {
         const fractional = whole.map((t, i) => (i % 3 === 0 ? t + 0.5 : t));
         // Whole milliseconds, but (span + 1) x rows is past 2^53: the comparator sorts them.
         const wide = many.map((v, i) => (i % 2 === 0 ? 0 : 2 ** 40) + (v % 5_000));
-        for (const times of [whole, fractional, wide, [5, 5, 5], [], [3]]) {
+        const negative = whole.map((t, i) => (i % 4 === 0 ? -t : t) - 1_000_000_000_000);
+        for (const times of [whole, fractional, wide, negative, [5, -0, 0, -3, 5], [], [3]]) {
             const got = stableTimeOrder(times);
             const want = reference(times);
             // The first position where the orders differ (-1: none), rather than a diff of 300,000 numbers.
