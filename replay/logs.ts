@@ -57,6 +57,9 @@ export interface MalformedRow {
     readonly message: string;
 }
 
+/** Hubs the stack does not monitor that a read lists, at most (the first found, in file order); all their rows are counted. */
+export const MAX_UNMONITORED_HUBS = 10_000;
+
 /** What reading a file found: rows kept, rows skipped by reason, malformed rows. */
 export interface ReadReport {
     readonly file: string;
@@ -103,15 +106,21 @@ const NON_EMPTY_LOG_COLUMNS: ReadonlySet<string> = new Set(["TimeGenerated", "_R
 /** Columns of a `connectedDeviceCount` sample. */
 export const METRIC_COLUMNS = ["TimeGenerated", "_ResourceId", "Minimum", "Average", "Maximum"] as const;
 
-function isJsonLines(file: string, firstChunk: string | undefined): boolean {
+/** Whether a file's name says JSON Lines (true) or CSV (false); `undefined` when its extension is neither. */
+function jsonLinesByName(file: string): boolean | undefined {
     if (/\.(jsonl|ndjson|json)$/i.test(file)) return true;
     if (/\.csv$/i.test(file)) return false;
-    return (firstChunk ?? "").trimStart().startsWith("{");
+    return undefined;
+}
+
+function isJsonLines(file: string, firstChunk: string | undefined): boolean {
+    return jsonLinesByName(file) ?? (firstChunk ?? "").trimStart().startsWith("{");
 }
 
 /** Whether a file is read as JSON Lines (by its extension, else by its first character); CSV otherwise. */
 export function isJsonLinesFile(file: string): boolean {
-    if (/\.(jsonl|ndjson|json|csv)$/i.test(file)) return isJsonLines(file, undefined);
+    const byName = jsonLinesByName(file);
+    if (byName !== undefined) return byName;
     const chunks = textChunks(file, { start: 0, end: 4096 });
     try {
         const first = chunks.next();
@@ -271,7 +280,7 @@ export function readLogRange(file: string, options: ReadLogOptions = {}, range?:
         const hub = textOf(raw, "_ResourceId").toLowerCase();
         if (hubs && !hubs.has(hub)) {
             count(report, "hub not monitored by the stack");
-            if (report.unmonitoredHubs.size < 10_000) report.unmonitoredHubs.add(hub);
+            if (report.unmonitoredHubs.size < MAX_UNMONITORED_HUBS) report.unmonitoredHubs.add(hub);
             continue;
         }
         report.dataSpan = { first: Math.min(report.dataSpan?.first ?? time, time), last: Math.max(report.dataSpan?.last ?? time, time) };

@@ -10,7 +10,7 @@
 import * as fs from "fs";
 import * as os from "os";
 import { lineBoundaryNearMiddle, LogFileError } from "./exportText";
-import { isJsonLinesFile, readLogRange, readLogRows, type LogRange, type ReadLogOptions, type ReadReport, type ReplayRow } from "./logs";
+import { isJsonLinesFile, MAX_UNMONITORED_HUBS, readLogRange, readLogRows, type LogRange, type ReadLogOptions, type ReadReport, type ReplayRow } from "./logs";
 import type { ReadAnswer, ReadTask } from "./readWorker";
 import { storedRows } from "./rowStore";
 import { startSourceWorker } from "./sourceWorker";
@@ -42,8 +42,8 @@ function joinedReport(first: ReadReport, second: ReadReport, linesBefore: number
     const skipped = new Map(first.skipped);
     for (const [why, n] of second.skipped) skipped.set(why, (skipped.get(why) ?? 0) + n);
     const unmonitoredHubs = new Set(first.unmonitoredHubs);
-    // As one read keeps them: the first 10,000 found, in file order.
-    for (const hub of second.unmonitoredHubs) if (unmonitoredHubs.size < 10_000) unmonitoredHubs.add(hub);
+    // As one read keeps them: the first found, in file order.
+    for (const hub of second.unmonitoredHubs) if (unmonitoredHubs.size < MAX_UNMONITORED_HUBS) unmonitoredHubs.add(hub);
     const spans = [first.dataSpan, second.dataSpan].filter((s) => s !== undefined);
     return {
         file: first.file,
