@@ -64,6 +64,15 @@ export function textChunks(file: string, range?: ByteRange): IterableIterator<st
     })();
 }
 
+/** The size of a file in bytes; 0 when it cannot be read (the reader then says why). */
+export function fileSize(file: string): number {
+    try {
+        return fs.statSync(file).size;
+    } catch {
+        return 0;
+    }
+}
+
 /**
  * Where to cut a file in two for reading in parallel: the byte after the first `\n` at or after
  * the middle; `undefined` when there is none (the second part would be empty).

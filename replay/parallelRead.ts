@@ -7,9 +7,8 @@
  * (rowStore.ts `packStoredRows` merges them when the rows go to the replay's workers).
  * CSV is read in one piece: a quoted field may hold a newline, so a line boundary is not a record's.
  */
-import * as fs from "fs";
 import * as os from "os";
-import { lineBoundaryNearMiddle, LogFileError } from "./exportText";
+import { fileSize, lineBoundaryNearMiddle, LogFileError } from "./exportText";
 import { isJsonLinesFile, MAX_UNMONITORED_HUBS, readLogRange, readLogRows, type LogRange, type ReadLogOptions, type ReadReport, type ReplayRow } from "./logs";
 import type { ReadAnswer, ReadTask } from "./readWorker";
 import { storedRows } from "./rowStore";
@@ -27,14 +26,6 @@ export interface ParallelReadOptions {
     readonly threads?: number;
     /** Files smaller than this are read in this thread. Default {@link PARALLEL_READ_MIN_BYTES}. */
     readonly minBytes?: number;
-}
-
-function fileSize(file: string): number {
-    try {
-        return fs.statSync(file).size;
-    } catch {
-        return 0;
-    }
 }
 
 /** The report of the whole file from the reports of its two parts; `linesBefore`: the lines of the first part. */

@@ -15,6 +15,7 @@ import { settingsForHubs } from "../replay/hubsStack";
 import { ENVIRONMENT_PROFILES } from "../queries/detection";
 import { readMetricSamples, type ReadReport } from "../replay/logs";
 import { readLogRowsInParallel } from "../replay/parallelRead";
+import { fileSize } from "../replay/exportText";
 import { columnsRead } from "../replay/rowStore";
 import { firingsJsonl } from "../replay/truth";
 import { TIMELINE_COLUMNS } from "../charts/timeline";
@@ -58,15 +59,6 @@ const EARLY_WORKERS_BYTES = { from: 32 * 2 ** 20, to: 2 * 2 ** 30 };
 
 /** Bytes of the smallest plausible export row (a CSV row of the few columns the rules read), to estimate rows from a file's size on the high side. */
 const MIN_ROW_BYTES = 250;
-
-/** The size of a file in bytes; 0 when it cannot be read (the reader then says why). */
-function fileSize(file: string): number {
-    try {
-        return fs.statSync(file).size;
-    } catch {
-        return 0;
-    }
-}
 
 /** The longest span one replay covers; a longer one is almost always a stray timestamp, and would take hours. */
 const MAX_REPLAY_SPAN_DAYS = 31;
