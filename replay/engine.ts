@@ -301,13 +301,7 @@ const visibilityOrders = new WeakMap<TimeOrderedRows, Int32Array>();
 /** The positions of `rows` by the time each becomes visible (ties by position); shared, not to be changed. */
 function visibilityOrder(rows: TimeOrderedRows): Int32Array {
     let order = visibilityOrders.get(rows);
-    if (!order) {
-        const visibleAt = rows.visibleAt;
-        order = new Int32Array(rows.length);
-        for (let i = 0; i < order.length; i++) order[i] = i;
-        order.sort((a, b) => visibleAt[a] - visibleAt[b] || a - b);
-        visibilityOrders.set(rows, order);
-    }
+    if (!order) visibilityOrders.set(rows, (order = stableTimeOrder(rows.visibleAt)));
     return order;
 }
 
