@@ -201,9 +201,14 @@ function mergedDictionaries(sources: PackedRows[]): { strings: string[]; remaps:
  * sources' columns differ (pack them with packRows instead).
  */
 export function packStoredRows(rows: readonly ReplayRow[]): PackedRows | undefined {
-    if (rows.length === 0 || !rows.every((r) => r instanceof StoredRow)) return undefined;
+    if (rows.length === 0) return undefined;
+    const found = new Set<PackedRows>();
+    for (const r of rows) {
+        if (!(r instanceof StoredRow)) return undefined;
+        found.add(r.source);
+    }
     const stored = rows as readonly StoredRow[];
-    const sources = [...new Set(stored.map((r) => r.source))];
+    const sources = [...found];
     for (const source of sources) if (!sourceNumbers.has(source)) sourceNumbers.set(source, sourcesNumbered++);
     sources.sort((a, b) => (sourceNumbers.get(a) as number) - (sourceNumbers.get(b) as number));
     const first = sources[0];
