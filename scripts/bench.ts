@@ -21,11 +21,10 @@ import * as os from "os";
 import * as path from "path";
 import { parse, stringify } from "yaml";
 import { fleetHubPlans } from "../components/monitoring";
-import { parseStackConfig } from "../program/config";
-import { readStackFile } from "../program/stackFile";
 import { recordLines } from "../replay/synthetic";
 import { streamFleet } from "../synthetic";
 import { numberFlag, parseCliCommand, removeStaleTemporaries, requireDeviceHours, runCli, UsageError } from "./cli";
+import { readStackSettings } from "./stackOutputs";
 
 const ROOT = path.resolve(__dirname, "..");
 const USAGE = "usage: npm run bench [-- --devices 10000] [--hours 24] [--workers <n>] [--compare] [--hubs 1,10,100]";
@@ -139,8 +138,7 @@ function requireSuccess(run: ChildFigure, what: string): void {
  * with `compare`, also replays with full evaluation and checks the firings are identical.
  */
 async function benchReplay(devices: number, hours: number, workers: number | undefined, compare: boolean, tmp: string, preload: string): Promise<Figure[]> {
-    const file = readStackFile(ROOT, "dev");
-    const settings = parseStackConfig(file.config, file.project, "dev");
+    const settings = readStackSettings(ROOT, "dev");
     const hubId = fleetHubPlans(settings.fleet, "stack")[0].hubResourceId;
     const day = path.join(tmp, `day-${devices}.jsonl`);
     console.error(`bench: writing ${hours} h of ${thousands(devices)} devices...`);

@@ -1,6 +1,7 @@
 /**
  * What the replay and the backtest commands share around their runs: reading the stack whose rules
- * they evaluate, and writing the timeline picture (`--chart`) of their firings.
+ * they evaluate (as the synthetic log writer and the benchmark read it too), and writing the
+ * timeline picture (`--chart`) of their firings.
  */
 import * as path from "path";
 import { writeTimeline, type TimelineInput } from "../charts/timeline";

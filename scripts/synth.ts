@@ -6,13 +6,11 @@
  * the backtest's `--truth`.
  */
 import * as fs from "fs";
-import * as path from "path";
-import { parseStackConfig } from "../program/config";
-import { readStackFile } from "../program/stackFile";
 import { fleetHubPlans } from "../components/monitoring";
 import { generateForHubs, recordCsv, recordLines, SCENARIOS } from "../replay/synthetic";
 import { truthJson } from "../replay/truth";
 import { writeLines } from "../synthetic/writers";
+import { readStackSettings } from "./stackOutputs";
 import { requireDeviceHours, choiceFlag, isoTimeFlag, numberFlag, outputFileFlag, parseCliArgs, runCli, UsageError, writeFileAtomically } from "./cli";
 
 const USAGE = `usage: npm run synth -- --scenario ${Object.keys(SCENARIOS).join("|")} --out <file> [--stack dev] [--hours 24] [--devices 200] [--seed 1] [--start <ISO>] [--format jsonl|csv] [--truth <file.json>] [--dir <folder with Pulumi.yaml>]`;
@@ -31,8 +29,7 @@ runCli(USAGE, () => {
     const seed = numberFlag("seed", a.seed, 1, { min: 0, max: 2 ** 32 - 1, integer: true });
     const start = isoTimeFlag("start", a.start, "2026-11-20T00:00:00Z");
     const stack = a.stack ?? "dev";
-    const file = readStackFile(path.resolve(a.dir ?? path.join(__dirname, "..")), stack);
-    const settings = parseStackConfig(file.config, file.project, stack);
+    const settings = readStackSettings(a.dir, stack);
     const hubs = fleetHubPlans(settings.fleet, "stack").map((p) => p.hubResourceId);
     requireDeviceHours(devices, hours, hubs.length, "write several files with --start");
     const fleet = generateForHubs(scenario, hubs, { seed, start, durationMinutes: Math.round(hours * 60), devicesPerHub: devices });
