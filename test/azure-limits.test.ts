@@ -13,23 +13,10 @@ import { parseIsoDuration } from "../azure/durations";
 import { describeLimitRule, describeLimitSource, LIMIT_ROWS, LIMITS, type AzureLimit, type LimitRule } from "../azure/limits";
 import { pointerGet } from "./support/azureSpecs";
 import { ROOT } from "./support/runStack";
+import { collapse, docFile, DOC_SOURCES, type DocSource } from "./support/vendoredDocs";
 
-const DOCS = path.join(ROOT, "test", "fixtures", "azure-docs");
 const SPECS = path.join(ROOT, "test", "fixtures", "azure-specs");
-
-interface DocSource {
-    readonly repo: string;
-    readonly path?: string;
-    readonly issue?: number;
-    readonly commit?: string;
-    readonly quotes: readonly string[];
-    readonly sha256: string;
-}
-const DOC_SOURCES: readonly DocSource[] = JSON.parse(fs.readFileSync(path.join(DOCS, "SOURCES.json"), "utf8"));
 const SPEC_SOURCES: readonly { path: string; commit: string }[] = JSON.parse(fs.readFileSync(path.join(SPECS, "SOURCES.json"), "utf8"));
-
-const collapse = (text: string): string => text.replace(/\s+/g, " ");
-const docFile = (s: DocSource): string => (s.issue === undefined ? path.join(DOCS, s.repo, s.path ?? "") : path.join(DOCS, "issues", `${s.repo.replace("/", "-")}-${s.issue}.md`));
 
 /** The vendored spec file of a `spec` source, under azure-specs/. */
 function specFile(specPath: string): string {

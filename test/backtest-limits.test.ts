@@ -9,17 +9,15 @@ import * as path from "path";
 import { describe, expect, it } from "vitest";
 import { PARTIAL_FAILURE_TEXTS, QUERY_API, QUERY_API_SOURCES, QUERY_ROLE } from "../azure/queryApi";
 import { ROOT } from "./support/runStack";
+import { collapse, docFile, DOC_SOURCES } from "./support/vendoredDocs";
 
-const DOCS = path.join(ROOT, "test", "fixtures", "azure-docs");
-const SOURCES: readonly { repo: string; path?: string; commit?: string; quotes: readonly string[] }[] = JSON.parse(fs.readFileSync(path.join(DOCS, "SOURCES.json"), "utf8"));
-const collapse = (text: string): string => text.replace(/\s+/g, " ");
 
 describe("the query API's facts", () => {
     it.each(QUERY_API_SOURCES.map((f) => [f.id, f] as const))("%s: its quotes are in the vendored file at the recorded commit, and listed there", (_, f) => {
-        const entry = SOURCES.find((s) => s.repo === f.source.repo && s.path === f.source.path);
+        const entry = DOC_SOURCES.find((s) => s.repo === f.source.repo && s.path === f.source.path);
         expect(entry, `${f.source.repo} ${f.source.path} is not in SOURCES.json`).toBeDefined();
         expect(entry?.commit).toBe(f.source.commit);
-        const text = collapse(fs.readFileSync(path.join(DOCS, f.source.repo, f.source.path), "utf8"));
+        const text = collapse(fs.readFileSync(docFile(f.source), "utf8"));
         for (const q of f.source.quotes) {
             expect(text, q).toContain(collapse(q));
             expect(entry?.quotes.some((s) => collapse(s).includes(collapse(q)) || collapse(q).includes(collapse(s))), `${q} is not among SOURCES.json's quotes`).toBe(true);
