@@ -4,9 +4,9 @@
  * each a rule at a run of its evaluation times, and answers each with its firings. Incrementally
  * (the default) a task moves one window along its times, reading times from the packed columns
  * and building each row object as the row enters the window (rowStore.ts), so a worker holds no
- * object per row, and row objects only as the window's state needs them; in full mode the row objects are rebuilt once and kept for
- * every task, so the evaluator's per-row caches carry over between tasks. Each rule is compiled
- * once per worker, ahead of the rows when it can.
+ * object per row, and row objects only as the window's state needs them; in full mode the row
+ * objects are rebuilt once and kept for every task, so the evaluator's per-row caches carry over
+ * between tasks. Each rule is compiled once per worker, ahead of the rows when it can.
  */
 import { parentPort } from "worker_threads";
 import { compileKql, type CompiledKql } from "../kql/eval";
