@@ -225,30 +225,47 @@ describe("the building blocks of incremental evaluation", () => {
         expect(state.rows()).toEqual(Array.from({ length: 11 }, (_, i) => [19_989 + i]));
         expect(state.groupCount).toBe(11);
     });
-    it("an extreme follows removals, with repeated values, and rebuilds when removed values pile up", () => {
+    it("an extreme follows rows taken out by key, with repeated values, and rebuilds when taken-out entries pile up", () => {
         const max = new Extreme(1);
-        for (const v of [5, 9, 9, 3]) max.add(v);
-        max.remove(9);
+        [5, 9, 9, 3].forEach((v, key) => max.add(v, key));
+        max.remove(5, 0);
         expect(max.value()).toBe(9);
-        max.remove(9);
-        expect(max.value()).toBe(5);
-        max.remove(5);
-        max.remove(3);
+        max.remove(9, 1);
+        expect(max.value()).toBe(9);
+        max.remove(9, 2);
+        expect(max.value()).toBe(3);
+        max.remove(3, 3);
         expect(max.value()).toBeNull();
-        const min = new Extreme(-1);
+        // Strings (compared as Kusto orders them) and numbers compared with <.
+        const text = new Extreme(-1);
+        ["b", "a", "c"].forEach((v, key) => text.add(v, key));
+        expect(text.value()).toBe("a");
+        text.remove("b", 0);
+        text.remove("a", 1);
+        expect(text.value()).toBe("c");
+        const min = new Extreme(-1, true);
         for (let i = 0; i < 20_000; i++) {
-            min.add(i);
-            if (i >= 10) min.remove(i - 10);
+            min.add(i, i);
+            if (i >= 10) min.remove(i - 10, i - 10);
         }
         expect(min.value()).toBe(19_990);
-        // Few distinct values, many rows: the heap is rebuilt from the live occurrences, and stays right.
-        const few = new Extreme(1);
+        // Descending values under ascending keys: every entry taken out stays deep in the min-heap until the rebuild.
+        const falling = new Extreme(-1, true);
         for (let i = 0; i < 30_000; i++) {
-            few.add(i % 3);
-            if (i >= 100) few.remove((i - 100) % 3);
+            falling.add(-i, i);
+            if (i >= 100) falling.remove(-(i - 100), i - 100);
+            if (i % 997 === 0) expect(falling.value()).toBe(-i);
         }
-        expect(few.value()).toBe(2);
-        for (let i = 29_900; i < 30_000; i++) few.remove(i % 3);
-        expect(few.value()).toBeNull();
+        expect(falling.value()).toBe(-29_999);
+        for (let i = 29_900; i < 30_000; i++) falling.remove(-i, i);
+        expect(falling.value()).toBeNull();
+    });
+    it("an extreme refuses a row added at or below the last key taken out, and keys taken out of order", () => {
+        const e = new Extreme(1, true);
+        e.add(1, 5);
+        e.remove(1, 5);
+        expect(() => e.add(2, 5)).toThrow(/key 5 is not above the last key taken out \(5\)/);
+        e.add(3, 9);
+        expect(() => e.remove(3, 4)).toThrow(/key 4 comes after key 5 was taken out/);
     });
 });

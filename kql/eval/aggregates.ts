@@ -71,10 +71,10 @@ function argIndices(conditionIndex: number | undefined): number[] {
 
 const NO_ROWS: readonly IRow[] = [];
 
-/** What an invertible aggregate keeps of its non-null values: it takes each in, takes it back out, and writes its result. */
+/** What an invertible aggregate keeps of its non-null values: it takes each in, takes it back out (with its row's key), and writes its result. */
 interface ValueState {
-    add(v: NonNullable<EvalValue>): void;
-    remove(v: NonNullable<EvalValue>): void;
+    add(v: NonNullable<EvalValue>, key: number): void;
+    remove(v: NonNullable<EvalValue>, key: number): void;
     write(out: EvalValue[], offset: number): void;
 }
 
@@ -83,13 +83,13 @@ function invertibleOver(value: ScalarFn, state: () => ValueState): () => Inverti
     return () => {
         const s = state();
         return {
-            add: (r) => {
+            add: (r, key) => {
                 const v = value(r, 0, NO_ROWS);
-                if (v !== null) s.add(v);
+                if (v !== null) s.add(v, key);
             },
-            remove: (r) => {
+            remove: (r, key) => {
                 const v = value(r, 0, NO_ROWS);
-                if (v !== null) s.remove(v);
+                if (v !== null) s.remove(v, key);
             },
             write: (out, k) => s.write(out, k),
         };
@@ -166,6 +166,8 @@ function dcount(c: AggCall): AggregateSpec {
 const EXACT_SUM_TYPES: ReadonlySet<KustoType> = new Set<KustoType>(["long", "int"]);
 /** Types whose equal values are the same value, so the extreme of a multiset is the one a scan finds. */
 const EXACT_EXTREME_TYPES: ReadonlySet<KustoType> = new Set<KustoType>(["long", "int", "datetime", "timespan", "string", "bool"]);
+/** Of those, the types whose non-null values are numbers (compared with `<`). */
+const NUMERIC_TYPES: ReadonlySet<KustoType> = new Set<KustoType>(["long", "int", "datetime", "timespan"]);
 
 function sum(c: AggCall): AggregateSpec {
     const conditionIndex = c.name === "sumif" ? 1 : undefined;
@@ -225,10 +227,10 @@ function extreme(c: AggCall): AggregateSpec {
     const empty = nullOf(c.type);
     const invertible = EXACT_EXTREME_TYPES.has(c.arg(0).type) && pureArgs(c, argIndices(conditionIndex))
         ? invertibleOver(value, () => {
-              const values = new Extreme(sign);
+              const values = new Extreme(sign, NUMERIC_TYPES.has(c.arg(0).type));
               return {
-                  add: (v) => values.add(v),
-                  remove: (v) => values.remove(v),
+                  add: (v, key) => values.add(v, key),
+                  remove: (v, key) => values.remove(v, key),
                   write: (out, k) => {
                       const best = values.value();
                       out[k] = best === null ? empty : best;

@@ -222,10 +222,13 @@ export class RowwiseDelta implements DeltaSource {
     }
 }
 
-/** An aggregate's accumulator that can also take a row back out. */
+/**
+ * An aggregate's accumulator that can also take a row back out. Each row comes with its key; rows
+ * are taken out in ascending key order, and added only with keys above every key taken out.
+ */
 export interface InvertibleAccumulator {
-    add(row: IRow): void;
-    remove(row: IRow): void;
+    add(row: IRow, key: number): void;
+    remove(row: IRow, key: number): void;
     /** Writes the aggregate's value into `out[offset]`. */
     write(out: EvalValue[], offset: number): void;
 }
@@ -315,10 +318,10 @@ export class SummarizeDelta {
         const moved = new Set<Group>();
         if (!d.reset) {
             const bound = d.dropBelow;
-            this.rowsByKey.dropBelow(bound, (entry) => {
+            this.rowsByKey.dropBelow(bound, (entry, key) => {
                 // Without aggregates only the group is kept (the row is not needed to take it out).
                 const { row, group } = entry instanceof GroupEntry ? entry : { row: undefined, group: entry as Group };
-                for (const a of group.accumulators) a.remove(row);
+                for (const a of group.accumulators) a.remove(row, key);
                 group.members.dropBelow(bound);
                 group.out = undefined;
                 if (group.members.size > 0) moved.add(group);
@@ -336,7 +339,7 @@ export class SummarizeDelta {
             const row = d.rows[i];
             const key = d.keys[i];
             const group = this.groupOf(row, current);
-            for (const a of group.accumulators) a.add(row);
+            for (const a of group.accumulators) a.add(row, key);
             if (key < group.members.min) moved.add(group);
             group.members.push(key);
             group.out = undefined;

@@ -1,7 +1,7 @@
 /**
  * The state incremental evaluation (incremental.ts) keeps from run to run: rows in key order that
  * leave from the front, the keys of a group's rows, and multisets of values that can take a value
- * back out (for `dcount`, `min`, `max`). Plain data structures, no KQL.
+ * back out (`dcount`), and extremes of a window's values (`min`, `max`). Plain data structures, no KQL.
  */
 import type { IRow } from "./layout";
 import { compareValues, hashKey, type EvalValue } from "./values";
@@ -103,40 +103,23 @@ export class KeyedRows {
 /** Counts of values, by their grouping key (`hashKey`): a multiset. */
 export class ValueCounts {
     private readonly counts = new Map<unknown, number>();
-    private occurrencesHeld = 0;
 
     /** Distinct values held. */
     get size(): number {
         return this.counts.size;
     }
 
-    /** Occurrences held, counting repeats. */
-    get total(): number {
-        return this.occurrencesHeld;
-    }
-
     add(v: EvalValue): void {
         const k = hashKey(v);
         this.counts.set(k, (this.counts.get(k) ?? 0) + 1);
-        this.occurrencesHeld++;
     }
 
     remove(v: EvalValue): void {
         const k = hashKey(v);
         const n = this.counts.get(k);
         if (n === undefined) return;
-        this.occurrencesHeld--;
         if (n <= 1) this.counts.delete(k);
         else this.counts.set(k, n - 1);
-    }
-
-    has(v: EvalValue): boolean {
-        return this.counts.has(hashKey(v));
-    }
-
-    /** Every value held, once per occurrence, for values that are their own grouping key (not dynamic). */
-    *occurrences(): Generator<EvalValue> {
-        for (const [k, n] of this.counts) for (let i = 0; i < n; i++) yield k as EvalValue;
     }
 }
 
@@ -191,35 +174,90 @@ class Heap<T> {
     }
 }
 
-/** The smallest (sign -1) or largest (sign 1) of a multiset of non-null values, with removal: a heap with lazy deletion. */
+/**
+ * The smallest (sign -1) or largest (sign 1) of the values of a sliding window's rows, each added
+ * with its row's key and taken out by key in ascending order (the window drops every row below a
+ * bound, and adds rows only above every key dropped): a heap of (value, key) with lazy deletion,
+ * where an entry is gone once its key is at or below the last key taken out. No count per value is
+ * kept, so adding and taking out are a heap push and a comparison.
+ */
 export class Extreme {
-    private readonly heap: Heap<EvalValue>;
-    private readonly live = new ValueCounts();
+    private values: EvalValue[] = [];
+    private keys: number[] = [];
+    /** The last key taken out: entries at or below it are gone. */
+    private removedThrough = -Infinity;
+    private live = 0;
+    private readonly before: (a: EvalValue, b: EvalValue) => boolean;
 
-    constructor(sign: 1 | -1) {
-        this.heap = new Heap((a, b) => compareValues(a, b) * sign > 0);
+    /** `numeric`: every value is a number (long, int, datetime, timespan), compared with `<`. */
+    constructor(sign: 1 | -1, numeric = false) {
+        this.before = numeric ? (sign < 0 ? (a, b) => (a as number) < (b as number) : (a, b) => (a as number) > (b as number)) : (a, b) => compareValues(a, b) * sign > 0;
     }
 
-    add(v: EvalValue): void {
-        this.live.add(v);
-        this.heap.push(v);
-        // Removed values low in the heap are never popped: rebuild it from the live ones when they pile up.
-        if (this.heap.size > 4096 && this.heap.size > 2 * this.live.total) {
-            this.heap.clear();
-            for (const o of this.live.occurrences()) this.heap.push(o);
-        }
+    /** Adds `v`, the value of the row with key `key` (above every key taken out so far). */
+    add(v: EvalValue, key: number): void {
+        if (key <= this.removedThrough) throw new Error(`Extreme.add: key ${key} is not above the last key taken out (${this.removedThrough})`);
+        this.live++;
+        this.push(v, key);
+        // Entries taken out low in the heap are never popped: rebuild from the live ones when they pile up.
+        if (this.values.length > 4096 && this.values.length > 2 * this.live) this.rebuild();
     }
 
-    remove(v: EvalValue): void {
-        this.live.remove(v);
+    /** Takes out the row with key `key` (keys are taken out in ascending order). */
+    remove(_v: EvalValue, key: number): void {
+        if (key < this.removedThrough) throw new Error(`Extreme.remove: key ${key} comes after key ${this.removedThrough} was taken out`);
+        this.removedThrough = key;
+        this.live--;
     }
 
     /** The extreme value held, or `null` when none. */
     value(): EvalValue {
-        // A removed value may still head the heap: pop until the head is live (each value once per copy pushed).
-        // Duplicates of a removed value whose other copies live stay; the heap may hold more copies than live ones, which only costs memory until popped.
-        while (this.heap.size > 0 && !this.live.has(this.heap.top as EvalValue)) this.heap.pop();
-        return this.heap.size > 0 ? (this.heap.top as EvalValue) : null;
+        while (this.keys.length > 0 && this.keys[0] <= this.removedThrough) this.pop();
+        return this.keys.length > 0 ? this.values[0] : null;
+    }
+
+    private push(v: EvalValue, key: number): void {
+        const { values, keys, before } = this;
+        let i = values.length;
+        values.push(v);
+        keys.push(key);
+        while (i > 0) {
+            const p = (i - 1) >> 1;
+            if (!before(v, values[p])) break;
+            values[i] = values[p];
+            keys[i] = keys[p];
+            i = p;
+        }
+        values[i] = v;
+        keys[i] = key;
+    }
+
+    private pop(): void {
+        const { values, keys, before } = this;
+        const v = values.pop() as EvalValue;
+        const key = keys.pop() as number;
+        const n = values.length;
+        if (n === 0) return;
+        let i = 0;
+        for (;;) {
+            const l = 2 * i + 1;
+            if (l >= n) break;
+            const c = l + 1 < n && before(values[l + 1], values[l]) ? l + 1 : l;
+            if (!before(values[c], v)) break;
+            values[i] = values[c];
+            keys[i] = keys[c];
+            i = c;
+        }
+        values[i] = v;
+        keys[i] = key;
+    }
+
+    private rebuild(): void {
+        const values = this.values;
+        const keys = this.keys;
+        this.values = [];
+        this.keys = [];
+        for (let i = 0; i < keys.length; i++) if (keys[i] > this.removedThrough) this.push(values[i], keys[i]);
     }
 }
 
