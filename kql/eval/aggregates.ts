@@ -80,15 +80,15 @@ interface ValueState {
 
 /** An invertible accumulator over the non-null values of `value` (a pure argument), kept by a fresh `state()` each time. */
 function invertibleOver(value: ScalarFn, state: () => ValueState): () => InvertibleAccumulator {
+    const valueOf = (r: IRow): EvalValue => value(r, 0, NO_ROWS);
     return () => {
         const s = state();
         return {
-            add: (r, key) => {
-                const v = value(r, 0, NO_ROWS);
+            valueOf,
+            add: (v, key) => {
                 if (v !== null) s.add(v, key);
             },
-            remove: (r, key) => {
-                const v = value(r, 0, NO_ROWS);
+            remove: (v, key) => {
                 if (v !== null) s.remove(v, key);
             },
             write: (out, k) => s.write(out, k),
@@ -122,12 +122,15 @@ function toDynamic(type: KustoType): (v: EvalValue) => DynamicValue {
 
 function count(c: AggCall): AggregateSpec {
     const when = c.name === "countif" ? condition(c, 0) : undefined;
+    // The value taken of a row: whether countif's condition holds (count takes nothing).
+    const valueOf = when ? (r: IRow): EvalValue => when(r, 0, NO_ROWS) === true : (): EvalValue => null;
     const invertible = pureArgs(c, when ? [0] : [])
         ? (): InvertibleAccumulator => {
               let n = 0;
               return {
-                  add: when ? (r) => { if (when(r, 0, NO_ROWS) === true) n++; } : () => { n++; },
-                  remove: when ? (r) => { if (when(r, 0, NO_ROWS) === true) n--; } : () => { n--; },
+                  valueOf,
+                  add: when ? (v) => { if (v === true) n++; } : () => { n++; },
+                  remove: when ? (v) => { if (v === true) n--; } : () => { n--; },
                   write: (out, k) => { out[k] = n; },
               };
           }

@@ -223,12 +223,16 @@ export class RowwiseDelta implements DeltaSource {
 }
 
 /**
- * An aggregate's accumulator that can also take a row back out. Each row comes with its key; rows
- * are taken out in ascending key order, and added only with keys above every key taken out.
+ * An aggregate's accumulator that can also take a row back out. It reads what it needs of a row
+ * once ({@link valueOf}, when the row comes) and takes that value in and, later, back out: the
+ * summarize keeps the value, not the row. Each value comes with its row's key; rows are taken out
+ * in ascending key order, and added only with keys above every key taken out.
  */
 export interface InvertibleAccumulator {
-    add(row: IRow, key: number): void;
-    remove(row: IRow, key: number): void;
+    /** What the aggregate takes of a row (the same function for every group). */
+    readonly valueOf: (row: IRow) => EvalValue;
+    add(value: EvalValue, key: number): void;
+    remove(value: EvalValue, key: number): void;
     /** Writes the aggregate's value into `out[offset]`. */
     write(out: EvalValue[], offset: number): void;
 }
@@ -319,9 +323,11 @@ export class SummarizeDelta {
         if (!d.reset) {
             const bound = d.dropBelow;
             this.rowsByKey.dropBelow(bound, (entry, key) => {
-                // Without aggregates only the group is kept (the row is not needed to take it out).
-                const { row, group } = entry instanceof GroupEntry ? entry : { row: undefined, group: entry as Group };
-                for (const a of group.accumulators) a.remove(row, key);
+                // Without aggregates only the group is kept; with one, its value; with more, their values.
+                const group = entry instanceof GroupEntry ? entry.group : (entry as Group);
+                const accumulators = group.accumulators;
+                if (accumulators.length === 1) accumulators[0].remove((entry as GroupEntry).value, key);
+                else for (let a = 0; a < accumulators.length; a++) accumulators[a].remove(((entry as GroupEntry).value as EvalValue[])[a], key);
                 group.members.dropBelow(bound);
                 group.out = undefined;
                 if (group.members.size > 0) moved.add(group);
@@ -339,11 +345,25 @@ export class SummarizeDelta {
             const row = d.rows[i];
             const key = d.keys[i];
             const group = this.groupOf(row, current);
-            for (const a of group.accumulators) a.add(row, key);
+            const accumulators = group.accumulators;
             if (key < group.members.min) moved.add(group);
             group.members.push(key);
             group.out = undefined;
-            entries[i] = group.accumulators.length === 0 ? group : new GroupEntry(row, group);
+            if (accumulators.length === 0) {
+                entries[i] = group;
+                continue;
+            }
+            // The values the aggregates took are kept to take the row out again; the row itself is not kept.
+            let kept: EvalValue;
+            if (accumulators.length === 1) {
+                kept = accumulators[0].valueOf(row);
+                accumulators[0].add(kept, key);
+            } else {
+                const values: EvalValue[] = new Array(accumulators.length);
+                for (let a = 0; a < accumulators.length; a++) accumulators[a].add((values[a] = accumulators[a].valueOf(row)), key);
+                kept = values;
+            }
+            entries[i] = new GroupEntry(kept, group);
         }
         this.rowsByKey.insert(d.keys, entries);
         if (!this.single && moved.size > 0) {
@@ -371,10 +391,10 @@ export class SummarizeDelta {
     }
 }
 
-/** A row held by an incremental summarize, with its group. */
+/** A row held by an incremental summarize: its group, and the value its aggregate took of it (with several aggregates, their values in order). */
 class GroupEntry {
     constructor(
-        readonly row: IRow,
+        readonly value: EvalValue,
         readonly group: Group,
     ) {}
 }
