@@ -175,6 +175,66 @@ describe("incremental filters", () => {
     });
 });
 
+describe("filters by a time of the run on a table ordered by time", () => {
+    const minute = 60_000;
+    // Rows a minute apart, several at the same minute (ties at a bound), keys in time order.
+    const times = [0, 1, 1, 2, 3, 3, 3, 4, 5, 6, 6, 7, 8, 9, 9, 10].map((m) => m * minute);
+    const rows: InputRow[] = times.map((t, i) => ({ TimeGenerated: t, ResultType: i % 3 === 0 ? "500001" : "404104", OperationName: `op${i}` }));
+    const moved = (query: string, table: SlidingTable, source: readonly InputRow[]): unknown[][] => {
+        // The window moves over the rows, two keys at a time, with runs at every minute: the same answer as a scan of the rows in the window each time.
+        const incremental = compileKql(query);
+        const full = compileKql(query);
+        const answers: unknown[][] = [];
+        for (let end = 2; end <= source.length; end += 2) {
+            const start = Math.max(0, end - 8);
+            table.advance(start, [end - 2, end - 1], source.slice(end - 2, end));
+            const now = (end / 2 + 3) * minute;
+            const got = incremental.run({ AzureDiagnostics: table }, { now }).rows;
+            expect(got).toEqual(full.run({ AzureDiagnostics: source.slice(start, end) }, { now }).rows);
+            answers.push([...got]);
+        }
+        return answers;
+    };
+    it.each([
+        'where ResultType == "404104" and TimeGenerated >= now() - 3m',
+        'where ResultType == "404104" and TimeGenerated > now() - 3m',
+        'where ResultType == "404104" and TimeGenerated < now() - 2m',
+        'where ResultType == "404104" and TimeGenerated <= now() - 2m',
+        'where ResultType == "404104" and ago(3m) <= TimeGenerated and OperationName != "op4"',
+        'where ResultType == "404104" and now() - 2m > TimeGenerated',
+        'where ResultType == "404104" and TimeGenerated >= datetime(null)',
+    ])("%s gives the answer of a scan, ties at the bound included", (filter) => {
+        moved(`AzureDiagnostics | ${filter} | project OperationName, TimeGenerated`, new SlidingTable(undefined, { ascending: "TimeGenerated" }), rows);
+    });
+    it("trusts the declared order: it finds the bound by binary search, not by testing each row", () => {
+        // One row out of order under a table that declares TimeGenerated ascending: the search misses it, a scan does not.
+        const query = 'AzureDiagnostics | where ResultType == "404104" and TimeGenerated >= now() - 3m | count';
+        const disordered: InputRow[] = [0, 1, 2, 3].map((m) => ({ TimeGenerated: m * minute, ResultType: "404104" }));
+        disordered.push({ TimeGenerated: 0, ResultType: "404104" });
+        const declared = new SlidingTable(undefined, { ascending: "TimeGenerated" });
+        declared.advance(-Infinity, [0, 1, 2, 3, 4], disordered);
+        const plain = new SlidingTable();
+        plain.advance(-Infinity, [0, 1, 2, 3, 4], disordered);
+        const now = 4 * minute;
+        expect(compileKql(query).run({ AzureDiagnostics: plain }, { now }).rows).toEqual([{ Count: 3 }]);
+        expect(compileKql(query).run({ AzureDiagnostics: declared }, { now }).rows).toEqual([{ Count: 4 }]);
+    });
+    it.each([
+        ["a column computed under the same name", "extend TimeGenerated = TimeGenerated + 1m | where ResultType == \"404104\" and TimeGenerated >= now() - 3m | count"],
+        ["a renamed column", "project-rename Time = TimeGenerated | where ResultType == \"404104\" and Time >= now() - 3m | count"],
+        ["a column of another table's order", "where ResultType == \"404104\" and todatetime(OperationName) >= now() - 3m | count"],
+    ])("tests each row of %s", (_, rest) => {
+        // On rows out of order (the last one falls below the bound, 2 minutes), only a scan gives the plain table's answer.
+        const query = `AzureDiagnostics | ${rest}`;
+        const disordered: InputRow[] = [0, 1, 2, 3].map((m) => ({ TimeGenerated: m * minute, ResultType: "404104", OperationName: new Date(m * minute).toISOString() }));
+        disordered.push({ TimeGenerated: 0, ResultType: "404104", OperationName: new Date(0).toISOString() });
+        const declared = new SlidingTable(undefined, { ascending: "TimeGenerated" });
+        declared.advance(-Infinity, [0, 1, 2, 3, 4], disordered);
+        const now = 5 * minute;
+        expect(compileKql(query).run({ AzureDiagnostics: declared }, { now }).rows).toEqual(compileKql(query).run({ AzureDiagnostics: disordered }, { now }).rows);
+    });
+});
+
 describe("the building blocks of incremental evaluation", () => {
     it("keyed rows stay in key order with late rows merged in and old ones dropped", () => {
         const k = new KeyedRows();

@@ -5,7 +5,7 @@
 import { analyzeKql } from "../kusto";
 import { perRun, type Compiled, type QueryContext, type Runtime, type TabularPlan } from "./context";
 import { KqlEvalError, KqlQueryError } from "./errors";
-import type { SlidingTable } from "./incremental";
+import type { OrderedBy, SlidingTable } from "./incremental";
 import { ArrayLayout, materialize } from "./layout";
 import { compileScalar } from "./scalar";
 import { compileTabular } from "./tabular";
@@ -38,6 +38,7 @@ class QueryCompiler implements QueryContext {
     readonly runtime: Runtime = { now: 0, generation: 0, tables: {}, cacheClearers: [] };
     private readonly scalars = new Map<Kusto.Language.Symbols.Symbol, Compiled>();
     private readonly tables = new Map<Kusto.Language.Symbols.Symbol, TabularPlan>();
+    private readonly tableColumns = new Map<Kusto.Language.Symbols.Symbol, OrderedBy>();
 
     constructor(readonly text: string) {}
 
@@ -51,6 +52,14 @@ class QueryCompiler implements QueryContext {
 
     tabular(node: Node): TabularPlan {
         return compileTabular(node, this);
+    }
+
+    noteTableColumns(table: string, columns: readonly Kusto.Language.Symbols.ColumnSymbol[]): void {
+        for (const c of columns) this.tableColumns.set(c, { table, column: c.Name ?? "" });
+    }
+
+    tableColumn(symbol: Kusto.Language.Symbols.Symbol): OrderedBy | undefined {
+        return this.tableColumns.get(symbol);
     }
 
     /** Compiles `let name = expr;`: tabular values are produced once per run; scalar ones are folded when constant, else computed once per run. */

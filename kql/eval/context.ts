@@ -5,7 +5,7 @@
  * A query is compiled once into closures; each run sets `Runtime.now` and the input tables and
  * bumps `Runtime.generation`, which invalidates the per-run caches of `let` values.
  */
-import type { DeltaSource, SlidingTable } from "./incremental";
+import type { DeltaSource, OrderedBy, SlidingTable } from "./incremental";
 import type { IRow, Layout } from "./layout";
 import type { Node } from "./syntax";
 import type { EvalValue, InputRow, KustoType } from "./values";
@@ -79,6 +79,10 @@ export interface QueryContext {
     tabularVariable(symbol: Kusto.Language.Symbols.Symbol): TabularPlan | undefined;
     /** Compiles a tabular expression (a subquery of `in`, `toscalar`, `join`). */
     tabular(node: Node): TabularPlan;
+    /** Records the column symbols of a table the query reads, for {@link tableColumn}. */
+    noteTableColumns(table: string, columns: readonly Kusto.Language.Symbols.ColumnSymbol[]): void;
+    /** The table and name of a column symbol that is a table's own column (read through operators that pass it on unchanged), or `undefined`. */
+    tableColumn(symbol: Kusto.Language.Symbols.Symbol): OrderedBy | undefined;
 }
 
 /** What a scalar expression is compiled against. */

@@ -49,6 +49,26 @@ export interface DeltaSource {
     latest(): Delta;
     /** The whole content of the current run, as a reset at the current version. */
     snapshot(): Delta;
+    /** The table and column its rows' keys ascend with in this run ({@link SlidingTableOptions.ascending}), if the table declares one. */
+    ordered(): OrderedBy | undefined;
+}
+
+/** A table's column whose values ascend with the rows' keys. */
+export interface OrderedBy {
+    readonly table: string;
+    readonly column: string;
+}
+
+/** Options of a {@link SlidingTable}. */
+export interface SlidingTableOptions {
+    /**
+     * A column whose values never decrease as the keys increase, and are never null (the replay's
+     * `TimeGenerated`: its keys are positions in the rows sorted by time). A `where` that bounds
+     * that column by a value of the run (`TimeGenerated >= now() - 30m`) then finds the rows it
+     * keeps by binary search instead of testing each. The order is trusted, not checked. Default:
+     * none.
+     */
+    readonly ascending?: string;
 }
 
 /** The change a consumer that last saw version `seen` applies: the latest change, or the whole content when it missed one. */
@@ -72,7 +92,15 @@ export class SlidingTable {
     private lastKeys: number[] = [];
     private lastRows: IRow[] = [];
 
-    constructor(private readonly rowOf?: (key: number) => IRow) {}
+    /** The column the keys ascend with ({@link SlidingTableOptions.ascending}), if any. */
+    readonly ascending: string | undefined;
+
+    constructor(
+        private readonly rowOf?: (key: number) => IRow,
+        options: SlidingTableOptions = {},
+    ) {
+        this.ascending = options.ascending;
+    }
 
     /** Incremented by every {@link advance}. */
     get version(): number {
@@ -119,13 +147,20 @@ export class TableDelta implements DeltaSource {
     private lastTable: SlidingTable | undefined;
     private lastTableVersion = -1;
 
+    /** `name`: the table's name in the query. */
     constructor(
         private readonly runtime: DeltaRuntime,
         private readonly table: () => unknown,
+        private readonly name = "",
     ) {}
 
     active(): boolean {
         return this.table() instanceof SlidingTable;
+    }
+
+    ordered(): OrderedBy | undefined {
+        const t = this.table();
+        return t instanceof SlidingTable && t.ascending !== undefined ? { table: this.name, column: t.ascending } : undefined;
     }
 
     latest(): Delta {
@@ -172,6 +207,11 @@ export class RowwiseDelta implements DeltaSource {
 
     active(): boolean {
         return this.input.active();
+    }
+
+    /** The input's order: a row-wise operator keeps its rows' keys (a column it replaces is a new column, which the parser tells apart). */
+    ordered(): OrderedBy | undefined {
+        return this.input.ordered();
     }
 
     private apply(d: Delta): { keys: number[]; rows: IRow[] } {

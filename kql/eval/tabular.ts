@@ -5,16 +5,16 @@
  * parser's result columns; anything else is refused with an error naming the operator.
  */
 import { kusto } from "../kusto";
-import { perRun, type Compiled, type QueryContext, type ScalarScope, type TabularPlan } from "./context";
+import { perRun, type Compiled, type QueryContext, type ScalarFn, type ScalarScope, type TabularPlan } from "./context";
 import { KqlRuntimeError } from "./errors";
 import { compileExtend } from "./extend";
-import { RowwiseDelta, SlidingTable, TableDelta } from "./incremental";
+import { RowwiseDelta, SlidingTable, TableDelta, type OrderedBy } from "./incremental";
 import { compileJoin, joinKind } from "./join";
 import { ArrayLayout, RenamedLayout, SourceLayout, type IRow } from "./layout";
 import { compileScalar, predicate } from "./scalar";
 import { compileSort, compileTop } from "./sort";
 import { compileSummarize } from "./summarize";
-import { checkHintsOnly, child, elements, isSerialized, kindName, resultColumns, simpleName, unsupported, valueOf, type Node } from "./syntax";
+import { checkHintsOnly, child, elements, isSerialized, kindName, resultColumns, scalarTypeOf, simpleName, symbolColumns, unsupported, valueOf, type Node } from "./syntax";
 import { KeyIndex } from "./keys";
 import type { EvalValue } from "./values";
 
@@ -60,13 +60,14 @@ function tableReference(node: Node, q: QueryContext): TabularPlan {
         };
         // A sliding table's whole window, once per run, for an operator that reads it whole.
         const windowRows = perRun(runtime, () => (table() as SlidingTable).rows());
+        q.noteTableColumns(name, symbolColumns(symbol));
         return {
             layout: new SourceLayout(resultColumns(q.text, node)),
             run: () => {
                 const rows = table();
                 return rows instanceof SlidingTable ? windowRows() : rows;
             },
-            delta: new TableDelta(runtime, table),
+            delta: new TableDelta(runtime, table, name),
         };
     }
     if (symbol) {
@@ -146,24 +147,108 @@ function where(op: Syn.FilterOperator, input: TabularPlan, inputNode: Node, q: Q
     // others (now(), let values of the run) are applied to what they let through at each run. Not on
     // serialized input, where a window function's neighbours are the input's rows.
     if (!input.delta || isSerialized(inputNode)) return full;
-    const conjuncts = conjunctsOf(child(op.Condition, "condition")).map((c) => compileScalar(c, scope));
+    const conjunctNodes = conjunctsOf(child(op.Condition, "condition"));
+    const conjuncts = conjunctNodes.map((c) => compileScalar(c, scope));
     const pure = conjuncts.filter((c) => c.pure === true);
     // Each conjunct is tested on its own as `where` tests (=== true): the same answer as their `and`
     // only for bool operands (a dynamic 1 is true inside `and`, not as a condition).
     if (pure.length === 0 || !conjuncts.every((c) => c.type === "bool")) return full;
+    const impure = conjunctNodes.filter((_, i) => conjuncts[i].pure !== true);
+    // One impure conjunct that bounds a column by a value of the run may be found by binary search (see rangeOf).
+    const ranges = impure.map((n) => rangeOf(n, scope, q));
+    const r = ranges.findIndex((x) => x !== undefined);
+    const range = r < 0 ? undefined : ranges[r];
     const rest = conjuncts.filter((c) => c.pure !== true).map(predicate);
+    const others = rest.filter((_, i) => i !== r);
     const tests = pure.map(predicate);
     const node = new RowwiseDelta(q.runtime, input.delta, (row) => (tests.every((t) => t(row, 0, NO_ROWS)) ? row : undefined));
     const active = input.delta;
     const run = (): IRow[] => {
         if (!active.active()) return filter(input.run(), test);
         const kept = node.rows();
-        return rest.length === 0 ? kept : filter(kept, (r, i, rs) => rest.every((t) => t(r, i, rs)));
+        if (range) {
+            const order = active.ordered();
+            if (order && order.table === range.column.table && order.column === range.column.column) {
+                const within = rowsInRange(kept, range);
+                return others.length === 0 ? within : filter(within, (row, i, rs) => others.every((t) => t(row, i, rs)));
+            }
+        }
+        return rest.length === 0 ? kept : filter(kept, (row, i, rs) => rest.every((t) => t(row, i, rs)));
     };
     return rest.length === 0 ? { layout: input.layout, run, delta: node } : { layout: input.layout, run };
 }
 
 const NO_ROWS: readonly IRow[] = [];
+
+/** A condition `column op bound` on a table's own column, with a bound that reads no row (see {@link rangeOf}). */
+interface RangeCondition {
+    readonly column: OrderedBy;
+    /** Reads the column of a row. */
+    readonly read: ScalarFn;
+    /** The bound: the same for every row of a run. */
+    readonly bound: ScalarFn;
+    /** The comparison with the column on the left. */
+    readonly op: "<" | "<=" | ">" | ">=";
+}
+
+const COMPARISONS: Readonly<Record<string, RangeCondition["op"]>> = {
+    LessThanExpression: "<",
+    LessThanOrEqualExpression: "<=",
+    GreaterThanExpression: ">",
+    GreaterThanOrEqualExpression: ">=",
+};
+const FLIPPED: Readonly<Record<RangeCondition["op"], RangeCondition["op"]>> = { "<": ">", "<=": ">=", ">": "<", ">=": "<=" };
+
+/** Whether an expression reads no column (its value is the same for every row of a run: literals, `now()`, `let` values). */
+function readsNoColumn(node: Kusto.Language.Syntax.SyntaxNode): boolean {
+    const K = kusto();
+    if (kindName(node) === "NameReference" && (node as Node).ReferencedSymbol instanceof K.Language.Symbols.ColumnSymbol) return false;
+    for (let i = 0; i < node.ChildCount; i++) {
+        const c = node.GetChild(i);
+        if (c instanceof K.Language.Syntax.SyntaxNode && !readsNoColumn(c)) return false;
+    }
+    return true;
+}
+
+/**
+ * A conjunct `Column op bound` or `bound op Column` (op one of `<`, `<=`, `>`, `>=`) on datetimes,
+ * where Column is a table's own column (as the parser binds it: not computed or renamed on the way)
+ * and the bound reads no column: on a sliding table whose keys ascend with that column, the rows it
+ * keeps are a run of consecutive rows, found by binary search.
+ */
+function rangeOf(node: Node, scope: ScalarScope, q: QueryContext): RangeCondition | undefined {
+    const op = COMPARISONS[kindName(node)];
+    if (!op) return undefined;
+    const b = node as Syn.BinaryExpression;
+    const left = child(b.Left, "left operand");
+    const right = child(b.Right, "right operand");
+    const columnOf = (e: Node): OrderedBy | undefined => (kindName(e) === "NameReference" && e.ReferencedSymbol ? q.tableColumn(e.ReferencedSymbol) : undefined);
+    const onLeft = columnOf(left);
+    const column = onLeft ?? columnOf(right);
+    const [col, bound] = onLeft ? [left, right] : [right, left];
+    if (!column || scalarTypeOf(col) !== "datetime" || scalarTypeOf(bound) !== "datetime" || !readsNoColumn(bound)) return undefined;
+    return { column, read: compileScalar(col, scope).fn, bound: compileScalar(bound, scope).fn, op: onLeft ? op : FLIPPED[op] };
+}
+
+/** The rows of `rows` (ascending by the condition's column, never null) that meet the condition: a slice found by binary search. */
+function rowsInRange(rows: readonly IRow[], c: RangeCondition): IRow[] {
+    if (rows.length === 0) return [];
+    const bound = c.bound(rows[0], 0, rows);
+    // A comparison with null is null, which no row passes.
+    if (bound === null) return [];
+    const x = bound as number;
+    // The first row whose value is at or above x (>=, <) or above x (>, <=).
+    const strict = c.op === ">" || c.op === "<=";
+    let lo = 0;
+    let hi = rows.length;
+    while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        const v = c.read(rows[mid], mid, rows) as number;
+        if (strict ? v <= x : v < x) lo = mid + 1;
+        else hi = mid;
+    }
+    return c.op === ">" || c.op === ">=" ? rows.slice(lo) : rows.slice(0, lo);
+}
 
 /** The operands of a chain of `and` (through parentheses): `a and (b and c)` gives a, b, c. */
 function conjunctsOf(node: Node): Node[] {
