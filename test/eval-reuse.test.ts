@@ -35,6 +35,19 @@ describe("reuse across runs", () => {
         expect(q.run({ AzureDiagnostics: [rows[1], rows[1], rows[0]] }, { now: 0 }).rows).toEqual([expected[1], expected[1], expected[0]]);
     });
 
+    it("an extend over rows that are new objects at each run (it stops keeping them) answers as a fresh query, then and after", () => {
+        const text = "AzureDiagnostics | extend Device = tostring(parse_json(properties_s).deviceId), Late = TimeGenerated > now() - 30m | where Late | project Device, TimeGenerated";
+        const q = compileKql(text);
+        const base = [diag({ time: "2026-11-22T10:00:00Z", device: "a" }), diag({ time: "2026-11-22T10:40:00Z", device: "b" }), diag({ time: "2026-11-22T10:50:00Z", device: "c" })];
+        const same = base.map((r) => ({ ...r }));
+        // Five runs over copies (nothing kept is found again), then the same objects twice, at moving times.
+        const inputs = [...[1, 2, 3, 4, 5].map(() => base.map((r) => ({ ...r }))), same, same.slice(1)];
+        inputs.forEach((rows, i) => {
+            const now = ms("2026-11-22T11:00:00Z") + i * 5 * 60_000;
+            expect(q.run({ AzureDiagnostics: rows }, { now }).rows, `run ${i}`).toEqual(compileKql(`${text}\n// ${i}`).run({ AzureDiagnostics: rows }, { now }).rows);
+        });
+    });
+
     it("every detection gives the same result compiled once and run over sliding windows as compiled afresh for each window", () => {
         const fleet = generateFleet(mixedFleet({ seed: 17, start: "2026-11-22T00:00:00Z", durationMinutes: 8 * 60, devicesPerHub: 40 }));
         const records = withDuplicates(fleet.records, { seed: 17, share: 0.02 });

@@ -8,7 +8,10 @@
  *   window function), the extended row of an input row is kept (in a WeakMap, so it goes when the
  *   input row goes) and handed back in later runs: no recomputation, no allocation. A cursor over
  *   the previous run's input finds most rows by a pointer comparison; the map is consulted only
- *   where the windows do not line up.
+ *   where the windows do not line up. Where the input rows are new objects at each run (a join's
+ *   output), nothing kept comes again: after three runs that found under a tenth of their rows
+ *   kept, the extend stops keeping (the kept rows only made the garbage collector work; on the
+ *   10,000-device day the random- and periodic-disconnect rules did about a fifth less work).
  * - Consecutive pure extends are fused into one array, so reading an input column costs one hop
  *   however many extends were chained.
  */
@@ -75,6 +78,9 @@ export function compileExtend(exprs: readonly Node[], input: TabularPlan, serial
 
 const NO_ROWS: readonly IRow[] = [];
 
+/** Consecutive runs in which under a tenth of the input rows were kept from an earlier run, after which an extend stops keeping rows. */
+const KEEP_AFTER_MISSED_RUNS = 3;
+
 function makePlan(base: TabularPlan, stages: readonly Stage[], names: readonly string[], pure: boolean, columns: ReturnType<typeof resultColumns>, runtime: Runtime): ExtendPlan {
     const width = names.length;
     const fns = stages.flatMap((s) => s.fns);
@@ -99,22 +105,30 @@ function makePlan(base: TabularPlan, stages: readonly Stage[], names: readonly s
     // Slot `width + 1` of each kept array holds the row's position in the run that last saw it,
     // so a map hit puts the cursor back in step with the previous run's input.
     const position = width + 1;
-    const kept = new WeakMap<object, unknown[]>();
+    let kept = new WeakMap<object, unknown[]>();
     let previousInput: readonly IRow[] = [];
     let previousOutput: readonly IRow[] = [];
+    // Rows that are new objects at every run (a join's output) never come again: after a few runs
+    // that found almost none kept, the extend stops keeping them (each kept row costs the garbage
+    // collector work for as long as it lives).
+    let missedRuns = 0;
     return incremental(planOf((rows) => {
+        if (missedRuns >= KEEP_AFTER_MISSED_RUNS) return rows.map((r, i) => compute(r, i, rows));
         const out: IRow[] = new Array(rows.length);
         let j = 0;
+        let found = 0;
         for (let i = 0; i < rows.length; i++) {
             const row = rows[i];
             let extended: unknown[] | undefined;
             if (j < previousInput.length && previousInput[j] === row) {
                 extended = previousOutput[j] as unknown[];
                 j++;
+                found++;
             } else {
                 extended = kept.get(row as object);
                 if (extended) {
                     j = (extended[position] as number) + 1;
+                    found++;
                 } else {
                     extended = compute(row, i, rows);
                     kept.set(row as object, extended);
@@ -123,8 +137,14 @@ function makePlan(base: TabularPlan, stages: readonly Stage[], names: readonly s
             extended[position] = i;
             out[i] = extended;
         }
-        previousInput = rows;
-        previousOutput = out;
+        missedRuns = rows.length > 0 && found * 10 < rows.length ? missedRuns + 1 : 0;
+        if (missedRuns >= KEEP_AFTER_MISSED_RUNS) {
+            kept = new WeakMap();
+            previousInput = previousOutput = [];
+        } else {
+            previousInput = rows;
+            previousOutput = out;
+        }
         return out;
     }));
 }
