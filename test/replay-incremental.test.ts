@@ -8,7 +8,7 @@
 import { describe, expect, it } from "vitest";
 import { compileKql, SlidingTable, type InputRow } from "../kql/eval";
 import { SummarizeDelta, TableDelta } from "../kql/eval/incremental";
-import { Extreme, KeyedRows, MinHeap } from "../kql/eval/incrementalState";
+import { Extreme, KeyedColumns, KeyedRows, MinHeap } from "../kql/eval/incrementalState";
 import { KeyIndex } from "../kql/eval/keys";
 import { replay, rowsByHub, ruleEvaluationTimes, ruleLookbackMs, SlidingWindow } from "../replay/engine";
 import { replayParallel } from "../replay/parallel";
@@ -247,6 +247,18 @@ describe("the building blocks of incremental evaluation", () => {
         expect(dropped).toEqual(["a", "b", "d"]);
         expect(k.rowArray()).toEqual(["f", "g", "h"]);
         expect(k.firstKey).toBe(6);
+    });
+    it("keyed columns keep each entry's values together through late entries and drops", () => {
+        const k = new KeyedColumns([], [[], []]);
+        k.insertEntries([1, 4, 6], [["a", "d", "f"], [10, 40, 60]]);
+        k.insertEntries([2, 7], [["b", "g"], [20, 70]]);
+        const dropped: [unknown, unknown, number][] = [];
+        k.dropEntriesBelow(5, (columns, at, key) => dropped.push([columns[0][at], columns[1][at], key]));
+        expect(dropped).toEqual([["a", 10, 1], ["b", 20, 2], ["d", 40, 4]]);
+        expect(k.keyArray()).toEqual([6, 7]);
+        expect(k.size).toBe(2);
+        k.dropEntriesBelow(7, (columns, at, key) => dropped.push([columns[0][at], columns[1][at], key]));
+        expect(dropped.at(-1)).toEqual(["f", 60, 6]);
     });
     it("a min-heap gives its smallest number after drops", () => {
         const h = new MinHeap();

@@ -22,7 +22,7 @@
  * earliest row (the order a full evaluation meets them), and only exact aggregates are inverted
  * (integers, counts, sets with multiplicities, extremes over a multiset).
  */
-import { KeyedRows, Members } from "./incrementalState";
+import { KeyedColumns, KeyedRows, Members } from "./incrementalState";
 import { KeyIndex } from "./keys";
 import type { IRow } from "./layout";
 import type { EvalValue } from "./values";
@@ -313,16 +313,24 @@ export class SummarizeDelta {
     private single: Group | undefined;
     /** Live groups under the key of their earliest row; an entry whose key is no longer its group's earliest is stale and skipped. */
     private order = new KeyedRows();
-    /** Every row held, by key, with its group: what leaves when the window moves. */
-    private rowsByKey = new KeyedRows();
+    /** Every row held, by key: its group, then the value each aggregate took of it (to take it out again); what leaves when the window moves. */
+    private rowsByKey: KeyedColumns;
     private output: IRow[] = [];
+    /** Aggregates of each group. */
+    private readonly aggregates: number;
 
     constructor(
         private readonly runtime: DeltaRuntime,
         private readonly input: DeltaSource,
         private readonly parts: SummarizeParts,
     ) {
+        this.aggregates = parts.create().length;
+        this.rowsByKey = this.heldRows();
         this.reset();
+    }
+
+    private heldRows(): KeyedColumns {
+        return new KeyedColumns([], Array.from({ length: 1 + this.aggregates }, () => []));
     }
 
     /** Groups held: those with rows in the window (a measure of the state, for tests). */
@@ -335,7 +343,7 @@ export class SummarizeDelta {
         this.index = n > 0 ? new KeyIndex<Group>(n) : undefined;
         this.single = n > 0 ? undefined : { keys: [], accumulators: this.parts.create(), members: new Members(), out: undefined, listed: -1 };
         this.order = new KeyedRows();
-        this.rowsByKey = new KeyedRows();
+        this.rowsByKey = this.heldRows();
     }
 
     private groupOf(row: IRow, current: EvalValue[]): Group {
@@ -362,12 +370,10 @@ export class SummarizeDelta {
         const moved = new Set<Group>();
         if (!d.reset) {
             const bound = d.dropBelow;
-            this.rowsByKey.dropBelow(bound, (entry, key) => {
-                // Without aggregates only the group is kept; with one, its value; with more, their values.
-                const group = entry instanceof GroupEntry ? entry.group : (entry as Group);
+            this.rowsByKey.dropEntriesBelow(bound, (columns, at, key) => {
+                const group = columns[0][at] as Group;
                 const accumulators = group.accumulators;
-                if (accumulators.length === 1) accumulators[0].remove((entry as GroupEntry).value, key);
-                else for (let a = 0; a < accumulators.length; a++) accumulators[a].remove(((entry as GroupEntry).value as EvalValue[])[a], key);
+                for (let a = 0; a < accumulators.length; a++) accumulators[a].remove(columns[a + 1][at] as EvalValue, key);
                 group.members.dropBelow(bound);
                 group.out = undefined;
                 if (group.members.size > 0) moved.add(group);
@@ -380,8 +386,11 @@ export class SummarizeDelta {
             this.order.dropBelow(bound);
         }
         const current: EvalValue[] = new Array(this.parts.keyFns.length);
-        const entries: (GroupEntry | Group)[] = new Array(d.rows.length);
-        for (let i = 0; i < d.rows.length; i++) {
+        const n = d.rows.length;
+        const groups: Group[] = new Array(n);
+        // The values the aggregates took are kept, one column per aggregate, to take the row out again; the row itself is not kept.
+        const values: EvalValue[][] = Array.from({ length: this.aggregates }, () => new Array(n));
+        for (let i = 0; i < n; i++) {
             const row = d.rows[i];
             const key = d.keys[i];
             const group = this.groupOf(row, current);
@@ -389,23 +398,14 @@ export class SummarizeDelta {
             if (key < group.members.min) moved.add(group);
             group.members.push(key);
             group.out = undefined;
-            if (accumulators.length === 0) {
-                entries[i] = group;
-                continue;
+            groups[i] = group;
+            for (let a = 0; a < accumulators.length; a++) {
+                const v = accumulators[a].valueOf(row);
+                accumulators[a].add(v, key);
+                values[a][i] = v;
             }
-            // The values the aggregates took are kept to take the row out again; the row itself is not kept.
-            let kept: EvalValue;
-            if (accumulators.length === 1) {
-                kept = accumulators[0].valueOf(row);
-                accumulators[0].add(kept, key);
-            } else {
-                const values: EvalValue[] = new Array(accumulators.length);
-                for (let a = 0; a < accumulators.length; a++) accumulators[a].add((values[a] = accumulators[a].valueOf(row)), key);
-                kept = values;
-            }
-            entries[i] = new GroupEntry(kept, group);
         }
-        this.rowsByKey.insert(d.keys, entries);
+        this.rowsByKey.insertEntries(d.keys, [groups, ...values]);
         if (!this.single && moved.size > 0) {
             const again = [...moved].sort((a, b) => a.members.min - b.members.min);
             this.order.insert(
@@ -429,12 +429,4 @@ export class SummarizeDelta {
         }
         return this.output;
     }
-}
-
-/** A row held by an incremental summarize: its group, and the value its aggregate took of it (with several aggregates, their values in order). */
-class GroupEntry {
-    constructor(
-        readonly value: EvalValue,
-        readonly group: Group,
-    ) {}
 }

@@ -18,18 +18,23 @@ function lowerBound(keys: readonly number[], key: number, from: number): number 
     return lo;
 }
 
-/** Rows with ascending, distinct keys: the current content of a plan, in its order. Dropping takes rows from the front. */
-export class KeyedRows {
-    private keys: number[];
-    private rows: IRow[];
-    private head = 0;
+/**
+ * Entries with ascending, distinct keys, each with one value per column (columns of equal length,
+ * so an entry costs no object of its own): what a plan holds from run to run. Dropping takes
+ * entries from the front; late entries are merged in key order.
+ */
+export class KeyedColumns {
+    protected keys: number[];
+    protected columns: unknown[][];
+    protected head = 0;
 
-    constructor(keys: readonly number[] = [], rows: readonly IRow[] = []) {
+    /** `columns`: the values of each column, in the order of `keys` (ascending). */
+    constructor(keys: readonly number[], columns: readonly (readonly unknown[])[]) {
         this.keys = keys.slice();
-        this.rows = rows.slice();
+        this.columns = columns.map((c) => c.slice());
     }
 
-    /** Number of rows held. */
+    /** Number of entries held. */
     get size(): number {
         return this.keys.length - this.head;
     }
@@ -39,64 +44,91 @@ export class KeyedRows {
         return this.head < this.keys.length ? this.keys[this.head] : Infinity;
     }
 
-    /** Removes the rows whose key is below `bound`, calling `onDrop` for each, in key order. */
-    dropBelow(bound: number, onDrop?: (row: IRow, key: number) => void): void {
+    /**
+     * Removes the entries whose key is below `bound`, calling `onDrop` for each, in key order, with
+     * the columns and the entry's position in them (valid during the call only).
+     */
+    dropEntriesBelow(bound: number, onDrop?: (columns: readonly (readonly unknown[])[], at: number, key: number) => void): void {
         let h = this.head;
-        const { keys, rows } = this;
+        const { keys, columns } = this;
         while (h < keys.length && keys[h] < bound) {
-            if (onDrop) onDrop(rows[h], keys[h]);
-            rows[h] = undefined;
+            if (onDrop) onDrop(columns, h, keys[h]);
+            // Objects are let go at once; numbers stay (writing over them would turn a column of unboxed doubles into boxed values).
+            for (const c of columns) if (typeof c[h] === "object") c[h] = undefined;
             h++;
         }
         this.head = h;
         if (h >= 1024 && h * 2 >= keys.length) {
             this.keys = keys.slice(h);
-            this.rows = rows.slice(h);
+            this.columns = columns.map((c) => c.slice(h));
             this.head = 0;
         }
     }
 
-    /** Adds rows whose keys (ascending, none held yet) are `keys`. */
-    insert(keys: readonly number[], rows: readonly IRow[]): void {
+    /** Adds entries whose keys (ascending, none held yet) are `keys`, with their values in `columns`. */
+    insertEntries(keys: readonly number[], columns: readonly (readonly unknown[])[]): void {
         if (keys.length === 0) return;
+        const width = this.columns.length;
         const last = this.keys.length > this.head ? this.keys[this.keys.length - 1] : -Infinity;
         if (keys[0] > last) {
-            for (let i = 0; i < keys.length; i++) {
-                this.keys.push(keys[i]);
-                this.rows.push(rows[i]);
+            for (let i = 0; i < keys.length; i++) this.keys.push(keys[i]);
+            for (let c = 0; c < width; c++) {
+                const to = this.columns[c];
+                const from = columns[c];
+                for (let i = 0; i < keys.length; i++) to.push(from[i]);
             }
             return;
         }
-        // Late rows: merge them into the tail that follows the first of them.
+        // Late entries: merge them into the tail that follows the first of them.
         const at = lowerBound(this.keys, keys[0], this.head);
         const tailKeys = this.keys.splice(at);
-        const tailRows = this.rows.splice(at);
+        const tails = this.columns.map((c) => c.splice(at));
         let i = 0;
         let j = 0;
         while (i < tailKeys.length || j < keys.length) {
             if (j >= keys.length || (i < tailKeys.length && tailKeys[i] < keys[j])) {
                 this.keys.push(tailKeys[i]);
-                this.rows.push(tailRows[i++]);
+                for (let c = 0; c < width; c++) this.columns[c].push(tails[c][i]);
+                i++;
             } else {
                 this.keys.push(keys[j]);
-                this.rows.push(rows[j++]);
+                for (let c = 0; c < width; c++) this.columns[c].push(columns[c][j]);
+                j++;
             }
         }
-    }
-
-    /** Calls `fn` with each row held and its key, in key order. */
-    each(fn: (row: IRow, key: number) => void): void {
-        for (let i = this.head; i < this.keys.length; i++) fn(this.rows[i], this.keys[i]);
-    }
-
-    /** The rows held, in key order (a new array). */
-    rowArray(): IRow[] {
-        return this.rows.slice(this.head);
     }
 
     /** The keys held, ascending (a new array). */
     keyArray(): number[] {
         return this.keys.slice(this.head);
+    }
+}
+
+/** Rows with ascending, distinct keys: the current content of a plan, in its order. Dropping takes rows from the front. */
+export class KeyedRows extends KeyedColumns {
+    constructor(keys: readonly number[] = [], rows: readonly IRow[] = []) {
+        super(keys, [rows]);
+    }
+
+    /** Removes the rows whose key is below `bound`, calling `onDrop` for each, in key order. */
+    dropBelow(bound: number, onDrop?: (row: IRow, key: number) => void): void {
+        this.dropEntriesBelow(bound, onDrop ? (columns, at, key) => onDrop(columns[0][at], key) : undefined);
+    }
+
+    /** Adds rows whose keys (ascending, none held yet) are `keys`. */
+    insert(keys: readonly number[], rows: readonly IRow[]): void {
+        this.insertEntries(keys, [rows]);
+    }
+
+    /** Calls `fn` with each row held and its key, in key order. */
+    each(fn: (row: IRow, key: number) => void): void {
+        const rows = this.columns[0];
+        for (let i = this.head; i < this.keys.length; i++) fn(rows[i], this.keys[i]);
+    }
+
+    /** The rows held, in key order (a new array). */
+    rowArray(): IRow[] {
+        return this.columns[0].slice(this.head);
     }
 }
 
