@@ -168,32 +168,38 @@ export function usesWorkers(plan: ReplayPlan, rows: readonly ReplayRow[], option
 }
 
 /**
- * The worker threads of one parallel replay, started before its rows are read: each loads the
- * evaluator and compiles the plan's rules one by one until the rows come (the first takes about a
- * second, with the KQL parser's start), so that work overlaps the caller's reading of the export
- * instead of following it. Then {@link ReplayWorkerPool.replay} hands them the rows and the
- * tasks. Stop the pool when it is not used; a replay stops it when it ends.
+ * The worker threads of one parallel replay, started before its rows are read, and even before its
+ * rules are known: each starts the KQL parser at once (about half a second), then compiles the
+ * plan's rules one by one once {@link ReplayWorkerPool.compile} gives them, until the rows come, so
+ * that work overlaps the caller's loading and reading instead of following it. Then
+ * {@link ReplayWorkerPool.replay} hands them the rows and the tasks. Stop the pool when it is not
+ * used; a replay stops it when it ends.
  */
 export class ReplayWorkerPool {
     private readonly workers: Worker[];
     private readonly mode: EvaluationMode;
+    private plan: ReplayPlan | undefined;
     private used = false;
 
     /**
-     * Starts `options.workers` workers (default: the cores of the machine) for the plan's rules, in
-     * `options.mode`, each with a heap sized for `rows` rows ({@link workerOldGenerationMb}): the
-     * rows it will replay or, before they are read, an estimate on the high side.
+     * Starts `options.workers` workers (default: the cores of the machine) in `options.mode`, each
+     * with a heap sized for `rows` rows ({@link workerOldGenerationMb}): the rows it will replay or,
+     * before they are read, an estimate on the high side. Give it the plan with {@link compile}
+     * (or at once, as `plan`).
      */
-    constructor(
-        private readonly plan: ReplayPlan,
-        rows: number,
-        options: Pick<ParallelReplayOptions, "workers" | "mode"> = {},
-    ) {
+    constructor(rows: number, options: Pick<ParallelReplayOptions, "workers" | "mode"> = {}, plan?: ReplayPlan) {
         const count = Math.max(1, Math.floor(options.workers ?? os.availableParallelism()));
         const heapMb = workerOldGenerationMb(rows, count);
         this.mode = options.mode ?? "incremental";
-        const rules: RulesMessage = { kind: "rules", rules: plan.rules, mode: this.mode };
         this.workers = Array.from({ length: count }, () => startWorker(heapMb));
+        if (plan) this.compile(plan);
+    }
+
+    /** Gives the workers the plan's rules, which they compile until the rows come; once per pool. */
+    compile(plan: ReplayPlan): void {
+        if (this.plan) throw new Error("ReplayWorkerPool.compile: the pool has its plan");
+        this.plan = plan;
+        const rules: RulesMessage = { kind: "rules", rules: plan.rules, mode: this.mode };
         for (const w of this.workers) w.postMessage(rules);
     }
 
@@ -203,8 +209,9 @@ export class ReplayWorkerPool {
      */
     async replay(rows: readonly ReplayRow[], from: number, to: number, samples?: readonly MetricSample[], options: Pick<ParallelReplayOptions, "partsPerWorker" | "onEvaluations"> = {}): Promise<ReplayResult> {
         if (this.used) throw new Error("ReplayWorkerPool.replay: a pool replays once");
-        this.used = true;
         const plan = this.plan;
+        if (!plan) throw new Error("ReplayWorkerPool.replay: the pool has no plan (ReplayWorkerPool.compile)");
+        this.used = true;
         try {
             const byHub = rowsByHub(rows);
             const workers = this.workers.length;
@@ -242,7 +249,7 @@ export async function replayParallel(plan: ReplayPlan, rows: readonly ReplayRow[
     const mode = options.mode ?? "incremental";
     const onEvaluated = options.onEvaluations ? (): void => options.onEvaluations?.(1) : undefined;
     if (!usesWorkers(plan, rows, options)) return replay(plan, rows, from, to, samples, mode, onEvaluated);
-    return new ReplayWorkerPool(plan, rows.length, options).replay(rows, from, to, samples, options);
+    return new ReplayWorkerPool(rows.length, options, plan).replay(rows, from, to, samples, options);
 }
 
 /** Hands the rows to every worker, then the tasks of `queue` one at a time to whichever worker is free; resolves with the firings per rule and part. */

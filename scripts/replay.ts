@@ -8,10 +8,8 @@ import * as fs from "fs";
 import * as os from "os";
 import { parseIsoDuration } from "../azure/durations";
 import { maxOf, planEvaluations, replay, replaySpan, ruleLookbackMs, type EvaluationMode, type ReplayResult } from "../replay/engine";
-import { planReplay } from "../replay/plan";
 import { ReplayWorkerPool, stopReplayWorkers, usesWorkers } from "../replay/parallel";
 import { ValidationError } from "../azure/validation";
-import { settingsForHubs } from "../replay/hubsStack";
 import { ENVIRONMENT_PROFILES } from "../queries/detection";
 import { readMetricSamples, type ReadReport } from "../replay/logs";
 import { readLogRowsInParallel } from "../replay/parallelRead";
@@ -20,7 +18,6 @@ import { columnsRead } from "../replay/rowStore";
 import { firingsJsonl } from "../replay/truth";
 import { TIMELINE_COLUMNS } from "../charts/timeline";
 import { choiceFlag, isoTimeFlagMs, numberFlag, onInterrupt, outputFileFlag, parseCliArgs, runCli, UsageError } from "./cli";
-import { readStackSettings, writeChartFile } from "./stackOutputs";
 import { eta, ProgressLine, roughDuration } from "./progress";
 
 const USAGE =
@@ -86,9 +83,6 @@ runCli(USAGE, async () => {
         if (chart !== undefined && input !== undefined && sameFile(chart, input)) throw new UsageError(`--chart: "${a.chart}" is not valid; it is the export being replayed, which the chart would overwrite`);
     }
     const stack = allHubs ? `all-hubs-${allHubs}` : (a.stack ?? "dev");
-    // With --all-hubs the hubs are known only once the file is read; the profile's rules (and so their lookback) are the same for any hub.
-    let settings = allHubs ? settingsForHubs([ANY_HUB], allHubs) : readStackSettings(a.dir, stack);
-    let plan = planReplay(settings);
     const delaySeconds = parseIsoDuration(a["ingestion-delay"] ?? "PT0M");
     if (delaySeconds === undefined || delaySeconds > 86400) {
         throw new UsageError(`--ingestion-delay: "${a["ingestion-delay"]}" is not valid; allowed: an ISO 8601 duration from PT0M to P1D, such as PT5M`);
@@ -96,18 +90,31 @@ runCli(USAGE, async () => {
     const from = time("from", a.from);
     const to = time("to", a.to);
     if (from !== undefined && to !== undefined && to <= from) throw new UsageError(`--to (${a.to}) must be after --from (${a.from})`);
+    const options = { mode, ...(workers === undefined ? {} : { workers }) };
+    const bytes = fileSize(a.logs);
+    // On a large export with a stack file, the workers start now: they start the KQL parser while this
+    // thread loads the stack's components (and @pulumi/pulumi, most of a second), then compile the rules while it reads.
+    const early = !allHubs && (workers ?? os.availableParallelism()) > 1 && bytes >= EARLY_WORKERS_BYTES.from && bytes <= EARLY_WORKERS_BYTES.to;
+    // The read is synchronous: a signal meanwhile keeps Node's default (the process, workers included, ends at once).
+    let pool = early ? new ReplayWorkerPool(Math.ceil(bytes / MIN_ROW_BYTES), options) : undefined;
+    // Loaded here rather than at the top, so that the workers' start overlaps the loading.
+    const { readStackSettings, writeChartFile } = await import("./stackOutputs");
+    const { planReplay } = await import("../replay/plan");
+    const { settingsForHubs } = await import("../replay/hubsStack");
+    // With --all-hubs the hubs are known only once the file is read; the profile's rules (and so their lookback) are the same for any hub.
+    let settings = allHubs ? settingsForHubs([ANY_HUB], allHubs) : readStackSettings(a.dir, stack);
+    let plan = planReplay(settings);
+    if (pool && plan.rules.length === 0) {
+        pool.stop();
+        pool = undefined;
+    }
+    pool?.compile(plan);
 
     // Rows before --from are read as far back as the longest rule looks (window x periods), as Azure's first evaluations after --from would see them.
     const lookbackMs = plan.rules.length > 0 ? maxOf(plan.rules.map(ruleLookbackMs)) : 0;
     const readFrom = from === undefined ? undefined : from - lookbackMs;
     // Only the columns the rules read (and the chart, when asked) are kept, each string once (replay/rowStore.ts).
     const columns = columnsRead(plan.rules.map((r) => r.resolved.query), chart ? TIMELINE_COLUMNS : []);
-    // On a large export with a stack file, the workers start now and compile the rules while this thread reads.
-    const options = { mode, ...(workers === undefined ? {} : { workers }) };
-    const bytes = fileSize(a.logs);
-    const early = !allHubs && plan.rules.length > 0 && (workers ?? os.availableParallelism()) > 1 && bytes >= EARLY_WORKERS_BYTES.from && bytes <= EARLY_WORKERS_BYTES.to;
-    // The read is synchronous: a signal meanwhile keeps Node's default (the process, workers included, ends at once).
-    let pool = early ? new ReplayWorkerPool(plan, Math.ceil(bytes / MIN_ROW_BYTES), options) : undefined;
     const progress = new ProgressLine();
     const onRowsRead = (n: number): void => progress.update(() => `reading ${a.logs}: ${n.toLocaleString("en-US")} rows, ${roughDuration(progress.elapsedMs)}`);
     let read: Awaited<ReturnType<typeof readLogRowsInParallel>>;
@@ -171,7 +178,7 @@ runCli(USAGE, async () => {
         pool.stop();
         pool = undefined;
     }
-    if (!pool && usesWorkers(plan, rows, options)) pool = new ReplayWorkerPool(plan, rows.length, options);
+    if (!pool && usesWorkers(plan, rows, options)) pool = new ReplayWorkerPool(rows.length, options, plan);
     const unregister = pool ? onInterrupt(stopReplayWorkers) : () => undefined;
     process.stderr.write(`replaying ${rows.length} rows of ${plan.hubs.length} hub(s) with ${plan.rules.length} rules, ${new Date(start).toISOString()} .. ${new Date(end).toISOString()}...\n`);
     const total = planEvaluations(plan, start, end);

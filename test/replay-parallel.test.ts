@@ -63,10 +63,19 @@ describe("parallel replay", () => {
 
     it("a pool started before the rows are known (its workers compiling the rules meanwhile) replays once, with the sequential result", async () => {
         const { plan, rows, from, to } = smallFleet();
-        const pool = new ReplayWorkerPool(plan, rows.length, { workers: 2 });
+        const pool = new ReplayWorkerPool(rows.length, { workers: 2 }, plan);
         const sequential = replay(plan, rows, from, to);
         expect((await pool.replay(rows, from, to)).firings).toEqual(sequential.firings);
         await expect(pool.replay(rows, from, to)).rejects.toThrow("a pool replays once");
+    });
+
+    it("a pool started before its rules are known (its workers starting the parser meanwhile) takes them later, once, and replays with the sequential result", async () => {
+        const { plan, rows, from, to } = smallFleet();
+        const pool = new ReplayWorkerPool(rows.length, { workers: 2 });
+        await expect(pool.replay(rows, from, to)).rejects.toThrow("the pool has no plan");
+        pool.compile(plan);
+        expect(() => pool.compile(plan)).toThrow("the pool has its plan");
+        expect((await pool.replay(rows, from, to)).firings).toEqual(replay(plan, rows, from, to).firings);
     });
 
     it("sizes each worker's heap by the rows it replays: at least 2 GiB, at most an equal share of the machine's memory", () => {
