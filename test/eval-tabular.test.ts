@@ -212,6 +212,13 @@ describe("sort, top, take, distinct, count", () => {
         ]);
     });
 
+    it("orders strings by code unit, bools false first, reals with NaN first, and keeps equal keys in their input order", () => {
+        expect(column(rowsOf(`datatable(s:string)["b", "B", "a", "", "é"] | order by s asc`), "s")).toEqual(["", "B", "a", "b", "é"]);
+        expect(column(rowsOf(`datatable(b:bool)[true, false, bool(null), true] | order by b asc`), "b")).toEqual([null, false, true, true]);
+        expect(column(rowsOf(`datatable(r:real)[2.5, real(nan), -1.0, real(null)] | order by r asc`), "r")).toEqual([null, NaN, -1, 2.5]);
+        expect(column(rowsOf(`datatable(k:string, i:long)["x", 1, "y", 2, "x", 3, "y", 4, "x", 5] | order by k desc`), "i")).toEqual([2, 4, 1, 3, 5]);
+    });
+
     it("top takes the first rows of the order; take the first rows as they come", () => {
         expect(column(rowsOf(`${DATA} | top 2 by v`), "v")).toEqual([3, 2]);
         expect(column(rowsOf(`${DATA} | top 2 by t asc`), "v")).toEqual([1, 2]);

@@ -7,15 +7,23 @@ import type { QueryContext, ScalarScope, TabularPlan } from "./context";
 import type { IRow } from "./layout";
 import { compileScalar } from "./scalar";
 import { child, elements, isSerialized, kindName, unsupported, type Node } from "./syntax";
-import { compareValues, type EvalValue } from "./values";
+import { compareValues, type EvalValue, type KustoType } from "./values";
 
 import Syn = Kusto.Language.Syntax;
 
-/** One sort key: how to compute it and in which order. */
+/** One sort key: how to compute it, how to compare two of its non-null values, and in which order. */
 interface SortKey {
     readonly fn: (row: IRow, index: number, rows: readonly IRow[]) => EvalValue;
+    readonly compare: (a: EvalValue, b: EvalValue) => number;
     readonly descending: boolean;
     readonly nullsFirst: boolean;
+}
+
+/** Types whose non-null values JavaScript's `<` orders as {@link compareValues} does (no NaN, one kind of value). */
+const PLAIN_ORDER_TYPES: ReadonlySet<KustoType> = new Set<KustoType>(["string", "long", "int", "datetime", "timespan", "bool"]);
+
+function plainCompare(a: EvalValue, b: EvalValue): number {
+    return (a as number) < (b as number) ? -1 : (a as number) > (b as number) ? 1 : 0;
 }
 
 function sortKey(node: Node, scope: ScalarScope): SortKey {
@@ -32,29 +40,37 @@ function sortKey(node: Node, scope: ScalarScope): SortKey {
     }
     const nulls = nullsClause?.FirstOrLastKeyword?.Text;
     const nullsFirst = nulls ? nulls === "first" : !descending;
-    return { fn: compileScalar(expression, scope).fn, descending, nullsFirst };
+    const compiled = compileScalar(expression, scope);
+    return { fn: compiled.fn, compare: PLAIN_ORDER_TYPES.has(compiled.type) ? plainCompare : compareValues, descending, nullsFirst };
 }
 
-/** Sorts rows by the keys (stable); returns a new array. */
+/** Sorts rows by the keys (stable); returns a new array. Each key is computed once per row, into a column. */
 function sortRows(rows: readonly IRow[], keys: readonly SortKey[]): IRow[] {
-    const values = rows.map((r, i) => keys.map((k) => k.fn(r, i, rows)));
-    const order = rows.map((_, i) => i);
+    const n = rows.length;
+    const columns = keys.map((k) => {
+        const column: EvalValue[] = new Array(n);
+        for (let i = 0; i < n; i++) column[i] = k.fn(rows[i], i, rows);
+        return column;
+    });
+    const order: number[] = new Array(n);
+    for (let i = 0; i < n; i++) order[i] = i;
     order.sort((a, b) => {
-        const va = values[a];
-        const vb = values[b];
         for (let k = 0; k < keys.length; k++) {
-            const x = va[k];
-            const y = vb[k];
+            const column = columns[k];
+            const x = column[a];
+            const y = column[b];
             if (x === null || y === null) {
                 if (x === y) continue;
                 return (x === null) === keys[k].nullsFirst ? -1 : 1;
             }
-            const c = compareValues(x, y);
+            const c = keys[k].compare(x, y);
             if (c !== 0) return keys[k].descending ? -c : c;
         }
         return a - b;
     });
-    return order.map((i) => rows[i]);
+    const out: IRow[] = new Array(n);
+    for (let i = 0; i < n; i++) out[i] = rows[order[i]];
+    return out;
 }
 
 function inputScope(input: TabularPlan, inputNode: Node, q: QueryContext): ScalarScope {
