@@ -19,6 +19,8 @@ import { packedTimeOrderedRows } from "./rowStore";
 export interface RulesMessage {
     readonly kind: "rules";
     readonly rules: readonly ReplayRule[];
+    /** The rules (indices) this worker will likely run, which it compiles ahead, in this order; the others are compiled when a task needs them. */
+    readonly ahead: readonly number[];
     /** How each task's evaluations are computed. */
     readonly mode: EvaluationMode;
 }
@@ -80,21 +82,20 @@ setImmediate(() => {
 let rowsCame = false;
 
 /**
- * Compiles the rules from `next` on, one per turn of the event loop, while the rows are being read;
- * stops when they come. With many hubs (hundreds of rules) a worker compiles only until then,
- * rather than every rule, most of which other workers will run.
+ * Compiles the rules of `ahead` from position `next` on, one per turn of the event loop, while the
+ * rows are being read; stops when they come (tasks compile what they need).
  */
-function compileAhead(next: number): void {
-    if (rowsCame || next >= rules.length) return;
-    compiled[next] ??= compileRule(rules[next]);
-    setImmediate(() => compileAhead(next + 1));
+function compileAhead(ahead: readonly number[], next: number): void {
+    if (rowsCame || next >= ahead.length) return;
+    compiled[ahead[next]] ??= compileRule(rules[ahead[next]]);
+    setImmediate(() => compileAhead(ahead, next + 1));
 }
 
 port.on("message", (message: RulesMessage | RowsMessage | TaskMessage) => {
     if (message.kind === "rules") {
         rules = message.rules;
         mode = message.mode;
-        compileAhead(0);
+        compileAhead(message.ahead, 0);
         return;
     }
     if (message.kind === "rows") {

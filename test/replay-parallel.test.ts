@@ -11,7 +11,7 @@ import { planReplay } from "../replay/plan";
 import type { MetricSample, ReplayRow } from "../replay/logs";
 import { packRows, unpackRows } from "../replay/packedRows";
 import { packStoredRows, RowStoreBuilder, storedRows } from "../replay/rowStore";
-import { queryOperators, replayParallel, replayTasks, ReplayWorkerPool, WORKER_HEAP_BYTES_PER_ROW, workerOldGenerationMb } from "../replay/parallel";
+import { likelyRules, queryOperators, replayParallel, replayTasks, ReplayWorkerPool, WORKER_HEAP_BYTES_PER_ROW, workerOldGenerationMb } from "../replay/parallel";
 import { replayRowsOf } from "../replay/synthetic";
 import { generateFleet, mixedFleet, shuffled, withDuplicates } from "../synthetic";
 
@@ -76,6 +76,23 @@ describe("parallel replay", () => {
         pool.compile(plan);
         expect(() => pool.compile(plan)).toThrow("the pool has its plan");
         expect((await pool.replay(rows, from, to)).firings).toEqual(replay(plan, rows, from, to).firings);
+    });
+
+    it("deals the rules to the workers for compiling ahead as the queue would: largest query first, to the least loaded", () => {
+        const { plan } = smallFleet();
+        const sizes = plan.rules.map((r) => queryOperators(r.resolved.query));
+        const two = likelyRules(plan, 2);
+        expect(two.flat().sort((a, b) => a - b)).toEqual(plan.rules.map((_, i) => i));
+        // The largest rule goes to the first worker, the next to the second, and each list is in dealing order (largest first).
+        const bySize = sizes.map((_, i) => i).sort((a, b) => sizes[b] - sizes[a] || a - b);
+        expect(two[0][0]).toBe(bySize[0]);
+        expect(two[1][0]).toBe(bySize[1]);
+        for (const list of two) expect(list.map((i) => sizes[i])).toEqual([...list.map((i) => sizes[i])].sort((a, b) => b - a));
+        // The loads differ by at most the largest rule's size.
+        const loads = two.map((list) => list.reduce((n, i) => n + sizes[i], 0));
+        expect(Math.abs(loads[0] - loads[1])).toBeLessThanOrEqual(Math.max(...sizes));
+        expect(likelyRules(plan, 1)).toEqual([bySize]);
+        expect(likelyRules(plan, plan.rules.length + 2).filter((l) => l.length === 0)).toHaveLength(2);
     });
 
     it("sizes each worker's heap by the rows it replays: at least 2 GiB, at most an equal share of the machine's memory", () => {
