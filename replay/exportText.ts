@@ -16,8 +16,13 @@ export class LogFileError extends Error {
     }
 }
 
-/** Bytes read at a time; a chunk never splits a UTF-8 character (the decoder holds partial ones back). */
-const CHUNK_BYTES = 4 * 1024 * 1024;
+/**
+ * Bytes read at a time; a chunk never splits a UTF-8 character (the decoder holds partial ones
+ * back). Small enough that a chunk's text is an ordinary young object of the JavaScript heap: text of
+ * 4 MiB chunks went to V8's large-object space, fresh memory from the system for every chunk (a
+ * 663 MiB export read with 290,000 page faults and 0.6 s of system time, against 110,000 and 0.3 s).
+ */
+const CHUNK_BYTES = 64 * 1024;
 
 /** Bytes `[start, end)` of a file. */
 export interface ByteRange {
