@@ -116,6 +116,8 @@ function writeDay(file: string, hubId: string, devices: number, hours: number): 
             },
         );
         flush();
+        // On disk before anything is timed: otherwise the system writes the file back while the scan and the replay run.
+        fs.fsyncSync(fd);
     } finally {
         fs.closeSync(fd);
     }
