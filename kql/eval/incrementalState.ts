@@ -209,30 +209,38 @@ class Heap<T> {
 /**
  * The smallest (sign -1) or largest (sign 1) of the values of a sliding window's rows, each added
  * with its row's key and taken out by key in ascending order (the window drops every row below a
- * bound, and adds rows only above every key dropped): a heap of (value, key) with lazy deletion,
- * where an entry is gone once its key is at or below the last key taken out. No count per value is
- * kept, so adding and taking out are a heap push and a comparison.
+ * bound, and adds rows only above every key dropped): a heap with lazy deletion, where an entry is
+ * gone once its key is at or below the last key taken out. Entries are kept in two arrays (values
+ * and keys, by the order they came) and the heap holds their positions, so adding and taking out
+ * allocate no object and keep no count per value.
  */
 export class Extreme {
     private values: EvalValue[] = [];
     private keys: number[] = [];
+    private readonly heap: Heap<number>;
     /** The last key taken out: entries at or below it are gone. */
     private removedThrough = -Infinity;
     private live = 0;
-    private readonly before: (a: EvalValue, b: EvalValue) => boolean;
 
-    /** `numeric`: every value is a number (long, int, datetime, timespan), compared with `<`. */
+    /** `numeric`: every value is a number (long, int, datetime, timespan), compared with `<` (NaN first, as {@link compareValues} orders it). */
     constructor(sign: 1 | -1, numeric = false) {
-        this.before = numeric ? (sign < 0 ? (a, b) => (a as number) < (b as number) : (a, b) => (a as number) > (b as number)) : (a, b) => compareValues(a, b) * sign > 0;
+        const before: (a: EvalValue, b: EvalValue) => boolean = numeric
+            ? sign < 0
+                ? (a, b) => (a as number) < (b as number) || (a !== a && b === b)
+                : (a, b) => (a as number) > (b as number) || (b !== b && a === a)
+            : (a, b) => compareValues(a, b) * sign > 0;
+        this.heap = new Heap((a, b) => before(this.values[a], this.values[b]));
     }
 
     /** Adds `v`, the value of the row with key `key` (above every key taken out so far). */
     add(v: EvalValue, key: number): void {
         if (key <= this.removedThrough) throw new Error(`Extreme.add: key ${key} is not above the last key taken out (${this.removedThrough})`);
         this.live++;
-        this.push(v, key);
-        // Entries taken out low in the heap are never popped: rebuild from the live ones when they pile up.
-        if (this.values.length > 4096 && this.values.length > 2 * this.live) this.rebuild();
+        this.values.push(v);
+        this.keys.push(key);
+        this.heap.push(this.values.length - 1);
+        // Entries taken out low in the heap are never popped: keep only the live ones when they pile up.
+        if (this.values.length > 4096 && this.values.length > 2 * this.live) this.compact();
     }
 
     /** Takes out the row with key `key` (keys are taken out in ascending order). */
@@ -244,52 +252,23 @@ export class Extreme {
 
     /** The extreme value held, or `null` when none. */
     value(): EvalValue {
-        while (this.keys.length > 0 && this.keys[0] <= this.removedThrough) this.pop();
-        return this.keys.length > 0 ? this.values[0] : null;
+        const heap = this.heap;
+        while (heap.size > 0 && this.keys[heap.top as number] <= this.removedThrough) heap.pop();
+        return heap.size > 0 ? this.values[heap.top as number] : null;
     }
 
-    private push(v: EvalValue, key: number): void {
-        const { values, keys, before } = this;
-        let i = values.length;
-        values.push(v);
-        keys.push(key);
-        while (i > 0) {
-            const p = (i - 1) >> 1;
-            if (!before(v, values[p])) break;
-            values[i] = values[p];
-            keys[i] = keys[p];
-            i = p;
-        }
-        values[i] = v;
-        keys[i] = key;
-    }
-
-    private pop(): void {
-        const { values, keys, before } = this;
-        const v = values.pop() as EvalValue;
-        const key = keys.pop() as number;
-        const n = values.length;
-        if (n === 0) return;
-        let i = 0;
-        for (;;) {
-            const l = 2 * i + 1;
-            if (l >= n) break;
-            const c = l + 1 < n && before(values[l + 1], values[l]) ? l + 1 : l;
-            if (!before(values[c], v)) break;
-            values[i] = values[c];
-            keys[i] = keys[c];
-            i = c;
-        }
-        values[i] = v;
-        keys[i] = key;
-    }
-
-    private rebuild(): void {
+    private compact(): void {
         const values = this.values;
         const keys = this.keys;
         this.values = [];
         this.keys = [];
-        for (let i = 0; i < keys.length; i++) if (keys[i] > this.removedThrough) this.push(values[i], keys[i]);
+        this.heap.clear();
+        for (let i = 0; i < keys.length; i++) {
+            if (keys[i] <= this.removedThrough) continue;
+            this.values.push(values[i]);
+            this.keys.push(keys[i]);
+            this.heap.push(this.values.length - 1);
+        }
     }
 }
 
