@@ -122,9 +122,9 @@ export function replayTasks(plan: ReplayPlan, byHub: ReadonlyMap<string, readonl
  * The rules (indices into the plan) each of `workers` workers will likely run, before the rows are
  * known: the rules dealt largest first to the least loaded worker, a rule's size being its query's
  * operators ({@link queryOperators}; every rule of a hub sees the same rows enter its window over a
- * replay). The queue of {@link ReplayWorkerPool.replay} deals them the same way when they take as
- * long as that says; a worker compiles its own ahead (about a tenth of a second or more each) rather
- * than every rule.
+ * replay). With incremental evaluation the queue of {@link ReplayWorkerPool.replay} deals them the
+ * same way when they take as long as that says; a worker compiles its own ahead (about a tenth of a
+ * second or more each) rather than every rule, and any other when a task needs it.
  */
 export function likelyRules(plan: ReplayPlan, workers: number): number[][] {
     const lists: number[][] = Array.from({ length: Math.max(1, workers) }, () => []);
@@ -201,6 +201,9 @@ export class ReplayWorkerPool {
     private readonly mode: EvaluationMode;
     private plan: ReplayPlan | undefined;
     private used = false;
+    private stopped = false;
+    /** A worker's failure before the replay listens to it (its start, the parser's start, compiling ahead). */
+    private failure: Error | undefined;
 
     /**
      * Starts `options.workers` workers (default: the cores of the machine) in `options.mode`, each
@@ -213,6 +216,12 @@ export class ReplayWorkerPool {
         const heapMb = workerOldGenerationMb(rows, count);
         this.mode = options.mode ?? "incremental";
         this.workers = Array.from({ length: count }, () => startWorker(heapMb));
+        for (const w of this.workers) {
+            w.once("error", (e) => (this.failure ??= new Error(`a replay worker failed: ${e instanceof Error ? e.message : String(e)}`)));
+            w.once("exit", (code) => {
+                if (!this.stopped) this.failure ??= new Error(`a replay worker exited (code ${code}) before the replay`);
+            });
+        }
         if (plan) this.compile(plan);
     }
 
@@ -226,7 +235,9 @@ export class ReplayWorkerPool {
 
     /**
      * Replays the plan over the rows like {@link replay} (identical result) on the pool's workers,
-     * then stops them; a pool replays once. Rejects if a worker fails (the error names the rule).
+     * then stops them; a pool replays once. Rejects if a worker fails (the error names the rule),
+     * or failed before (then the pool is stopped too); rejects without stopping the pool when it
+     * has no plan yet.
      */
     async replay(rows: readonly ReplayRow[], from: number, to: number, samples?: readonly MetricSample[], options: Pick<ParallelReplayOptions, "partsPerWorker" | "onEvaluations"> = {}): Promise<ReplayResult> {
         if (this.used) throw new Error("ReplayWorkerPool.replay: a pool replays once");
@@ -234,6 +245,7 @@ export class ReplayWorkerPool {
         if (!plan) throw new Error("ReplayWorkerPool.replay: the pool has no plan (ReplayWorkerPool.compile)");
         this.used = true;
         try {
+            if (this.failure) throw this.failure;
             const byHub = rowsByHub(rows);
             const workers = this.workers.length;
             const parts = options.partsPerWorker !== undefined ? workers * options.partsPerWorker : this.mode === "incremental" ? Math.ceil(workers / plan.rules.length) : workers;
@@ -257,6 +269,7 @@ export class ReplayWorkerPool {
 
     /** Stops the pool's workers (a replay still running then rejects). */
     stop(): void {
+        this.stopped = true;
         for (const w of this.workers) void w.terminate();
     }
 }

@@ -75,7 +75,12 @@ function compileRule(rule: ReplayRule): CompiledKql | Error {
  */
 const WARM_UP_QUERY = 'AzureDiagnostics | where Category == "Connections" | extend DeviceId = tostring(parse_json(properties_s).deviceId) | summarize count() by DeviceId, bin(TimeGenerated, 5m)';
 setImmediate(() => {
-    if (rules.length === 0) compileKql(WARM_UP_QUERY);
+    if (rules.length > 0) return;
+    try {
+        compileKql(WARM_UP_QUERY);
+    } catch {
+        // Only a warm-up: a parser that fails here fails again on the rules, whose errors name them.
+    }
 });
 
 /** Whether the rows have come: compiling ahead stops then (tasks compile what they need). */

@@ -36,7 +36,8 @@ describe("reuse across runs", () => {
     });
 
     it("an extend over rows that are new objects at each run (it stops keeping them) answers as a fresh query, then and after", () => {
-        const text = "AzureDiagnostics | extend Device = tostring(parse_json(properties_s).deviceId), Late = TimeGenerated > now() - 30m | where Late | project Device, TimeGenerated";
+        // A pure extend (it keeps its rows for later runs until it finds none kept), then a filter by now().
+        const text = "AzureDiagnostics | extend Device = tostring(parse_json(properties_s).deviceId), Hour = bin(TimeGenerated, 1h) | where TimeGenerated > now() - 30m | project Device, Hour, TimeGenerated";
         const q = compileKql(text);
         const base = [diag({ time: "2026-11-22T10:00:00Z", device: "a" }), diag({ time: "2026-11-22T10:40:00Z", device: "b" }), diag({ time: "2026-11-22T10:50:00Z", device: "c" })];
         const same = base.map((r) => ({ ...r }));

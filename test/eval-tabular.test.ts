@@ -217,6 +217,8 @@ describe("sort, top, take, distinct, count", () => {
         expect(column(rowsOf(`datatable(b:bool)[true, false, bool(null), true] | order by b asc`), "b")).toEqual([null, false, true, true]);
         expect(column(rowsOf(`datatable(r:real)[2.5, real(nan), -1.0, real(null)] | order by r asc`), "r")).toEqual([null, NaN, -1, 2.5]);
         expect(column(rowsOf(`datatable(k:string, i:long)["x", 1, "y", 2, "x", 3, "y", 4, "x", 5] | order by k desc`), "i")).toEqual([2, 4, 1, 3, 5]);
+        // A datetime can be NaN (bin_at by a zero step): first when ascending, as for reals.
+        expect(column(rowsOf(`datatable(i:long)[1, 2, 3] | extend t = iff(i == 2, bin_at(datetime(2024-01-02), 0s, datetime(2024-01-01)), datetime(2024-01-01) + i * 1h) | order by t asc`), "i")).toEqual([2, 1, 3]);
     });
 
     it("top takes the first rows of the order; take the first rows as they come", () => {

@@ -6,7 +6,7 @@
  * now() in a filter, window functions) still answer right; and the building blocks hold.
  */
 import { describe, expect, it } from "vitest";
-import { compileKql, SlidingTable, type InputRow } from "../kql/eval";
+import { compileKql, INGESTION_TIME_KEY, SlidingTable, type InputRow } from "../kql/eval";
 import { SummarizeDelta, TableDelta } from "../kql/eval/incremental";
 import { Extreme, KeyedColumns, KeyedRows, MinHeap } from "../kql/eval/incrementalState";
 import { KeyIndex } from "../kql/eval/keys";
@@ -97,6 +97,8 @@ describe("incremental evaluation of any query", () => {
         "a filter with now() beside a pure one": `${base} | where ResultType startswith "4" and TimeGenerated >= now() - 1h | project TimeGenerated, DeviceId, ResultType`,
         "a computed project, then distinct": `${base} | project Hub = tolower(_ResourceId), DeviceId, Failed = ResultType != "" | distinct Hub, DeviceId, Failed | count`,
         "window functions after order by": `${base} | where ResultType == "404104" | order by DeviceId asc, TimeGenerated asc | extend Previous = prev(TimeGenerated) | where DeviceId == prev(DeviceId) | summarize gaps = count() by DeviceId | order by DeviceId asc`,
+        // bin_at by a zero step is NaN: NaN datetimes order first, so the min is NaN and the max is not.
+        "extremes over NaN datetimes": `${base} | extend T = iff(ResultType == "404104", bin_at(TimeGenerated, 0s, datetime(2026-11-20)), TimeGenerated) | summarize earliest = min(T), latest = max(T), n = count() by _ResourceId, OperationName`,
         "a join of two incremental branches": `let drops = ${base} | where ResultType == "404104" | summarize Drops = count() by DeviceId; let seen = ${base} | summarize Rows = count() by DeviceId; drops | join kind=inner seen on DeviceId | project DeviceId, Drops, Rows | order by DeviceId asc`,
     };
     const times = Array.from({ length: 7 * 6 }, (_, k) => Date.parse(START) + (k + 1) * 10 * 60_000);
@@ -205,6 +207,18 @@ describe("filters by a time of the run on a table ordered by time", () => {
         'where ResultType == "404104" and TimeGenerated >= datetime(null)',
     ])("%s gives the answer of a scan, ties at the bound included", (filter) => {
         moved(`AzureDiagnostics | ${filter} | project OperationName, TimeGenerated`, new SlidingTable(undefined, { ascending: "TimeGenerated" }), rows);
+    });
+    it("tests each row when the bound reads the row without naming a column (ingestion_time())", () => {
+        // Each row arrives a different time after it happened: the bound differs from row to row.
+        const arriving: InputRow[] = [0, 1, 2, 3, 4, 5].map((m) => ({ TimeGenerated: m * minute, ResultType: "404104", [INGESTION_TIME_KEY]: (m + (m % 2 === 0 ? 1 : 4)) * minute }));
+        // ago() makes the condition one of the run, to be applied at each run; ingestion_time() still reads the row.
+        const query = 'AzureDiagnostics | where ResultType == "404104" and TimeGenerated >= max_of(ago(1h), ingestion_time() - 2m) | project TimeGenerated';
+        const declared = new SlidingTable(undefined, { ascending: "TimeGenerated" });
+        declared.advance(-Infinity, arriving.map((_, i) => i), arriving);
+        const now = 10 * minute;
+        const scan = compileKql(query).run({ AzureDiagnostics: arriving }, { now }).rows;
+        expect(scan).toHaveLength(3);
+        expect(compileKql(query).run({ AzureDiagnostics: declared }, { now }).rows).toEqual(scan);
     });
     it("trusts the declared order: it finds the bound by binary search, not by testing each row", () => {
         // One row out of order under a table that declares TimeGenerated ascending: the search misses it, a scan does not.
@@ -331,6 +345,21 @@ describe("the building blocks of incremental evaluation", () => {
         expect(falling.value()).toBe(-29_999);
         for (let i = 29_900; i < 30_000; i++) falling.remove(-i, i);
         expect(falling.value()).toBeNull();
+    });
+    it("a numeric extreme orders NaN first, as Kusto's order does", () => {
+        const min = new Extreme(-1, true);
+        [5, NaN, 3].forEach((v, key) => min.add(v, key));
+        expect(min.value()).toBeNaN();
+        min.remove(5, 0);
+        min.remove(NaN, 1);
+        expect(min.value()).toBe(3);
+        const max = new Extreme(1, true);
+        [NaN, 2, 7, NaN].forEach((v, key) => max.add(v, key));
+        expect(max.value()).toBe(7);
+        max.remove(NaN, 0);
+        max.remove(2, 1);
+        max.remove(7, 2);
+        expect(max.value()).toBeNaN();
     });
     it("an extreme refuses a row added at or below the last key taken out, and keys taken out of order", () => {
         const e = new Extreme(1, true);

@@ -11,7 +11,7 @@ import { planReplay } from "../replay/plan";
 import type { MetricSample, ReplayRow } from "../replay/logs";
 import { packRows, unpackRows } from "../replay/packedRows";
 import { packStoredRows, RowStoreBuilder, storedRows } from "../replay/rowStore";
-import { likelyRules, queryOperators, replayParallel, replayTasks, ReplayWorkerPool, WORKER_HEAP_BYTES_PER_ROW, workerOldGenerationMb } from "../replay/parallel";
+import { likelyRules, queryOperators, replayParallel, replayTasks, ReplayWorkerPool, stopReplayWorkers, WORKER_HEAP_BYTES_PER_ROW, workerOldGenerationMb } from "../replay/parallel";
 import { replayRowsOf } from "../replay/synthetic";
 import { generateFleet, mixedFleet, shuffled, withDuplicates } from "../synthetic";
 
@@ -76,6 +76,15 @@ describe("parallel replay", () => {
         pool.compile(plan);
         expect(() => pool.compile(plan)).toThrow("the pool has its plan");
         expect((await pool.replay(rows, from, to)).firings).toEqual(replay(plan, rows, from, to).firings);
+    });
+
+    it("a pool whose worker ended before the replay rejects at once (naming it) rather than waiting for it", async () => {
+        const { plan, rows, from, to } = smallFleet();
+        const pool = new ReplayWorkerPool(rows.length, { workers: 2 }, plan);
+        // Ended from outside, as a signal's handler ends every replay worker.
+        stopReplayWorkers();
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        await expect(pool.replay(rows, from, to)).rejects.toThrow(/a replay worker exited \(code \d+\) before the replay/);
     });
 
     it("deals the rules to the workers for compiling ahead as the queue would: largest query first, to the least loaded", () => {

@@ -19,10 +19,12 @@ interface SortKey {
     readonly nullsFirst: boolean;
 }
 
-/** Types whose non-null values JavaScript's `<` orders as {@link compareValues} does (no NaN, one kind of value). */
+/** Types whose non-null values are of one kind, which JavaScript's `<` orders as {@link compareValues} does except for NaN. */
 const PLAIN_ORDER_TYPES: ReadonlySet<KustoType> = new Set<KustoType>(["string", "long", "int", "datetime", "timespan", "bool"]);
 
+/** {@link compareValues} for values of one of those types: `<`, and NaN (which a datetime or timespan can be, from `bin_at(x, 0s, ...)`) first, as compareValues puts it. */
 function plainCompare(a: EvalValue, b: EvalValue): number {
+    if (a !== a || b !== b) return compareValues(a, b);
     return (a as number) < (b as number) ? -1 : (a as number) > (b as number) ? 1 : 0;
 }
 

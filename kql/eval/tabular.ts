@@ -199,10 +199,15 @@ const COMPARISONS: Readonly<Record<string, RangeCondition["op"]>> = {
 };
 const FLIPPED: Readonly<Record<RangeCondition["op"], RangeCondition["op"]>> = { "<": ">", "<=": ">=", ">": "<", ">=": "<=" };
 
-/** Whether an expression reads no column (its value is the same for every row of a run: literals, `now()`, `let` values). */
+/** Functions that read the row without naming a column. */
+const ROW_FUNCTIONS: ReadonlySet<string> = new Set(["ingestion_time", "prev", "next", "row_number"]);
+
+/** Whether an expression reads nothing of the row (its value is the same for every row of a run: literals, `now()`, `let` values). */
 function readsNoColumn(node: Kusto.Language.Syntax.SyntaxNode): boolean {
     const K = kusto();
-    if (kindName(node) === "NameReference" && (node as Node).ReferencedSymbol instanceof K.Language.Symbols.ColumnSymbol) return false;
+    const kind = kindName(node);
+    if (kind === "NameReference" && (node as Node).ReferencedSymbol instanceof K.Language.Symbols.ColumnSymbol) return false;
+    if (kind === "FunctionCallExpression" && ROW_FUNCTIONS.has(simpleName((node as Syn.FunctionCallExpression).Name))) return false;
     for (let i = 0; i < node.ChildCount; i++) {
         const c = node.GetChild(i);
         if (c instanceof K.Language.Syntax.SyntaxNode && !readsNoColumn(c)) return false;
