@@ -109,3 +109,27 @@ export function checkHintsOnly(text: string, parameters: unknown, allowed: reado
     }
     return found;
 }
+
+/** Functions that read the row without naming a column. */
+const ROW_FUNCTIONS: ReadonlySet<string> = new Set(["ingestion_time", "prev", "next", "row_number"]);
+
+/**
+ * The names of the columns an expression reads (every column name it references, subqueries'
+ * included, which only adds names), or `undefined` when it reads the row some other way
+ * (`ingestion_time()`, window functions). An empty set: its value is the same for every row of a run.
+ */
+export function columnsReadBy(node: Kusto.Language.Syntax.SyntaxNode): Set<string> | undefined {
+    const K = kusto();
+    const names = new Set<string>();
+    const visit = (n: Kusto.Language.Syntax.SyntaxNode): boolean => {
+        const kind = kindName(n);
+        if (kind === "NameReference" && (n as Node).ReferencedSymbol instanceof K.Language.Symbols.ColumnSymbol) names.add(simpleName(n as Node));
+        if (kind === "FunctionCallExpression" && ROW_FUNCTIONS.has(simpleName((n as Kusto.Language.Syntax.FunctionCallExpression).Name))) return false;
+        for (let i = 0; i < n.ChildCount; i++) {
+            const c = n.GetChild(i);
+            if (c instanceof K.Language.Syntax.SyntaxNode && !visit(c)) return false;
+        }
+        return true;
+    };
+    return visit(node) ? names : undefined;
+}

@@ -14,7 +14,7 @@ import { ArrayLayout, RenamedLayout, SourceLayout, type IRow } from "./layout";
 import { compileScalar, predicate } from "./scalar";
 import { compileSort, compileTop } from "./sort";
 import { compileSummarize } from "./summarize";
-import { checkHintsOnly, child, elements, isSerialized, kindName, resultColumns, scalarTypeOf, simpleName, symbolColumns, unsupported, valueOf, type Node } from "./syntax";
+import { checkHintsOnly, child, columnsReadBy, elements, isSerialized, kindName, resultColumns, scalarTypeOf, simpleName, symbolColumns, unsupported, valueOf, type Node } from "./syntax";
 import { KeyIndex } from "./keys";
 import type { EvalValue } from "./values";
 
@@ -199,27 +199,11 @@ const COMPARISONS: Readonly<Record<string, RangeCondition["op"]>> = {
 };
 const FLIPPED: Readonly<Record<RangeCondition["op"], RangeCondition["op"]>> = { "<": ">", "<=": ">=", ">": "<", ">=": "<=" };
 
-/** Functions that read the row without naming a column. */
-const ROW_FUNCTIONS: ReadonlySet<string> = new Set(["ingestion_time", "prev", "next", "row_number"]);
-
-/** Whether an expression reads nothing of the row (its value is the same for every row of a run: literals, `now()`, `let` values). */
-function readsNoColumn(node: Kusto.Language.Syntax.SyntaxNode): boolean {
-    const K = kusto();
-    const kind = kindName(node);
-    if (kind === "NameReference" && (node as Node).ReferencedSymbol instanceof K.Language.Symbols.ColumnSymbol) return false;
-    if (kind === "FunctionCallExpression" && ROW_FUNCTIONS.has(simpleName((node as Syn.FunctionCallExpression).Name))) return false;
-    for (let i = 0; i < node.ChildCount; i++) {
-        const c = node.GetChild(i);
-        if (c instanceof K.Language.Syntax.SyntaxNode && !readsNoColumn(c)) return false;
-    }
-    return true;
-}
-
 /**
  * A conjunct `Column op bound` or `bound op Column` (op one of `<`, `<=`, `>`, `>=`) on datetimes,
  * where Column is a table's own column (as the parser binds it: not computed or renamed on the way)
- * and the bound reads no column: on a sliding table whose keys ascend with that column, the rows it
- * keeps are a run of consecutive rows, found by binary search.
+ * and the bound reads nothing of the row ({@link columnsReadBy}): on a sliding table whose keys
+ * ascend with that column, the rows it keeps are a run of consecutive rows, found by binary search.
  */
 function rangeOf(node: Node, scope: ScalarScope, q: QueryContext): RangeCondition | undefined {
     const op = COMPARISONS[kindName(node)];
@@ -231,7 +215,7 @@ function rangeOf(node: Node, scope: ScalarScope, q: QueryContext): RangeConditio
     const onLeft = columnOf(left);
     const column = onLeft ?? columnOf(right);
     const [col, bound] = onLeft ? [left, right] : [right, left];
-    if (!column || scalarTypeOf(col) !== "datetime" || scalarTypeOf(bound) !== "datetime" || !readsNoColumn(bound)) return undefined;
+    if (!column || scalarTypeOf(col) !== "datetime" || scalarTypeOf(bound) !== "datetime" || columnsReadBy(bound)?.size !== 0) return undefined;
     return { column, read: compileScalar(col, scope).fn, bound: compileScalar(bound, scope).fn, op: onLeft ? op : FLIPPED[op] };
 }
 
