@@ -177,6 +177,28 @@ describe("incremental filters", () => {
     });
 });
 
+describe("extends that depend on one column, incrementally", () => {
+    const rows: InputRow[] = ["a,b", "c", "a,b", "c", "a,b"].map((p, i) => ({ TimeGenerated: i * 60_000, properties_s: p, OperationName: `op${i}` }));
+    const run = (query: string): Record<string, unknown>[] => {
+        const table = new SlidingTable();
+        table.advance(-Infinity, rows.map((_, i) => i), rows);
+        const result = compileKql(query).run({ AzureDiagnostics: table }, { now: 0 }).rows as Record<string, unknown>[];
+        expect(result).toEqual(compileKql(query).run({ AzureDiagnostics: rows }, { now: 0 }).rows);
+        return result;
+    };
+    it("compute once per distinct value of that column: rows with the same value share the values", () => {
+        const result = run("AzureDiagnostics | extend Parts = split(properties_s, ',') | extend First = tostring(Parts[0]), N = array_length(Parts)");
+        expect(result.map((r) => r.First)).toEqual(["a", "c", "a", "c", "a"]);
+        expect(result[2].Parts).toBe(result[0].Parts);
+        expect(result[3].Parts).toBe(result[1].Parts);
+    });
+    it("compute per row when they depend on two columns", () => {
+        const result = run("AzureDiagnostics | extend Parts = split(strcat(properties_s, ',', OperationName), ',') | project Parts");
+        expect(result[2].Parts).toEqual(["a", "b", "op2"]);
+        expect(result[4].Parts).not.toBe(result[0].Parts);
+    });
+});
+
 describe("filters by a time of the run on a table ordered by time", () => {
     const minute = 60_000;
     // Rows a minute apart, several at the same minute (ties at a bound), keys in time order.

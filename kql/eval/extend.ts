@@ -14,13 +14,17 @@
  *   10,000-device day the random- and periodic-disconnect rules did about a fifth less work).
  * - Consecutive pure extends are fused into one array, so reading an input column costs one hop
  *   however many extends were chained.
+ * - Incrementally, a pure extend whose values all depend on one input column computes them once per
+ *   distinct value of that column (computeByInput), not once per row.
  */
 import { kusto } from "../kusto";
 import type { Compiled, QueryContext, Runtime, ScalarFn, TabularPlan } from "./context";
 import { RowwiseDelta } from "./incremental";
 import { ExtendLayout, type IRow } from "./layout";
 import { compileScalar } from "./scalar";
-import { kindName, resultColumns, simpleName, symbolColumns, unsupported, valueOf, type Node } from "./syntax";
+import { GenerationalCache } from "./cache";
+import { columnsReadBy, kindName, resultColumns, simpleName, symbolColumns, unsupported, valueOf, type Node } from "./syntax";
+import type { EvalValue } from "./values";
 
 import Syn = Kusto.Language.Syntax;
 
@@ -32,7 +36,14 @@ interface Stage {
 
 /** A plan of one or more fused extends over a base plan. */
 interface ExtendPlan extends TabularPlan {
-    readonly extend: { readonly base: TabularPlan; readonly stages: readonly Stage[]; readonly names: readonly string[]; readonly pure: boolean };
+    readonly extend: {
+        readonly base: TabularPlan;
+        readonly stages: readonly Stage[];
+        readonly names: readonly string[];
+        readonly pure: boolean;
+        /** The base columns each computed column depends on (through earlier fused stages), or `undefined` when some expression reads the row otherwise. */
+        readonly dependsOn: ReadonlyMap<string, ReadonlySet<string>> | undefined;
+    };
 }
 
 function isExtendPlan(plan: TabularPlan): plan is ExtendPlan {
@@ -57,6 +68,7 @@ function generatedName(value: Node, outNode: Node, q: QueryContext): string {
 export function compileExtend(exprs: readonly Node[], input: TabularPlan, serialized: boolean, outNode: Node, q: QueryContext): TabularPlan {
     const names: string[] = [];
     const compiled: Compiled[] = [];
+    const reads: (Set<string> | undefined)[] = [];
     // As the parser binds them, all expressions of one extend read the input columns (not each other's results).
     const scope = { layout: input.layout, query: q, window: { layout: input.layout, serialized } };
     for (const e of exprs) {
@@ -64,24 +76,72 @@ export function compileExtend(exprs: readonly Node[], input: TabularPlan, serial
         const value = valueOf(e);
         names.push(kindName(e) === "SimpleNamedExpression" ? simpleName((e as Syn.SimpleNamedExpression).Name) : generatedName(value, outNode, q));
         compiled.push(compileScalar(value, scope));
+        reads.push(columnsReadBy(value));
     }
     const pure = compiled.every((c) => c.pure === true);
     const stage: Stage = { names, fns: compiled.map((c) => c.fn) };
     // A pure extend over a pure extend: one array holds both (its later expressions read the
     // earlier values at the same positions the earlier layout gave them).
     const fused = pure && isExtendPlan(input) && input.extend.pure;
+    // What each computed column depends on among the base's columns: a column an earlier fused stage computed stands for what it depends on.
+    const earlier = fused ? input.extend.dependsOn : new Map<string, ReadonlySet<string>>();
+    let dependsOn: Map<string, ReadonlySet<string>> | undefined = earlier && reads.every((r) => r !== undefined) ? new Map(earlier) : undefined;
+    reads.forEach((r, i) => {
+        const on = new Set<string>();
+        for (const name of r ?? []) for (const d of earlier?.get(name) ?? [name]) on.add(d);
+        dependsOn?.set(names[i], on);
+    });
     const base = fused ? input.extend.base : input;
     const stages = fused ? [...input.extend.stages, stage] : [stage];
     const allNames = fused ? [...input.extend.names, ...names] : names;
-    return makePlan(base, stages, allNames, pure, resultColumns(q.text, outNode), q.runtime);
+    return makePlan(base, stages, allNames, pure, dependsOn, resultColumns(q.text, outNode), q.runtime);
 }
 
 const NO_ROWS: readonly IRow[] = [];
 
+/** Distinct input values whose extended values a pure extend keeps, per generation ({@link GenerationalCache}). */
+const VALUES_PER_GENERATION = 300_000;
+
+/**
+ * For a pure extend whose values all depend on one column of its input (`DeviceId =
+ * tostring(parse_json(properties_s).deviceId)`, or a chain of such extends): extends a row with the
+ * values computed for the first row that had the same value in that column, so the expressions run
+ * once per distinct value (a fleet's `properties_s` has about one text per device) rather than once
+ * per row. `undefined` when the values depend on more, or on nothing, of the row.
+ */
+function computeByInput(
+    base: TabularPlan,
+    dependsOn: ReadonlyMap<string, ReadonlySet<string>> | undefined,
+    width: number,
+    compute: (row: IRow, i: number, rows: readonly IRow[]) => unknown[],
+): ((row: IRow) => IRow) | undefined {
+    if (!dependsOn) return undefined;
+    const inputs = new Set([...dependsOn.values()].flatMap((on) => [...on]));
+    if (inputs.size !== 1) return undefined;
+    const read = base.layout.accessor([...inputs][0]);
+    if (!read) return undefined;
+    const values = new GenerationalCache<EvalValue, unknown[]>(VALUES_PER_GENERATION);
+    return (row) => {
+        const computed = values.get(read(row), () => compute(row, 0, NO_ROWS));
+        const extended: unknown[] = new Array(width + 2);
+        extended[0] = row;
+        for (let k = 1; k <= width; k++) extended[k] = computed[k];
+        return extended;
+    };
+}
+
 /** Consecutive runs in which under a tenth of the input rows were kept from an earlier run, after which an extend stops keeping rows. */
 const KEEP_AFTER_MISSED_RUNS = 3;
 
-function makePlan(base: TabularPlan, stages: readonly Stage[], names: readonly string[], pure: boolean, columns: ReturnType<typeof resultColumns>, runtime: Runtime): ExtendPlan {
+function makePlan(
+    base: TabularPlan,
+    stages: readonly Stage[],
+    names: readonly string[],
+    pure: boolean,
+    dependsOn: ReadonlyMap<string, ReadonlySet<string>> | undefined,
+    columns: ReturnType<typeof resultColumns>,
+    runtime: Runtime,
+): ExtendPlan {
     const width = names.length;
     const fns = stages.flatMap((s) => s.fns);
     const firstStage = stages[0].fns.length;
@@ -94,12 +154,13 @@ function makePlan(base: TabularPlan, stages: readonly Stage[], names: readonly s
         return extended;
     };
     const layout = new ExtendLayout(base.layout, names, columns);
-    const info = { base, stages, names, pure };
+    const info = { base, stages, names, pure, dependsOn };
     const planOf = (map: (rows: readonly IRow[]) => IRow[]): ExtendPlan => ({ layout, extend: info, run: () => map(base.run()) });
     if (!pure) return planOf((rows) => rows.map((r, i) => compute(r, i, rows)));
-    // Incrementally, each row is extended once, when it enters the window (incremental.ts).
+    // Incrementally, each row is extended once, when it enters the window (incremental.ts), and when
+    // every value depends on one column of the row, once per value of that column (computeByInput).
     const source = base.delta;
-    const node = source ? new RowwiseDelta(runtime, source, (row) => compute(row, 0, NO_ROWS)) : undefined;
+    const node = source ? new RowwiseDelta(runtime, source, computeByInput(base, dependsOn, width, compute) ?? ((row) => compute(row, 0, NO_ROWS))) : undefined;
     const incremental = (plan: ExtendPlan): ExtendPlan =>
         source && node ? { ...plan, run: () => (source.active() ? node.rows() : plan.run()), delta: node } : plan;
     // Slot `width + 1` of each kept array holds the row's position in the run that last saw it,
