@@ -85,7 +85,7 @@ export function compileExtend(exprs: readonly Node[], input: TabularPlan, serial
     const fused = pure && isExtendPlan(input) && input.extend.pure;
     // What each computed column depends on among the base's columns: a column an earlier fused stage computed stands for what it depends on.
     const earlier = fused ? input.extend.dependsOn : new Map<string, ReadonlySet<string>>();
-    let dependsOn: Map<string, ReadonlySet<string>> | undefined = earlier && reads.every((r) => r !== undefined) ? new Map(earlier) : undefined;
+    const dependsOn: Map<string, ReadonlySet<string>> | undefined = earlier && reads.every((r) => r !== undefined) ? new Map(earlier) : undefined;
     reads.forEach((r, i) => {
         const on = new Set<string>();
         for (const name of r ?? []) for (const d of earlier?.get(name) ?? [name]) on.add(d);
