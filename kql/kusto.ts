@@ -94,10 +94,42 @@ export function lineAndColumn(text: string, offset: number): { line: number; col
     return { line, column: offset - lastBreak };
 }
 
-/** Parses and binds `text` against the `AzureDiagnostics` schema. */
+/**
+ * What `QueryGrammar.From` returns while {@link analyzeKql} parses: a grammar without parsers. The
+ * parser's `KustoCode` keeps the grammar only for completion, which nothing here asks for.
+ */
+const NO_COMPLETION_GRAMMAR = { QueryBlock: null } as unknown as Kusto.Language.Parsing.QueryGrammar;
+
+/**
+ * `KustoCode.ParseAndAnalyze` without the query grammar. The parser parses queries with its
+ * hand-written `QueryParser`, yet builds the combinator grammar of the whole language (its
+ * `QueryGrammar`, used only for completion) into every `KustoCode` it makes: the first time in a
+ * thread that costs about 0.4 s, and 0.6 s of CPU time with the compiler threads, against 50 ms
+ * for the rest of the first analysis. Every replay worker, test file and command that analyzes KQL
+ * pays it. So `QueryGrammar.From` is swapped for one that returns an empty grammar for the
+ * duration of the call (synchronous, so nothing else runs meanwhile) and put back after it, also
+ * when the call throws. Parsing and analysis are the parser's own; the resulting code has no
+ * grammar, so it cannot offer completion. A control command (text starting with `.`) is parsed by
+ * its own grammar, untouched. Held against the parser's own `ParseAndAnalyze` in the tests
+ * (test/kql-parser.test.ts): the same tree, diagnostics and result type.
+ */
+function parseAndAnalyzeWithoutGrammar(K: typeof Kusto, text: string, globals: Kusto.Language.GlobalState): Kusto.Language.KustoCode | null {
+    const grammar = K.Language.Parsing.QueryGrammar;
+    const from = grammar.From;
+    // Only the default (hand-written) parser parses without the grammar.
+    if (globals.ParseOptions?.ParserKind !== K.Language.ParserKind.Default) return K.Language.KustoCode.ParseAndAnalyze(text, globals);
+    grammar.From = () => NO_COMPLETION_GRAMMAR;
+    try {
+        return K.Language.KustoCode.ParseAndAnalyze(text, globals);
+    } finally {
+        grammar.From = from;
+    }
+}
+
+/** Parses and binds `text` against the `AzureDiagnostics` schema (without the completion grammar: {@link parseAndAnalyzeWithoutGrammar}). */
 export function analyzeKql(text: string): AnalyzedQuery {
     const K = kusto();
-    const code = K.Language.KustoCode.ParseAndAnalyze(text, logAnalyticsGlobals());
+    const code = parseAndAnalyzeWithoutGrammar(K, text, logAnalyticsGlobals());
     if (!code) throw new Error("the KQL parser returned no result");
     const diagnostics = toArray<Kusto.Language.Diagnostic>(code.GetDiagnostics()).map((d) => {
         const { line, column } = lineAndColumn(text, d.Start);
