@@ -140,11 +140,19 @@ export function likelyRules(plan: ReplayPlan, workers: number): number[][] {
 }
 
 /**
- * Young generation of a worker's heap (MiB). The evaluator allocates many short-lived arrays; with
- * V8's default the two workers worked about 10% longer (the benchmark's day of 10,000 devices, two
- * cores: 84 to 86 s of work in all, 47 to 48 s wall, instead of 89 to 100 s and 49 to 55 s).
+ * Young generation of a worker's heap (MiB) for a replay of `rows` rows: a row's object and what
+ * the evaluator derives from it live as long as the rule's window holds the row, so the more rows,
+ * the more of them a small young generation copies at each scavenge before promoting them. One
+ * MiB per 10,000 rows, at least 256, at most 512 (V8 grows it to that cap as the survivors need).
+ * On the benchmark's day of 100,000 devices (5.68 million rows, two cores) the replay took 75 s at
+ * 512 MiB, 81 s at 256 and 89 to 92 s at 96, where the workers spent a fifth of their time
+ * scavenging; on the day of 10,000 devices 256 and 96 gave the same 7.0 to 7.2 s and 512 took 0.4 s
+ * longer (the system's time to hand it fresh pages). Below 96, V8's default, the workers worked
+ * about 10% longer.
  */
-const WORKER_YOUNG_GENERATION_MB = 96;
+export function workerYoungGenerationMb(rows: number): number {
+    return Math.min(512, Math.max(256, Math.ceil(rows / 10_000)));
+}
 
 /** Workers of replays still running, for {@link stopReplayWorkers}. */
 const liveWorkers = new Set<Worker>();
@@ -176,8 +184,8 @@ export function workerOldGenerationMb(rows: number, workers: number): number {
     return Math.min(share, Math.max(2048, Math.ceil((rows * WORKER_HEAP_BYTES_PER_ROW) / 2 ** 20)));
 }
 
-function startWorker(oldGenerationMb: number): Worker {
-    const worker = startSourceWorker("parallelWorker", undefined, { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB, maxOldGenerationSizeMb: oldGenerationMb });
+function startWorker(limits: { maxYoungGenerationSizeMb: number; maxOldGenerationSizeMb: number }): Worker {
+    const worker = startSourceWorker("parallelWorker", undefined, limits);
     liveWorkers.add(worker);
     worker.once("exit", () => liveWorkers.delete(worker));
     return worker;
@@ -207,15 +215,15 @@ export class ReplayWorkerPool {
 
     /**
      * Starts `options.workers` workers (default: the cores of the machine) in `options.mode`, each
-     * with a heap sized for `rows` rows ({@link workerOldGenerationMb}): the rows it will replay or,
+     * with a heap sized for `rows` rows ({@link workerOldGenerationMb}, {@link workerYoungGenerationMb}): the rows it will replay or,
      * before they are read, an estimate on the high side. Give it the plan with {@link compile}
      * (or at once, as `plan`).
      */
     constructor(rows: number, options: Pick<ParallelReplayOptions, "workers" | "mode"> = {}, plan?: ReplayPlan) {
         const count = Math.max(1, Math.floor(options.workers ?? os.availableParallelism()));
-        const heapMb = workerOldGenerationMb(rows, count);
+        const limits = { maxYoungGenerationSizeMb: workerYoungGenerationMb(rows), maxOldGenerationSizeMb: workerOldGenerationMb(rows, count) };
         this.mode = options.mode ?? "incremental";
-        this.workers = Array.from({ length: count }, () => startWorker(heapMb));
+        this.workers = Array.from({ length: count }, () => startWorker(limits));
         for (const w of this.workers) {
             w.once("error", (e) => (this.failure ??= new Error(`a replay worker failed: ${e instanceof Error ? e.message : String(e)}`)));
             w.once("exit", (code) => {

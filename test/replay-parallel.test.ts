@@ -11,7 +11,7 @@ import { planReplay } from "../replay/plan";
 import type { MetricSample, ReplayRow } from "../replay/logs";
 import { packRows, unpackRows } from "../replay/packedRows";
 import { packStoredRows, RowStoreBuilder, storedRows } from "../replay/rowStore";
-import { likelyRules, queryOperators, replayParallel, replayTasks, ReplayWorkerPool, stopReplayWorkers, WORKER_HEAP_BYTES_PER_ROW, workerOldGenerationMb } from "../replay/parallel";
+import { likelyRules, queryOperators, replayParallel, replayTasks, ReplayWorkerPool, stopReplayWorkers, WORKER_HEAP_BYTES_PER_ROW, workerOldGenerationMb, workerYoungGenerationMb } from "../replay/parallel";
 import { replayRowsOf } from "../replay/synthetic";
 import { generateFleet, mixedFleet, shuffled, withDuplicates } from "../synthetic";
 
@@ -110,6 +110,14 @@ describe("parallel replay", () => {
         const rows = 5_680_000;
         expect(workerOldGenerationMb(rows, 2)).toBe(Math.min(share, Math.ceil((rows * WORKER_HEAP_BYTES_PER_ROW) / 2 ** 20)));
         expect(workerOldGenerationMb(1e12, 2)).toBe(share);
+    });
+
+    it("sizes each worker's young generation by the rows: 256 MiB up to 2.56 million rows, then 1 MiB per 10,000 rows up to 512", () => {
+        expect(workerYoungGenerationMb(0)).toBe(256);
+        expect(workerYoungGenerationMb(568_000)).toBe(256);
+        expect(workerYoungGenerationMb(3_000_000)).toBe(300);
+        expect(workerYoungGenerationMb(5_680_000)).toBe(512);
+        expect(workerYoungGenerationMb(1e12)).toBe(512);
     });
 
     it("cuts each rule's evaluation times into consecutive runs that together are all its times, in order", () => {
