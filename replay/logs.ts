@@ -8,7 +8,7 @@
 import { AZURE_DIAGNOSTICS_COLUMNS } from "../kql/schema";
 import { csvRecords, LogFileError, textChunks, textLines, type ByteRange } from "./exportText";
 import type { PackedRows } from "./packedRows";
-import { RowStoreBuilder, storedRows } from "./rowStore";
+import { RowStoreBuilder, storedRowsOfParts } from "./rowStore";
 import { parseExportTime } from "./times";
 
 /** A row as the evaluator takes it: schema columns only, `TimeGenerated` in epoch ms, strings never null. */
@@ -222,7 +222,7 @@ function count(report: ReadReport, reason: string): void {
  */
 export function readLogRows(file: string, options: ReadLogOptions = {}): { rows: ReplayRow[]; report: ReadReport } {
     const { packed, report } = readLogRange(file, options);
-    const rows = storedRows(packed);
+    const rows = storedRowsOfParts([packed]);
     report.rowsKept = rows.length;
     return { rows, report };
 }

@@ -21,9 +21,9 @@
 import * as os from "os";
 import type { Worker } from "worker_threads";
 import { lowerBound, mergeFirings, replay, type EvaluationMode, replayMetricAlerts, rowsByHub, ruleEvaluationTimes, ruleLookbackMs, type Firing, type ReplayPlan, type ReplayResult } from "./engine";
-import type { MetricSample, ReplayRow } from "./logs";
+import type { MetricSample, ReplayRow, TimeOrderedRows } from "./logs";
 import { packRows } from "./packedRows";
-import { packStoredRows } from "./rowStore";
+import { packedHubsOfParts, packedTimeOrderedRows, packStoredRows } from "./rowStore";
 import type { ResultMessage, RowsMessage, RulesMessage, TaskMessage } from "./parallelWorker";
 import { startSourceWorker } from "./sourceWorker";
 
@@ -82,12 +82,12 @@ export function queryOperators(query: string): number {
  * Cuts each rule's evaluation times in `[from, to]` into `parts` runs of consecutive times of about
  * equal estimated work (fewer when the rule has fewer times); one list per rule, in plan order, whose
  * runs concatenated are the rule's {@link ruleEvaluationTimes}. `byHub` holds each hub's rows sorted
- * by time. The estimate: with full evaluation (the default), the rows each evaluation reads plus an
+ * by time (row objects, or read by position). The estimate: with full evaluation (the default), the rows each evaluation reads plus an
  * overhead per evaluation; with incremental evaluation, the rows that enter the window at each
  * evaluation (a run's first reads its whole window) plus the overhead, times the query's operators
  * ({@link queryOperators}), so that the rules' runs compare by their work.
  */
-export function replayTasks(plan: ReplayPlan, byHub: ReadonlyMap<string, readonly ReplayRow[]>, from: number, to: number, parts: number, mode: EvaluationMode = "full"): ReplayTask[][] {
+export function replayTasks(plan: ReplayPlan, byHub: ReadonlyMap<string, readonly ReplayRow[] | TimeOrderedRows>, from: number, to: number, parts: number, mode: EvaluationMode = "full"): ReplayTask[][] {
     const wanted = Math.max(1, Math.floor(parts));
     return plan.rules.map((rule, index) => {
         const rows = byHub.get(rule.hub) ?? [];
@@ -254,7 +254,10 @@ export class ReplayWorkerPool {
         this.used = true;
         try {
             if (this.failure) throw this.failure;
-            const byHub = rowsByHub(rows);
+            // The reader's rows are packed from its parts' columns; other rows object by object.
+            const packedHubs = packedHubsOfParts(rows);
+            const objectRows = packedHubs ? undefined : rowsByHub(rows);
+            const byHub: ReadonlyMap<string, readonly ReplayRow[] | TimeOrderedRows> = objectRows ?? new Map([...(packedHubs ?? [])].map(([hub, packed]) => [hub, packedTimeOrderedRows(packed)]));
             const workers = this.workers.length;
             const parts = options.partsPerWorker !== undefined ? workers * options.partsPerWorker : this.mode === "incremental" ? Math.ceil(workers / plan.rules.length) : workers;
             const perRule = replayTasks(plan, byHub, from, to, parts, this.mode);
@@ -262,7 +265,9 @@ export class ReplayWorkerPool {
             const queue = perRule.flat().sort((a, b) => b.cost - a.cost);
             if (queue.length === 0) return replay(plan, rows, from, to, samples, this.mode);
             const hubs = [...new Set(plan.rules.map((r) => r.hub))].map((hub) => {
-                const hubRows = byHub.get(hub) ?? [];
+                const fromParts = packedHubs?.get(hub);
+                if (fromParts) return [hub, { packed: fromParts }] as const;
+                const hubRows = objectRows?.get(hub) ?? [];
                 const packed = packStoredRows(hubRows) ?? packRows(hubRows);
                 return [hub, packed ? { packed } : { rows: hubRows }] as const;
             });

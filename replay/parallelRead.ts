@@ -11,7 +11,7 @@ import * as os from "os";
 import { fileSize, lineBoundaryNearMiddle, LogFileError } from "./exportText";
 import { isJsonLinesFile, MAX_UNMONITORED_HUBS, readLogRange, readLogRows, type LogRange, type ReadLogOptions, type ReadReport, type ReplayRow } from "./logs";
 import type { ReadAnswer, ReadTask } from "./readWorker";
-import { storedRows } from "./rowStore";
+import { storedRowsOfParts } from "./rowStore";
 import { startSourceWorker } from "./sourceWorker";
 
 /** Smaller exports are read in this thread: starting the worker costs about a tenth of a second. */
@@ -82,7 +82,7 @@ export async function readLogRowsInParallel(file: string, options: ReadLogOption
         // The first part is read; while the worker reads on, the count keeps moving.
         if (onRowsRead) waiting = setInterval(() => onRowsRead(first.report.rowsRead + Atomics.load(progress, 0)), PROGRESS_WHILE_WAITING_MS);
         const last = await second;
-        const rows = storedRows(first.packed).concat(storedRows(last.packed));
+        const rows = storedRowsOfParts([first.packed, last.packed]);
         return { rows, report: joinedReport(first.report, last.report, first.lines) };
     } finally {
         clearInterval(waiting);

@@ -3,21 +3,24 @@
  * values, same order, same per-rule counts), with rules cut into several tasks over two workers;
  * the packed row form round-trips every value and key order; a failing rule rejects with its name.
  */
+import * as fs from "fs";
 import * as os from "os";
+import * as path from "path";
 import { describe, expect, it } from "vitest";
 import { parseStackConfig } from "../program/config";
 import { replay, rowsByHub, ruleEvaluationTimes, ruleLookbackMs, type ReplayPlan } from "../replay/engine";
 import { planReplay } from "../replay/plan";
 import type { MetricSample, ReplayRow } from "../replay/logs";
 import { packRows, unpackRows } from "../replay/packedRows";
-import { packStoredRows, RowStoreBuilder, storedRows } from "../replay/rowStore";
+import { packedHubsOfParts, packStoredRows, RowStoreBuilder, storedRows, storedRowsOfParts } from "../replay/rowStore";
+import { readLogRowsInParallel } from "../replay/parallelRead";
 import { likelyRules, queryOperators, replayParallel, replayTasks, ReplayWorkerPool, stopReplayWorkers, WORKER_HEAP_BYTES_PER_ROW, workerOldGenerationMb, workerYoungGenerationMb } from "../replay/parallel";
-import { replayRowsOf } from "../replay/synthetic";
+import { recordLines, replayRowsOf } from "../replay/synthetic";
 import { generateFleet, mixedFleet, shuffled, withDuplicates } from "../synthetic";
 
 const P = "iothub-404104";
 
-function smallFleet(): { plan: ReplayPlan; rows: ReplayRow[]; samples: MetricSample[]; from: number; to: number } {
+function smallFleet(): { plan: ReplayPlan; rows: ReplayRow[]; lines: string[]; samples: MetricSample[]; from: number; to: number } {
     const fleet = generateFleet(mixedFleet({ seed: 11, start: "2026-11-20T00:00:00Z", durationMinutes: 8 * 60, devicesPerHub: 30 }));
     const hubs = fleet.hubs.map((h) => h.resourceId);
     const settings = parseStackConfig(
@@ -42,7 +45,7 @@ function smallFleet(): { plan: ReplayPlan; rows: ReplayRow[]; samples: MetricSam
             samples.push({ time: t, hub, minimum: low ? 5 : 30, average: low ? 5 : 30, maximum: 30 });
         }
     }
-    return { plan: planReplay(settings), rows, samples, from: fleet.start, to: fleet.end + 15 * 60_000 };
+    return { plan: planReplay(settings), rows, lines: [...recordLines(records)], samples, from: fleet.start, to: fleet.end + 15 * 60_000 };
 }
 
 describe("parallel replay", () => {
@@ -59,6 +62,22 @@ describe("parallel replay", () => {
         expect([...parallel.perRule]).toEqual([...sequential.perRule]);
         // By default, incremental evaluation hands each rule to one worker whole (no cut): the same result.
         expect((await replayParallel(plan, rows, from, to, samples, { workers: 2, minRows: 0 })).firings).toEqual(sequential.firings);
+    });
+
+    it("packs the reader's rows (a file read in two parts) from the parts' columns, with the sequential result", async () => {
+        const { plan, lines, samples, from, to } = smallFleet();
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "replay-parts-"));
+        try {
+            const file = path.join(dir, "logs.jsonl");
+            fs.writeFileSync(file, lines.join("\n") + "\n");
+            const { rows } = await readLogRowsInParallel(file, {}, { minBytes: 0, threads: 2 });
+            expect(packedHubsOfParts(rows)?.size).toBe(plan.hubs.length);
+            const sequential = replay(plan, rows, from, to, samples);
+            expect(sequential.firings.length).toBeGreaterThan(0);
+            expect((await replayParallel(plan, rows, from, to, samples, { workers: 2, minRows: 0 })).firings).toEqual(sequential.firings);
+        } finally {
+            fs.rmSync(dir, { recursive: true, force: true });
+        }
     });
 
     it("a pool started before the rows are known (its workers compiling the rules meanwhile) replays once, with the sequential result", async () => {
@@ -236,6 +255,45 @@ describe("packed rows", () => {
         const other = new RowStoreBuilder(["TimeGenerated", "ResultType"]);
         other.push([1, "404104"], 1, 1);
         expect(packStoredRows([first[0], storedRows(other.finish())[0]])).toBeUndefined();
+    });
+
+    it("of the reader's parts group by hub and pack in time order from the parts' columns as the row objects do", () => {
+        // Category is one value in both parts (filled rather than gathered), Level one value in each part but not the same.
+        const keys = ["TimeGenerated", "_ResourceId", "ResultType", "Count", "Category", "Level"];
+        const hub = "/subscriptions/s/resourcegroups/rg/providers/microsoft.devices/iothubs/";
+        const part = (rows: [number, string | number | null, string][], level = rows.length === 5 ? "Information" : "Error") => {
+            const builder = new RowStoreBuilder(keys);
+            rows.forEach(([t, h, r], i) => builder.push([t, h, r, i % 3 === 0 ? null : i, "Connections", level], t, t + 7));
+            return builder.finish();
+        };
+        // Hubs differing only in case are one hub; a row without a hub, or with a number for one, is grouped as the row objects are. Equal times across and within parts.
+        const first = part([[50, `${hub}A`, "404104"], [10, `${hub}b`, ""], [30, `${hub}a`, "500001"], [10, null, "404104"], [30, `${hub}A`, ""]]);
+        const second = part([[30, `${hub}b`, "404104"], [5, `${hub}a`, "409002"], [30, 7, ""], [50, `${hub}B`, "404104"]]);
+        const rows = storedRowsOfParts([first, second]);
+        const fromParts = packedHubsOfParts(rows);
+        const byObjects = rowsByHub(rows);
+        expect([...(fromParts?.keys() ?? [])]).toEqual([...byObjects.keys()]);
+        expect([...byObjects.keys()]).toEqual([`${hub}a`, `${hub}b`, "", "7"]);
+        for (const [id, hubRows] of byObjects) {
+            expect(storedRows(fromParts!.get(id)!).map((r) => [r.row, r.time, r.visibleAt])).toEqual(hubRows.map((r) => [r.row, r.time, r.visibleAt]));
+            // Every hub gets the parts' merged dictionaries, the same arrays: a hub whose rows are all in both parts packs exactly as its row objects do.
+            expect(fromParts?.get(id)?.columns[1].strings).toBe(fromParts?.get(`${hub}a`)?.columns[1].strings);
+        }
+        expect(fromParts?.get(`${hub}a`)).toEqual(packStoredRows(byObjects.get(`${hub}a`)!));
+        expect(fromParts?.get(`${hub}b`)).toEqual(packStoredRows(byObjects.get(`${hub}b`)!));
+        expect(fromParts?.get(`${hub}a`)?.time).toEqual(new Float64Array([5, 30, 30, 50]));
+        expect(storedRows(fromParts!.get(`${hub}a`)!).map((r) => [r.row.Category, r.row.Level])).toEqual([["Connections", "Error"], ["Connections", "Information"], ["Connections", "Information"], ["Connections", "Information"]]);
+        // Only the reader's own array, whole: a copy, a changed one or another part's rows are packed row by row.
+        expect(packedHubsOfParts(rows.slice())).toBeUndefined();
+        expect(packedHubsOfParts(storedRows(first))).toBeUndefined();
+        const grown = storedRowsOfParts([first]);
+        expect(packedHubsOfParts(grown)?.size).toBe(3);
+        grown.push(rows[6]);
+        expect(packedHubsOfParts(grown)).toBeUndefined();
+        // Parts of other columns are packed row by row.
+        const other = new RowStoreBuilder(["TimeGenerated", "_ResourceId"]);
+        other.push([1, `${hub}a`], 1, 1);
+        expect(packedHubsOfParts(storedRowsOfParts([first, other.finish()]))).toBeUndefined();
     });
 
     it("refuse values that are not strings, numbers or null", () => {
