@@ -18,6 +18,22 @@ function lowerBound(keys: readonly number[], key: number, from: number): number 
     return lo;
 }
 
+/** Values appended by one call at most: a call's arguments are bounded (by the stack). */
+const APPEND_CHUNK = 8192;
+
+/**
+ * Appends `from` to `to`: by spreading, chunk by chunk, which V8 copies in one builtin call for
+ * whatever kind of elements the arrays hold (unboxed numbers, objects), where a loop of `push`
+ * calls over columns of different kinds was polymorphic and was optimized again and again.
+ */
+function appendAll<T>(to: T[], from: readonly T[]): void {
+    if (from.length <= APPEND_CHUNK) {
+        to.push(...from);
+        return;
+    }
+    for (let i = 0; i < from.length; i += APPEND_CHUNK) to.push(...from.slice(i, i + APPEND_CHUNK));
+}
+
 /**
  * Entries with ascending, distinct keys, each with one value per column (columns of equal length,
  * so an entry costs no object of its own): what a plan holds from run to run. Dropping takes
@@ -71,12 +87,8 @@ export class KeyedColumns {
         const width = this.columns.length;
         const last = this.keys.length > this.head ? this.keys[this.keys.length - 1] : -Infinity;
         if (keys[0] > last) {
-            for (let i = 0; i < keys.length; i++) this.keys.push(keys[i]);
-            for (let c = 0; c < width; c++) {
-                const to = this.columns[c];
-                const from = columns[c];
-                for (let i = 0; i < keys.length; i++) to.push(from[i]);
-            }
+            appendAll(this.keys, keys);
+            for (let c = 0; c < width; c++) appendAll(this.columns[c], columns[c].length === keys.length ? columns[c] : columns[c].slice(0, keys.length));
             return;
         }
         // Late entries: merge them into the tail that follows the first of them.
