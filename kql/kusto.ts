@@ -109,15 +109,19 @@ const NO_COMPLETION_GRAMMAR = { QueryBlock: null } as unknown as Kusto.Language.
  * pays it. So `QueryGrammar.From` is swapped for one that returns an empty grammar for the
  * duration of the call (synchronous, so nothing else runs meanwhile) and put back after it, also
  * when the call throws. Parsing and analysis are the parser's own; the resulting code has no
- * grammar, so it cannot offer completion. A control command (text starting with `.`) is parsed by
- * its own grammar, untouched. Held against the parser's own `ParseAndAnalyze` in the tests
- * (test/kql-parser.test.ts): the same tree, diagnostics and result type.
+ * grammar, so it cannot offer completion. Only queries take this way: a control command (text
+ * starting with `.`) is parsed by the command grammar, whose construction reads the query
+ * grammar's parsers, so it is analyzed with the grammar as the parser does. Held against the
+ * parser's own `ParseAndAnalyze` in the tests (test/kql-parser.test.ts): the same tree,
+ * diagnostics and result type.
  */
 function parseAndAnalyzeWithoutGrammar(K: typeof Kusto, text: string, globals: Kusto.Language.GlobalState): Kusto.Language.KustoCode | null {
     const grammar = K.Language.Parsing.QueryGrammar;
     const from = grammar.From;
-    // Only the default (hand-written) parser parses without the grammar.
-    if (globals.ParseOptions?.ParserKind !== K.Language.ParserKind.Default) return K.Language.KustoCode.ParseAndAnalyze(text, globals);
+    // Only a query, parsed by the default (hand-written) parser, is analyzed without the grammar.
+    if (K.Language.KustoCode.GetKind(text) !== K.Language.Editor.CodeKinds.Query || globals.ParseOptions?.ParserKind !== K.Language.ParserKind.Default) {
+        return K.Language.KustoCode.ParseAndAnalyze(text, globals);
+    }
     grammar.From = () => NO_COMPLETION_GRAMMAR;
     try {
         return K.Language.KustoCode.ParseAndAnalyze(text, globals);

@@ -44,9 +44,19 @@ const queries: [string, string][] = [
     ...corpus.map((c): [string, string] => [c.id, c.query]),
     ["an unknown column", "AzureDiagnostics | where NoSuchColumn > 1"],
     ["a syntax error", "AzureDiagnostics | summarize count() by"],
+    ["a control command", ".show tables"],
+    ["a control command after a directive", "#connect cluster('help').database('Samples')\n.show tables"],
 ];
 
 describe("analyzeKql without the completion grammar", () => {
+    // First in the file: the command grammar, which reads the query grammar's parsers, is built by this analysis.
+    it("analyzes a control command with the grammar, as the parser does", () => {
+        const command = ".show tables";
+        const ours = analyzeKql(command);
+        expect(describeCode(ours.code)).toEqual(describeCode(withGrammar(command)));
+        expect(ours.code.Syntax?.ToString(kusto().Language.Syntax.IncludeTrivia.All)).toBe(command);
+    });
+
     it.each(queries)("gives the parser's own tree, types, diagnostics and result for %s", (_name, text) => {
         const ours = analyzeKql(text);
         const theirs = withGrammar(text);
