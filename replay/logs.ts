@@ -220,7 +220,7 @@ function count(report: ReadReport, reason: string): void {
  * the given hubs in the given span; counts what it skips by reason and reports each malformed row
  * with its line number.
  */
-export function readLogRows(file: string, options: ReadLogOptions = {}): { rows: ReplayRow[]; report: ReadReport } {
+export function readLogRows(file: string, options: ReadLogOptions = {}): { rows: readonly ReplayRow[]; report: ReadReport } {
     const { packed, report } = readLogRange(file, options);
     const rows = storedRowsOfParts([packed]);
     report.rowsKept = rows.length;

@@ -255,7 +255,7 @@ export class ReplayWorkerPool {
         try {
             if (this.failure) throw this.failure;
             // The reader's rows are packed from its parts' columns; other rows object by object.
-            const packedHubs = packedHubsOfParts(rows);
+            const packedHubs = packedHubsOfParts(rows, new Set(plan.rules.map((r) => r.hub)));
             const objectRows = packedHubs ? undefined : rowsByHub(rows);
             const byHub: ReadonlyMap<string, readonly ReplayRow[] | TimeOrderedRows> = objectRows ?? new Map([...(packedHubs ?? [])].map(([hub, packed]) => [hub, packedTimeOrderedRows(packed)]));
             const workers = this.workers.length;

@@ -54,7 +54,7 @@ function joinedReport(first: ReadReport, second: ReadReport, linesBefore: number
  * both parts have read: every 100,000 rows of the first part, then every quarter second until the
  * second part is read.
  */
-export async function readLogRowsInParallel(file: string, options: ReadLogOptions = {}, parallel: ParallelReadOptions = {}): Promise<{ rows: ReplayRow[]; report: ReadReport }> {
+export async function readLogRowsInParallel(file: string, options: ReadLogOptions = {}, parallel: ParallelReadOptions = {}): Promise<{ rows: readonly ReplayRow[]; report: ReadReport }> {
     const size = fileSize(file);
     if ((parallel.threads ?? os.availableParallelism()) < 2 || size < (parallel.minBytes ?? PARALLEL_READ_MIN_BYTES) || size === 0 || !isJsonLinesFile(file)) return readLogRows(file, options);
     const cut = lineBoundaryNearMiddle(file);

@@ -5,8 +5,8 @@
  * `properties_s` is one string however many rows carry it; numbers in a `Float64Array`; the times in
  * `Float64Array`s. Only the columns the stack's queries read are kept (see {@link columnsRead}).
  *
- * The replay reads rows through {@link storedRows}: one small object per row with its times, whose
- * `row` builds the row object when asked. The incremental replay asks once, when the row enters a
+ * The replay reads rows through {@link storedRows}: one small object per row (its part and position)
+ * whose times are read from the packed columns and whose `row` builds the row object when asked. The incremental replay asks once, when the row enters a
  * rule's window, and lets go of it when the row leaves, so row objects live only as long as the
  * longest window needs them; the packed columns hold the file.
  */
@@ -191,31 +191,43 @@ const partsOfRows = new WeakMap<readonly ReplayRow[], readonly PackedRows[]>();
 /**
  * The rows of packed parts of one read (the parts of a file read in parallel, or the one of a read
  * in one piece), in order, as {@link storedRows} gives each: what the reader returns. The array
- * stays known as all of those parts, so the parallel replay packs it for its workers from the
- * parts' columns ({@link packedHubsOfParts}) rather than row by row; an array of other rows, or
- * this one with its length changed, is packed row by row. The parts are numbered in their order,
+ * is frozen and stays known as all of those parts, so the parallel replay packs it for its workers
+ * from the parts' columns ({@link packedHubsOfParts}) rather than row by row; an array of other
+ * rows (a copy, a filtered one) is packed row by row. The parts are numbered in their order,
  * so both ways merge their dictionaries in the same order.
  */
-export function storedRowsOfParts(parts: readonly PackedRows[]): ReplayRow[] {
+export function storedRowsOfParts(parts: readonly PackedRows[]): readonly ReplayRow[] {
     for (const part of parts) numberSource(part);
-    const rows = parts.length === 1 ? storedRows(parts[0]) : ([] as ReplayRow[]).concat(...parts.map(storedRows));
+    // Frozen (which V8 does in place, reads as fast): the array stays all of the parts.
+    const rows = Object.freeze(parts.length === 1 ? storedRows(parts[0]) : ([] as ReplayRow[]).concat(...parts.map(storedRows)));
     partsOfRows.set(rows, [...parts]);
     return rows;
 }
 
-/** Merged dictionaries of a set of sources (by the first's), so that every hub packed from the same parts shares one dictionary per column. */
-const mergedBySources = new WeakMap<PackedRows, { sources: PackedRows[]; dictionaries: { strings: string[]; remaps: Int32Array[] }[] }[]>();
+/** What a column of a set of sources packs with: its dictionary, each source's codes mapped into it (several sources), and its one code if every row has the same. */
+interface SourcesColumn {
+    readonly strings: string[];
+    /** Per source, its codes' codes in `strings`; `undefined` for one source (its own dictionary). */
+    readonly remaps: Int32Array[] | undefined;
+    /** The code of every row of every source, when it is one (a hub's id, the category, a number's code). */
+    readonly constant: number | undefined;
+}
+
+/** {@link SourcesColumn}s of each set of sources (by the first's), so that every hub packed from the same parts shares one dictionary per column and the sources are scanned once. */
+const columnsBySources = new WeakMap<PackedRows, { sources: readonly PackedRows[]; columns: SourcesColumn[] }[]>();
 
 /**
- * Per column of `sources` (two or more, in their numbered order): one dictionary of every source's
- * strings (the first source's, then what each next one adds), and per source the map of its codes
- * into it; computed once per set of sources.
+ * Per column of `sources` (in their numbered order): one source's own dictionary, or one of every
+ * source's strings (the first source's, then what each next one adds) with per source the map of
+ * its codes into it; and the column's one code ({@link constantCode}). Computed once per set of sources.
  */
-function mergedDictionaries(sources: PackedRows[]): { strings: string[]; remaps: Int32Array[] }[] {
-    const cached = mergedBySources.get(sources[0]) ?? [];
+function sourcesColumns(sources: readonly PackedRows[]): SourcesColumn[] {
+    const cached = columnsBySources.get(sources[0]) ?? [];
     const hit = cached.find((m) => m.sources.length === sources.length && m.sources.every((s, i) => s === sources[i]));
-    if (hit) return hit.dictionaries;
-    const dictionaries = sources[0].columns.map((column, c) => {
+    if (hit) return hit.columns;
+    const columns = sources[0].columns.map((column, c): SourcesColumn => {
+        const codes = sources.map((source) => source.columns[c].codes);
+        if (sources.length === 1) return { strings: column.strings, remaps: undefined, constant: constantCode(codes, undefined) };
         const strings = [...column.strings];
         const index = new Map(strings.map((v, code) => [v, code] as const));
         const remaps = sources.map((source) =>
@@ -229,10 +241,10 @@ function mergedDictionaries(sources: PackedRows[]): { strings: string[]; remaps:
                 return code;
             }),
         );
-        return { strings, remaps };
+        return { strings, remaps, constant: constantCode(codes, remaps) };
     });
-    mergedBySources.set(sources[0], [...cached, { sources, dictionaries }]);
-    return dictionaries;
+    columnsBySources.set(sources[0], [...cached, { sources: [...sources], columns }]);
+    return columns;
 }
 
 /**
@@ -291,11 +303,12 @@ function constantCode(codes: readonly Int32Array[], remaps: readonly Int32Array[
 /**
  * Packs the rows at positions (`sourceOf[i]`: which of `sources`, numbered and of one layout;
  * `index[i]`: where in it) in that order, with plain loops over typed arrays: one dictionary per
- * column, the sources' merged when there are several ({@link mergedDictionaries}).
+ * column, the sources' merged when there are several ({@link sourcesColumns}); a column of one
+ * code in every source is filled rather than gathered.
  */
 function packPositions(sources: readonly PackedRows[], sourceOf: Int32Array, index: Int32Array): PackedRows {
     const first = sources[0];
-    const dictionaries = sources.length === 1 ? first.columns.map((column) => ({ strings: column.strings, remaps: [] as Int32Array[] })) : mergedDictionaries([...sources]);
+    const dictionaries = sourcesColumns(sources);
     const n = index.length;
     const int32 = (): Int32Array => new Int32Array(new SharedArrayBuffer(n * 4));
     const float64 = (): Float64Array => new Float64Array(new SharedArrayBuffer(n * 8));
@@ -312,18 +325,13 @@ function packPositions(sources: readonly PackedRows[], sourceOf: Int32Array, ind
     };
     const columns: PackedColumn[] = first.columns.map((_, c) => {
         const codes = int32();
-        const { strings, remaps } = dictionaries[c];
-        // A column of one value in every source (a hub's id, the category, a number's code) is filled, not gathered.
-        const only = constantCode(
-            sources.map((s) => s.columns[c].codes),
-            sources.length === 1 ? undefined : remaps,
-        );
-        if (only !== undefined) codes.fill(only);
+        const { strings, remaps, constant } = dictionaries[c];
+        if (constant !== undefined) codes.fill(constant);
         else
             gather(
                 sources.map((s) => s.columns[c].codes),
                 codes,
-                sources.length === 1 ? undefined : remaps,
+                remaps,
             );
         let numbers: Float64Array | undefined;
         if (sources.some((s) => s.columns[c].numbers)) gather(sources.map((s) => s.columns[c].numbers ?? new Float64Array(s.length)), (numbers = float64()));
@@ -343,12 +351,13 @@ function packPositions(sources: readonly PackedRows[], sourceOf: Int32Array, ind
  * The rows of an array of {@link storedRowsOfParts}, grouped by lower-cased hub id and packed in
  * time order (equal times in their order), as `rowsByHub` and {@link packStoredRows} would give
  * them (equal rows, times and order), computed from the parts' columns: the hub of each distinct
- * `_ResourceId` string once, the order by sorting the times alone, no row object read. On the
+ * `_ResourceId` string once, the order by sorting the times alone, no row object read; only the
+ * `wanted` hubs (lower-cased ids) when given. On the
  * benchmark's 100,000-device day (5.7 million rows in two parts) that replaced about 5 s of
  * grouping and packing the row objects. `undefined` for any other array (then pack row by row),
  * or when the parts differ in layout or have rows of several shapes or no `_ResourceId`.
  */
-export function packedHubsOfParts(rows: readonly ReplayRow[]): Map<string, PackedRows> | undefined {
+export function packedHubsOfParts(rows: readonly ReplayRow[], wanted?: ReadonlySet<string>): Map<string, PackedRows> | undefined {
     const parts = partsOfRows.get(rows);
     if (!parts || parts.length === 0 || rows.length !== parts.reduce((n, p) => n + p.length, 0) || !sameLayout(parts)) return undefined;
     const hubColumn = parts[0].keys.indexOf("_ResourceId");
@@ -402,7 +411,7 @@ export function packedHubsOfParts(rows: readonly ReplayRow[]): Map<string, Packe
         at.sourceOf[at.filled] = sourceNumber[p];
         at.index[at.filled++] = i - start[p];
     }
-    return new Map(hubs.map((hub, h) => [hub, packPositions(sources, positions[h].sourceOf, positions[h].index)]));
+    return new Map(hubs.flatMap((hub, h) => (wanted && !wanted.has(hub) ? [] : [[hub, packPositions(sources, positions[h].sourceOf, positions[h].index)] as const])));
 }
 
 /** Texts that let a query read columns it does not name (`*`, pack_all, getschema, project-away and kin): then every column is kept. */

@@ -296,18 +296,20 @@ describe("the building blocks of incremental evaluation", () => {
         k.dropEntriesBelow(7, (columns, at, key) => dropped.push([columns[0][at], columns[1][at], key]));
         expect(dropped.at(-1)).toEqual(["f", 60, 6]);
     });
-    it("keyed columns take a run of entries longer than one append (chunked), and a column longer than the keys up to the keys", () => {
+    it("keyed columns take a run of entries longer than one append (chunked), and a column longer or shorter than the keys up to the keys", () => {
         const n = 20_000;
         const keys = Array.from({ length: n }, (_, i) => 2 * i);
         const k = new KeyedColumns([-1], [["first"], [-10]]);
         // The value column carries one extra value past the keys, which is not taken.
         k.insertEntries(keys, [keys.map((key) => `r${key}`), [...keys.map((key) => key / 2), 0.5]]);
         k.insertEntries([2 * n], [["last"], [n]]);
-        expect(k.size).toBe(n + 2);
-        expect(k.keyArray()).toEqual([-1, ...keys, 2 * n]);
+        // A column shorter than the keys gives undefined for the rest, the entries staying aligned.
+        k.insertEntries([2 * n + 1, 2 * n + 2], [["short"], [1, 2]]);
+        expect(k.size).toBe(n + 4);
+        expect(k.keyArray()).toEqual([-1, ...keys, 2 * n, 2 * n + 1, 2 * n + 2]);
         const seen: [unknown, unknown][] = [];
         k.dropEntriesBelow(Infinity, (columns, at) => seen.push([columns[0][at], columns[1][at]]));
-        expect(seen).toEqual([["first", -10], ...keys.map((key): [unknown, unknown] => [`r${key}`, key / 2]), ["last", n]]);
+        expect(seen).toEqual([["first", -10], ...keys.map((key): [unknown, unknown] => [`r${key}`, key / 2]), ["last", n], ["short", 1], [undefined, 2]]);
     });
     it("a min-heap gives its smallest number after drops", () => {
         const h = new MinHeap();

@@ -71,6 +71,8 @@ describe("parallel replay", () => {
             const file = path.join(dir, "logs.jsonl");
             fs.writeFileSync(file, lines.join("\n") + "\n");
             const { rows } = await readLogRowsInParallel(file, {}, { minBytes: 0, threads: 2 });
+            // Read in two parts, each row of one of them.
+            expect(new Set(rows.map((r) => (r as { source?: unknown }).source)).size).toBe(2);
             expect(packedHubsOfParts(rows)?.size).toBe(plan.hubs.length);
             const sequential = replay(plan, rows, from, to, samples);
             expect(sequential.firings.length).toBeGreaterThan(0);
@@ -266,9 +268,9 @@ describe("packed rows", () => {
             rows.forEach(([t, h, r], i) => builder.push([t, h, r, i % 3 === 0 ? null : i, "Connections", level], t, t + 7));
             return builder.finish();
         };
-        // Hubs differing only in case are one hub; a row without a hub, or with a number for one, is grouped as the row objects are. Equal times across and within parts.
+        // Hubs differing only in case are one hub; a row without a hub, or with a number for one, is grouped as the row objects are. Equal times of one hub within and across parts.
         const first = part([[50, `${hub}A`, "404104"], [10, `${hub}b`, ""], [30, `${hub}a`, "500001"], [10, null, "404104"], [30, `${hub}A`, ""]]);
-        const second = part([[30, `${hub}b`, "404104"], [5, `${hub}a`, "409002"], [30, 7, ""], [50, `${hub}B`, "404104"]]);
+        const second = part([[30, `${hub}b`, "404104"], [5, `${hub}a`, "409002"], [30, 7, ""], [50, `${hub}B`, "404104"], [30, `${hub}a`, "404104"]], "Error");
         const rows = storedRowsOfParts([first, second]);
         const fromParts = packedHubsOfParts(rows);
         const byObjects = rowsByHub(rows);
@@ -281,15 +283,23 @@ describe("packed rows", () => {
         }
         expect(fromParts?.get(`${hub}a`)).toEqual(packStoredRows(byObjects.get(`${hub}a`)!));
         expect(fromParts?.get(`${hub}b`)).toEqual(packStoredRows(byObjects.get(`${hub}b`)!));
-        expect(fromParts?.get(`${hub}a`)?.time).toEqual(new Float64Array([5, 30, 30, 50]));
-        expect(storedRows(fromParts!.get(`${hub}a`)!).map((r) => [r.row.Category, r.row.Level])).toEqual([["Connections", "Error"], ["Connections", "Information"], ["Connections", "Information"], ["Connections", "Information"]]);
+        // Ties in file order: the first part's two rows at 30, then the second's.
+        expect(storedRows(fromParts!.get(`${hub}a`)!).map((r) => [r.time, r.row.ResultType, r.row.Category, r.row.Level])).toEqual([
+            [5, "409002", "Connections", "Error"],
+            [30, "500001", "Connections", "Information"],
+            [30, "", "Connections", "Information"],
+            [30, "404104", "Connections", "Error"],
+            [50, "404104", "Connections", "Information"],
+        ]);
+        expect([...(packedHubsOfParts(rows, new Set([`${hub}b`, "7"]))?.keys() ?? [])]).toEqual([`${hub}b`, "7"]);
         // Only the reader's own array, whole: a copy, a changed one or another part's rows are packed row by row.
         expect(packedHubsOfParts(rows.slice())).toBeUndefined();
         expect(packedHubsOfParts(storedRows(first))).toBeUndefined();
-        const grown = storedRowsOfParts([first]);
-        expect(packedHubsOfParts(grown)?.size).toBe(3);
-        grown.push(rows[6]);
-        expect(packedHubsOfParts(grown)).toBeUndefined();
+        const one = storedRowsOfParts([first]);
+        expect(packedHubsOfParts(one)?.size).toBe(3);
+        // The reader's array cannot change after: it is frozen.
+        expect(() => (one as ReplayRow[]).push(rows[6])).toThrow(TypeError);
+        expect(() => (one as ReplayRow[]).reverse()).toThrow(TypeError);
         // Parts of other columns are packed row by row.
         const other = new RowStoreBuilder(["TimeGenerated", "_ResourceId"]);
         other.push([1, `${hub}a`], 1, 1);

@@ -44,7 +44,7 @@ function writeExport(name: string): string {
     return file;
 }
 
-function comparable(read: { rows: ReplayRow[]; report: ReadReport }): unknown {
+function comparable(read: { rows: readonly ReplayRow[]; report: ReadReport }): unknown {
     return { rows: read.rows.map((r) => [r.row, r.time, r.visibleAt, r.hub]), report: { ...read.report, skipped: [...read.report.skipped], unmonitoredHubs: [...read.report.unmonitoredHubs] } };
 }
 

@@ -88,7 +88,7 @@ export class KeyedColumns {
         const last = this.keys.length > this.head ? this.keys[this.keys.length - 1] : -Infinity;
         if (keys[0] > last) {
             appendAll(this.keys, keys);
-            for (let c = 0; c < width; c++) appendAll(this.columns[c], columns[c].length === keys.length ? columns[c] : columns[c].slice(0, keys.length));
+            for (let c = 0; c < width; c++) appendAll(this.columns[c], columns[c].length === keys.length ? columns[c] : Array.from(keys, (_, i) => columns[c][i]));
             return;
         }
         // Late entries: merge them into the tail that follows the first of them.
