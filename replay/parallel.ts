@@ -140,18 +140,18 @@ export function likelyRules(plan: ReplayPlan, workers: number): number[][] {
 }
 
 /**
- * Young generation of a worker's heap (MiB) for a replay of `rows` rows: a row's object and what
- * the evaluator derives from it live as long as the rule's window holds the row, so the more rows,
- * the more of them a small young generation copies at each scavenge before promoting them. One
- * MiB per 10,000 rows, at least 256, at most 512 (V8 grows it to that cap as the survivors need).
- * On the benchmark's day of 100,000 devices (5.68 million rows, two cores) the replay took 75 s at
- * 512 MiB, 81 s at 256 and 89 to 92 s at 96, where the workers spent a fifth of their time
- * scavenging; on the day of 10,000 devices 256 and 96 gave the same 7.0 to 7.2 s and 512 took 0.4 s
- * longer (the system's time to hand it fresh pages). Below 96, V8's default, the workers worked
+ * Young generation of a worker's heap (MiB) for a replay of about `rows` rows: a row's object and
+ * what the evaluator derives from it live as long as the rule's window holds the row, so the more
+ * rows, the more of them a small young generation copies at each scavenge before promoting them.
+ * One MiB per 10,000 rows, at least 96, at most 512 (V8 grows it to that cap as the survivors
+ * need). On the benchmark's day of 100,000 devices (5.68 million rows, two cores) the replay took
+ * 75 s at 512 MiB, 81 s at 256 and 89 to 92 s at 96, where the workers spent a fifth of their time
+ * scavenging; on the day of 10,000 devices (568,000 rows) 96 MiB took 6.8 to 6.9 s and 280 MiB 7.2
+ * to 7.7 s, the system's time to hand the larger one fresh pages. Below 96 the workers worked
  * about 10% longer.
  */
 export function workerYoungGenerationMb(rows: number): number {
-    return Math.min(512, Math.max(256, Math.ceil(rows / 10_000)));
+    return Math.min(512, Math.max(96, Math.ceil(rows / 10_000)));
 }
 
 /** Workers of replays still running, for {@link stopReplayWorkers}. */
@@ -215,13 +215,15 @@ export class ReplayWorkerPool {
 
     /**
      * Starts `options.workers` workers (default: the cores of the machine) in `options.mode`, each
-     * with a heap sized for `rows` rows ({@link workerOldGenerationMb}, {@link workerYoungGenerationMb}): the rows it will replay or,
-     * before they are read, an estimate on the high side. Give it the plan with {@link compile}
-     * (or at once, as `plan`).
+     * with its old generation capped for `rows` rows ({@link workerOldGenerationMb}): the rows it
+     * will replay or, before they are read, an estimate on the high side; and its young generation
+     * sized for `options.likelyRows` ({@link workerYoungGenerationMb}; default `rows`), the rows it
+     * will likely replay, as too large a young generation costs time too. Give it the plan with
+     * {@link compile} (or at once, as `plan`).
      */
-    constructor(rows: number, options: Pick<ParallelReplayOptions, "workers" | "mode"> = {}, plan?: ReplayPlan) {
+    constructor(rows: number, options: Pick<ParallelReplayOptions, "workers" | "mode"> & { readonly likelyRows?: number } = {}, plan?: ReplayPlan) {
         const count = Math.max(1, Math.floor(options.workers ?? os.availableParallelism()));
-        const limits = { maxYoungGenerationSizeMb: workerYoungGenerationMb(rows), maxOldGenerationSizeMb: workerOldGenerationMb(rows, count) };
+        const limits = { maxYoungGenerationSizeMb: workerYoungGenerationMb(options.likelyRows ?? rows), maxOldGenerationSizeMb: workerOldGenerationMb(rows, count) };
         this.mode = options.mode ?? "incremental";
         this.workers = Array.from({ length: count }, () => startWorker(limits));
         for (const w of this.workers) {

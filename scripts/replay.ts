@@ -57,6 +57,9 @@ const EARLY_WORKERS_BYTES = { from: 32 * 2 ** 20, to: 2 * 2 ** 30 };
 /** Bytes of the smallest plausible export row (a CSV row of the few columns the rules read), to estimate rows from a file's size on the high side. */
 const MIN_ROW_BYTES = 250;
 
+/** Bytes of a typical export row (a Connections row of Log Analytics' JSON Lines is about 1.2 KB), to estimate the rows a file likely holds. */
+const TYPICAL_ROW_BYTES = 1_000;
+
 /** The longest span one replay covers; a longer one is almost always a stray timestamp, and would take hours. */
 const MAX_REPLAY_SPAN_DAYS = 31;
 
@@ -96,7 +99,7 @@ runCli(USAGE, async () => {
     // thread loads the stack's components (and @pulumi/pulumi, most of a second), then compile the rules while it reads.
     const early = !allHubs && (workers ?? os.availableParallelism()) > 1 && bytes >= EARLY_WORKERS_BYTES.from && bytes <= EARLY_WORKERS_BYTES.to;
     // The read is synchronous: a signal meanwhile keeps Node's default (the process, workers included, ends at once).
-    let pool = early ? new ReplayWorkerPool(Math.ceil(bytes / MIN_ROW_BYTES), options) : undefined;
+    let pool = early ? new ReplayWorkerPool(Math.ceil(bytes / MIN_ROW_BYTES), { ...options, likelyRows: Math.ceil(bytes / TYPICAL_ROW_BYTES) }) : undefined;
     // Loaded here rather than at the top, so that the workers' start overlaps the loading.
     const { readStackSettings, writeChartFile } = await import("./stackOutputs");
     const { planReplay } = await import("../replay/plan");

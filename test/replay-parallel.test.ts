@@ -133,9 +133,9 @@ describe("parallel replay", () => {
         expect(workerOldGenerationMb(1e12, 2)).toBe(share);
     });
 
-    it("sizes each worker's young generation by the rows: 256 MiB up to 2.56 million rows, then 1 MiB per 10,000 rows up to 512", () => {
-        expect(workerYoungGenerationMb(0)).toBe(256);
-        expect(workerYoungGenerationMb(568_000)).toBe(256);
+    it("sizes each worker's young generation by the rows: 96 MiB up to 960,000 rows, then 1 MiB per 10,000 rows up to 512", () => {
+        expect(workerYoungGenerationMb(0)).toBe(96);
+        expect(workerYoungGenerationMb(568_000)).toBe(96);
         expect(workerYoungGenerationMb(3_000_000)).toBe(300);
         expect(workerYoungGenerationMb(5_680_000)).toBe(512);
         expect(workerYoungGenerationMb(1e12)).toBe(512);
