@@ -180,6 +180,8 @@ const BAD: readonly (readonly [string, readonly string[], RegExp, string?])[] = 
     ["bench.ts", ["--hours", "49"], /^error: --hours: "49" is not valid; allowed: a number from 0\.25 to 48$/],
     ["bench.ts", ["--workers", "0"], /^error: --workers: "0" is not valid; allowed: a whole number from 1 to 64$/],
     ["bench.ts", ["--workers", "65"], /^error: --workers: "65" is not valid/],
+    ["bench.ts", ["--runs", "0"], /^error: --runs: "0" is not valid; allowed: a whole number from 1 to 20$/],
+    ["bench.ts", ["--runs", "2.5"], /^error: --runs: "2.5" is not valid; allowed: a whole number from 1 to 20$/],
     ["vendor-kusto-docs.ts", [], /^error: --git-dir is required; usage: npm run kusto-docs:vendor/],
     ["vendor-kusto-docs.ts", ["--git-dir", tmp], /^error: --git-dir ".*": not a commit of a git directory \(git: fatal: not a git repository/],
     ["bench.ts", ["--devices", "10000,0"], /^error: --devices: "0" is not valid; allowed: a whole number from 1 to 1000000$/],
