@@ -116,12 +116,12 @@ const NO_COMPLETION_GRAMMAR = { QueryBlock: null } as unknown as Kusto.Language.
  * diagnostics and result type.
  */
 function parseAndAnalyzeWithoutGrammar(K: typeof Kusto, text: string, globals: Kusto.Language.GlobalState): Kusto.Language.KustoCode | null {
-    const grammar = K.Language.Parsing.QueryGrammar;
-    const from = grammar.From;
     // Only a query, parsed by the default (hand-written) parser, is analyzed without the grammar.
     if (K.Language.KustoCode.GetKind(text) !== K.Language.Editor.CodeKinds.Query || globals.ParseOptions?.ParserKind !== K.Language.ParserKind.Default) {
         return K.Language.KustoCode.ParseAndAnalyze(text, globals);
     }
+    const grammar = K.Language.Parsing.QueryGrammar;
+    const from = grammar.From;
     grammar.From = () => NO_COMPLETION_GRAMMAR;
     try {
         return K.Language.KustoCode.ParseAndAnalyze(text, globals);

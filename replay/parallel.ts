@@ -82,8 +82,9 @@ export function queryOperators(query: string): number {
  * Cuts each rule's evaluation times in `[from, to]` into `parts` runs of consecutive times of about
  * equal estimated work (fewer when the rule has fewer times); one list per rule, in plan order, whose
  * runs concatenated are the rule's {@link ruleEvaluationTimes}. `byHub` holds each hub's rows sorted
- * by time (row objects, or read by position). The estimate: with full evaluation (the default), the rows each evaluation reads plus an
- * overhead per evaluation; with incremental evaluation, the rows that enter the window at each
+ * by time (row objects, or read by position). The estimate: with full evaluation (the default), the
+ * rows each evaluation reads plus an overhead per evaluation; with incremental evaluation, the rows
+ * that enter the window at each
  * evaluation (a run's first reads its whole window) plus the overhead, times the query's operators
  * ({@link queryOperators}), so that the rules' runs compare by their work.
  */
@@ -257,7 +258,8 @@ export class ReplayWorkerPool {
         try {
             if (this.failure) throw this.failure;
             // The reader's rows are packed from its parts' columns; other rows object by object.
-            const packedHubs = packedHubsOfParts(rows, new Set(plan.rules.map((r) => r.hub)));
+            const planHubs = new Set(plan.rules.map((r) => r.hub));
+            const packedHubs = packedHubsOfParts(rows, planHubs);
             const objectRows = packedHubs ? undefined : rowsByHub(rows);
             const byHub: ReadonlyMap<string, readonly ReplayRow[] | TimeOrderedRows> = objectRows ?? new Map([...(packedHubs ?? [])].map(([hub, packed]) => [hub, packedTimeOrderedRows(packed)]));
             const workers = this.workers.length;
@@ -266,7 +268,7 @@ export class ReplayWorkerPool {
             // Largest first, so the last tasks to finish are small ones.
             const queue = perRule.flat().sort((a, b) => b.cost - a.cost);
             if (queue.length === 0) return replay(plan, rows, from, to, samples, this.mode);
-            const hubs = [...new Set(plan.rules.map((r) => r.hub))].map((hub) => {
+            const hubs = [...planHubs].map((hub) => {
                 const fromParts = packedHubs?.get(hub);
                 if (fromParts) return [hub, { packed: fromParts }] as const;
                 const hubRows = objectRows?.get(hub) ?? [];

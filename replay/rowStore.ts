@@ -5,14 +5,15 @@
  * `properties_s` is one string however many rows carry it; numbers in a `Float64Array`; the times in
  * `Float64Array`s. Only the columns the stack's queries read are kept (see {@link columnsRead}).
  *
- * The replay reads rows through {@link storedRows}: one small object per row (its part and position)
- * whose times are read from the packed columns and whose `row` builds the row object when asked. The incremental replay asks once, when the row enters a
- * rule's window, and lets go of it when the row leaves, so row objects live only as long as the
- * longest window needs them; the packed columns hold the file.
+ * The replay reads rows through {@link storedRows}: one small object per row (its part and
+ * position) whose times are read from the packed columns and whose `row` builds the row object when
+ * asked. The incremental replay asks once, when the row enters a rule's window, and lets go of it
+ * when the row leaves, so row objects live only as long as the longest window needs them; the
+ * packed columns hold the file.
  */
 import { AZURE_DIAGNOSTICS_COLUMNS } from "../kql/schema";
 import type { LogRow, ReplayRow, TimeOrderedRows } from "./logs";
-import { NULL, NUMBER, packedReader, rowFactory, type PackedColumn, type PackedRows } from "./packedRows";
+import { NULL, NUMBER, packedReader, rowFactory, type PackedColumn, type PackedRows, type Reader } from "./packedRows";
 import { stableTimeOrder } from "./timeOrder";
 
 /** Builds packed rows of one column order as they are read, growing the typed columns by doubling. */
@@ -166,12 +167,17 @@ export function packedTimeOrderedRows(packed: PackedRows): TimeOrderedRows {
     return { length: packed.length, time: packed.time, visibleAt: packed.visibleAt, row: rowBuilder(packed) };
 }
 
+/** A row's hub as a stored row reads it from the `_ResourceId` column: its text (a number's too), `""` when null. */
+function hubText(read: Reader, hubColumn: number, i: number): string {
+    return String(read(hubColumn, i) ?? "");
+}
+
 /** Replay rows over packed columns (as {@link RowStoreBuilder.finish} or packRows give them), each building its row object when asked. */
 export function storedRows(packed: PackedRows): ReplayRow[] {
     const read = packedReader(packed);
     // With one shape (as the reader stores), the hub column is read directly.
     const hubColumn = packed.shapes.length === 1 ? packed.keys.indexOf("_ResourceId") : -1;
-    const view: SourceView = { source: packed, build: rowBuilder(packed), readHub: hubColumn < 0 ? undefined : (i: number): string => String(read(hubColumn, i) ?? "") };
+    const view: SourceView = { source: packed, build: rowBuilder(packed), readHub: hubColumn < 0 ? undefined : (i: number): string => hubText(read, hubColumn, i) };
     const out: ReplayRow[] = new Array(packed.length);
     for (let i = 0; i < packed.length; i++) out[i] = new StoredRow(view, i);
     return out;
@@ -183,6 +189,11 @@ let sourcesNumbered = 0;
 
 function numberSource(source: PackedRows): void {
     if (!sourceNumbers.has(source)) sourceNumbers.set(source, sourcesNumbered++);
+}
+
+/** Numbered sources in their numbered order (a new array): the order their dictionaries merge in. */
+function inNumberedOrder(sources: Iterable<PackedRows>): PackedRows[] {
+    return [...sources].sort((a, b) => (sourceNumbers.get(a) as number) - (sourceNumbers.get(b) as number));
 }
 
 /** The packed parts that arrays of {@link storedRowsOfParts} hold all of, in order. */
@@ -263,9 +274,8 @@ export function packStoredRows(rows: readonly ReplayRow[]): PackedRows | undefin
         found.add(r.source);
     }
     const stored = rows as readonly StoredRow[];
-    const sources = [...found];
-    for (const source of sources) numberSource(source);
-    sources.sort((a, b) => (sourceNumbers.get(a) as number) - (sourceNumbers.get(b) as number));
+    for (const source of found) numberSource(source);
+    const sources = inNumberedOrder(found);
     if (!sameLayout(sources)) return undefined;
     const n = rows.length;
     // The rows are read once, then each column is gathered by position (packPositions).
@@ -384,8 +394,9 @@ export function packedHubsOfParts(rows: readonly ReplayRow[], wanted?: ReadonlyS
         start.push(offset);
         times.set(part.time, offset);
         partOf.fill(p, offset, offset + part.length);
-        const { codes, strings, numbers } = part.columns[hubColumn];
-        // Indices are taken in file order, the first row's hub first, as rowsByHub meets them.
+        const { codes, strings } = part.columns[hubColumn];
+        const read = packedReader(part);
+        // Indices are taken in file order, the first row's hub first, as rowsByHub meets them; a dictionary entry's once.
         const byCode = new Int32Array(strings.length).fill(-1);
         for (let i = 0; i < part.length; i++) {
             const code = codes[i];
@@ -393,7 +404,7 @@ export function packedHubsOfParts(rows: readonly ReplayRow[], wanted?: ReadonlyS
             if (code >= 0) {
                 at = byCode[code];
                 if (at < 0) at = byCode[code] = indexOf(strings[code]);
-            } else at = indexOf(code === NUMBER && numbers ? String(numbers[i]) : "");
+            } else at = indexOf(hubText(read, hubColumn, i));
             hubOf[offset + i] = at;
         }
         offset += part.length;
@@ -401,7 +412,7 @@ export function packedHubsOfParts(rows: readonly ReplayRow[], wanted?: ReadonlyS
     const order = stableTimeOrder(times);
     const counts = new Int32Array(hubs.length);
     for (let i = 0; i < n; i++) counts[hubOf[i]]++;
-    const sources = [...parts].sort((a, b) => (sourceNumbers.get(a) as number) - (sourceNumbers.get(b) as number));
+    const sources = inNumberedOrder(parts);
     const sourceNumber = parts.map((p) => sources.indexOf(p));
     const positions = hubs.map((_, h) => ({ sourceOf: new Int32Array(counts[h]), index: new Int32Array(counts[h]), filled: 0 }));
     for (let k = 0; k < n; k++) {
