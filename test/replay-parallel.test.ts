@@ -263,13 +263,13 @@ describe("packed rows", () => {
         // Category is one value in both parts (filled rather than gathered), Level one value in each part but not the same.
         const keys = ["TimeGenerated", "_ResourceId", "ResultType", "Count", "Category", "Level"];
         const hub = "/subscriptions/s/resourcegroups/rg/providers/microsoft.devices/iothubs/";
-        const part = (rows: [number, string | number | null, string][], level = rows.length === 5 ? "Information" : "Error") => {
+        const part = (rows: [number, string | number | null, string][], level: string) => {
             const builder = new RowStoreBuilder(keys);
             rows.forEach(([t, h, r], i) => builder.push([t, h, r, i % 3 === 0 ? null : i, "Connections", level], t, t + 7));
             return builder.finish();
         };
         // Hubs differing only in case are one hub; a row without a hub, or with a number for one, is grouped as the row objects are. Equal times of one hub within and across parts.
-        const first = part([[50, `${hub}A`, "404104"], [10, `${hub}b`, ""], [30, `${hub}a`, "500001"], [10, null, "404104"], [30, `${hub}A`, ""]]);
+        const first = part([[50, `${hub}A`, "404104"], [10, `${hub}b`, ""], [30, `${hub}a`, "500001"], [10, null, "404104"], [30, `${hub}A`, ""]], "Information");
         const second = part([[30, `${hub}b`, "404104"], [5, `${hub}a`, "409002"], [30, 7, ""], [50, `${hub}B`, "404104"], [30, `${hub}a`, "404104"]], "Error");
         const rows = storedRowsOfParts([first, second]);
         const fromParts = packedHubsOfParts(rows);
